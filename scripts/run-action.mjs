@@ -1,0 +1,119 @@
+/**
+ * Runs the built action the way the GitHub runner does: `node dist/index.js`
+ * with inputs as INPUT_<NAME> variables (hyphens kept), and GITHUB_OUTPUT /
+ * GITHUB_STEP_SUMMARY pointing at files, which are read back afterwards.
+ * Shared by the end-to-end tests and `npm run demo`.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const BUNDLE = path.join(ROOT, 'dist', 'index.js')
+
+/**
+ * @typedef {{ signal: NodeJS.Signals, when: (stdout: string) => boolean }} SignalPlan
+ * @typedef {{
+ *   inputs: Record<string, string>,
+ *   env?: Record<string, string>,
+ *   node?: string,
+ *   entry?: string,
+ *   onStdout?: (chunk: string) => void,
+ *   sendSignal?: SignalPlan,
+ *   killAfterMs?: number,
+ * }} RunOptions
+ * @typedef {{
+ *   code: number | null,
+ *   stdout: string,
+ *   stderr: string,
+ *   outputs: Record<string, string>,
+ *   summary: string,
+ *   signalToExitMs: number | undefined,
+ * }} RunResult
+ */
+
+/**
+ * Parses the GITHUB_OUTPUT file format: `name<<DELIMITER\nvalue\nDELIMITER`.
+ * @param {string} text
+ */
+export function parseOutputFile(text) {
+  /** @type {Record<string, string>} */
+  const outputs = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '')
+    if (!match) continue
+    const [, name = '', delimiter] = match
+    const value = []
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
+    outputs[name] = value.join('\n')
+  }
+  return outputs
+}
+
+/** @param {RunOptions} options @returns {Promise<RunResult>} */
+export async function runAction(options) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'zilliz-import-wait-'))
+  const outputFile = path.join(dir, 'output')
+  const summaryFile = path.join(dir, 'summary')
+  await writeFile(outputFile, '')
+  await writeFile(summaryFile, '')
+  /** @type {Record<string, string>} */
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    ...options.env,
+  }
+  for (const [name, value] of Object.entries(options.inputs)) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+  try {
+    const child = spawn(options.node ?? process.execPath, [options.entry ?? BUNDLE], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    /** @type {string} */
+    let stdout = ''
+    /** @type {string} */
+    let stderr = ''
+    /** @type {number | undefined} */
+    let signalledAt
+    child.stdout.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => {
+      stdout += chunk
+      options.onStdout?.(chunk)
+      if (options.sendSignal && signalledAt === undefined && options.sendSignal.when(stdout)) {
+        signalledAt = Date.now()
+        child.kill(options.sendSignal.signal)
+      }
+    })
+    child.stderr.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => {
+      stderr += chunk
+    })
+    // A safety net so a broken build cannot hang the caller forever.
+    const killer = setTimeout(() => {
+      child.kill('SIGKILL')
+    }, options.killAfterMs ?? 60_000)
+    const code = await new Promise((resolve) => {
+      child.on('close', (c) => {
+        resolve(c)
+      })
+    })
+    clearTimeout(killer)
+    const exitedAt = Date.now()
+    return {
+      code: /** @type {number | null} */ (code),
+      stdout,
+      stderr,
+      outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+      summary: await readFile(summaryFile, 'utf8'),
+      signalToExitMs: signalledAt === undefined ? undefined : exitedAt - signalledAt,
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}

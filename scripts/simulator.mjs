@@ -1,0 +1,292 @@
+#!/usr/bin/env node
+/**
+ * A scripted fake of the Zilliz Cloud v1 import-progress API, on loopback.
+ *
+ * Each job has a script: one entry per request for that job, the last entry
+ * repeating forever. An entry is either a progress snapshot or a fault:
+ *
+ *   0.4                                   every file at 40 %
+ *   { progress: 0.4, files: [1, 0.2] }    per-file fractions
+ *   { progress: 0.4, fileErrors: { 1: 'bad schema' } }   file 2 reports an error
+ *   { progress: 0.4, jobError: 'quota exceeded' }        the job reports an error
+ *   { status: 503, body: '...', headers: { 'retry-after': '2' } }   any HTTP answer
+ *   { code: 80001, message: 'Invalid token' }            an API error (HTTP 200)
+ *   { redirect: 'http://127.0.0.2:1/' }                  a 302
+ *   { reset: true }                       headers and half a body, then the socket dies
+ *   { hang: true }                        accepts and never answers
+ *
+ * Any entry may add `delayMs` (answer later). In strings, `{{authorization}}`
+ * is replaced by the Authorization header received (to test key echoes).
+ *
+ * Used by the tests and `npm run demo`; run it alone to poke at it:
+ *   node scripts/simulator.mjs --scenario demo --port 8080
+ */
+import http from 'node:http'
+import { pathToFileURL } from 'node:url'
+
+export const V1_PATH = '/v1/vector/collections/import/get'
+export const DEFAULT_API_KEY = 'sim-key-0123456789abcdef'
+export const DEFAULT_CLUSTER_ID = 'in03-simulator0001'
+
+/**
+ * @typedef {{ fileName: string, fileSize?: number }} FileSpec
+ * @typedef {{ progress?: number, files?: number[], fileErrors?: Record<number, string>,
+ *   jobError?: string, status?: number, body?: string, headers?: Record<string, string>,
+ *   code?: number, message?: string, redirect?: string, reset?: boolean, hang?: boolean,
+ *   delayMs?: number }} StepObject
+ * @typedef {number | StepObject} Step
+ * @typedef {{ collectionName?: string, files?: FileSpec[], script: Step[] }} JobSpec
+ * @typedef {{ method: string, path: string, query: Record<string, string>,
+ *   headers: import('node:http').IncomingHttpHeaders, at: number }} RecordedRequest
+ * @typedef {{ jobs?: Record<string, JobSpec>, apiKey?: string, clusterId?: string,
+ *   host?: string, port?: number }} SimulatorOptions
+ */
+
+/** Scenarios for the demo, the CLI and the self-test workflow. */
+export const SCENARIOS = /** @type {Record<string, Record<string, JobSpec>>} */ ({
+  demo: {
+    'job-demo-articles': {
+      collectionName: 'medium_articles',
+      files: [
+        { fileName: 'articles/part-0001.parquet', fileSize: 19_599_887 },
+        { fileName: 'articles/part-0002.parquet', fileSize: 18_021_305 },
+        { fileName: 'articles/part-0003.parquet', fileSize: 6_553_600 },
+      ],
+      script: [
+        0,
+        { progress: 0.25, files: [0.6, 0.15, 0] },
+        { status: 503, body: '<html><body>503 Service Temporarily Unavailable</body></html>' },
+        { progress: 0.6, files: [1, 0.55, 0.1] },
+        { progress: 0.9, files: [1, 1, 0.6] },
+        1,
+      ],
+    },
+    'job-demo-images': {
+      collectionName: 'product_images',
+      files: [{ fileName: 'images/embeddings.json', fileSize: 1_288_490 }],
+      script: [0.3, 0.7, 1],
+    },
+  },
+  failure: {
+    'job-demo-broken': {
+      collectionName: 'medium_articles',
+      files: [
+        { fileName: 'articles/part-0001.parquet', fileSize: 19_599_887 },
+        { fileName: 'articles/part-0002.parquet', fileSize: 18_021_305 },
+      ],
+      script: [
+        0.1,
+        {
+          progress: 0.4,
+          files: [0.8, 0],
+          fileErrors: {
+            1: 'field "vector" has dimension 512 but the collection expects 768',
+          },
+        },
+      ],
+    },
+  },
+})
+
+/** @param {string} text @param {string} authorization */
+function fill(text, authorization) {
+  return text.split('{{authorization}}').join(authorization)
+}
+
+function isoNow() {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+}
+
+/**
+ * The v1 body for a progress snapshot.
+ * @param {string} jobId @param {JobSpec} spec @param {StepObject} step @param {string} auth
+ */
+function progressBody(jobId, spec, step, auth) {
+  const files = spec.files ?? [{ fileName: `${jobId}/data.parquet`, fileSize: 1_048_576 }]
+  const progress = step.progress ?? 0
+  const now = isoNow()
+  const details = files.map((file, i) => {
+    const fraction = step.files?.[i] ?? progress
+    const error = step.fileErrors?.[i]
+    return {
+      fileName: file.fileName,
+      fileSize: file.fileSize ?? 0,
+      readyPercentage: fraction,
+      completeTime: fraction >= 1 && !error ? now : null,
+      errorMessage: error === undefined ? null : fill(error, auth),
+    }
+  })
+  const failed = step.jobError !== undefined || details.some((d) => d.errorMessage !== null)
+  return {
+    code: 200,
+    data: {
+      collectionName: spec.collectionName ?? 'simulated_collection',
+      // The real API repeats the first file's name and the total size at job level.
+      fileName: files[0]?.fileName ?? '',
+      fileSize: files.reduce((sum, f) => sum + (f.fileSize ?? 0), 0),
+      readyPercentage: progress,
+      completeTime: progress >= 1 && !failed ? now : null,
+      errorMessage: step.jobError === undefined ? null : fill(step.jobError, auth),
+      jobId,
+      details,
+    },
+  }
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res @param {number} status
+ * @param {unknown} body @param {Record<string, string>} [headers]
+ */
+function sendJson(res, status, body, headers = {}) {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json', ...headers })
+  res.end(text)
+}
+
+/**
+ * Starts the simulator on loopback.
+ * @param {SimulatorOptions} [options]
+ */
+export async function startSimulator(options = {}) {
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY
+  const clusterId = options.clusterId ?? DEFAULT_CLUSTER_ID
+  const jobs = new Map(Object.entries(options.jobs ?? SCENARIOS.demo ?? {}))
+  /** @type {Map<string, number>} */
+  const served = new Map()
+  /** @type {RecordedRequest[]} */
+  const requests = []
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://simulator.invalid')
+    requests.push({
+      method: req.method ?? '',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      at: Date.now(),
+    })
+    if (req.method !== 'GET' || url.pathname !== V1_PATH) {
+      sendJson(res, 404, { code: 404, message: `no such API: ${req.method} ${url.pathname}` })
+      return
+    }
+    const auth = req.headers.authorization ?? ''
+    // The real API answers a bad key with HTTP 200 and code 80001.
+    if (auth !== `Bearer ${apiKey}`) {
+      sendJson(res, 200, { code: 80001, message: 'Invalid token: your token is not valid' })
+      return
+    }
+    const jobId = url.searchParams.get('jobId') ?? ''
+    // The codes below are illustrative: the real API's codes for these are undocumented.
+    if (url.searchParams.get('clusterId') !== clusterId) {
+      sendJson(res, 200, {
+        code: 80020,
+        message: `cluster not found: ${url.searchParams.get('clusterId')}`,
+      })
+      return
+    }
+    const spec = jobs.get(jobId)
+    if (!spec) {
+      sendJson(res, 200, { code: 80004, message: `The import job ${jobId} does not exist` })
+      return
+    }
+    const count = served.get(jobId) ?? 0
+    served.set(jobId, count + 1)
+    const entry = spec.script[Math.min(count, spec.script.length - 1)] ?? 0
+    /** @type {StepObject} */
+    const step = typeof entry === 'number' ? { progress: entry } : entry
+    const answer = () => {
+      respond(res, jobId, spec, step, auth)
+    }
+    if (step.delayMs) setTimeout(answer, step.delayMs)
+    else answer()
+  })
+
+  /**
+   * @param {import('node:http').ServerResponse} res @param {string} jobId
+   * @param {JobSpec} spec @param {StepObject} step @param {string} auth
+   */
+  function respond(res, jobId, spec, step, auth) {
+    if (step.hang) return
+    if (step.reset) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' })
+      res.write('{"code":200,"data":{"collectionName":')
+      setTimeout(() => res.socket?.destroy(), 20)
+      return
+    }
+    if (step.redirect !== undefined) {
+      res.writeHead(302, { location: step.redirect })
+      res.end()
+      return
+    }
+    if (step.status !== undefined || step.body !== undefined) {
+      const body = fill(step.body ?? '', auth)
+      const type = body.trimStart().startsWith('{') ? 'application/json' : 'text/html'
+      res.writeHead(step.status ?? 200, { 'content-type': type, ...step.headers })
+      res.end(body)
+      return
+    }
+    if (step.code !== undefined) {
+      sendJson(res, 200, { code: step.code, message: fill(step.message ?? '', auth) })
+      return
+    }
+    sendJson(res, 200, progressBody(jobId, spec, step, auth))
+  }
+
+  await new Promise((resolve) => {
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      resolve(undefined)
+    })
+  })
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    apiKey,
+    clusterId,
+    jobIds: [...jobs.keys()],
+    /** Every request received, in order. */
+    requests,
+    /** Requests for one job. */
+    /** @param {string} jobId */
+    requestsFor: (jobId) => requests.filter((r) => r.query.jobId === jobId),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => {
+          resolve(undefined)
+        })
+      }),
+  }
+}
+
+/** CLI: start a scenario and print how to reach it (one JSON line), then serve until killed. */
+async function main() {
+  const args = process.argv.slice(2)
+  const flag = (/** @type {string} */ name, /** @type {string} */ fallback) => {
+    const i = args.indexOf(`--${name}`)
+    return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback
+  }
+  const scenario = flag('scenario', 'demo') ?? 'demo'
+  const jobs = SCENARIOS[scenario]
+  if (!jobs) {
+    console.error(`Unknown scenario "${scenario}"; known: ${Object.keys(SCENARIOS).join(', ')}`)
+    process.exit(2)
+  }
+  const sim = await startSimulator({ jobs, port: Number(flag('port', '0')) })
+  console.log(
+    JSON.stringify({
+      url: sim.url,
+      apiKey: sim.apiKey,
+      clusterId: sim.clusterId,
+      jobIds: sim.jobIds,
+    }),
+  )
+  const stop = () => {
+    void sim.close().then(() => process.exit(0))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main()

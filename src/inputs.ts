@@ -1,0 +1,201 @@
+/**
+ * Every input the action takes, validated into one Settings object before any
+ * request is made. Pure: the caller passes a getInput function, so this is
+ * tested with plain objects and the runner's core.getInput is wired in main.ts.
+ */
+import { parseDuration } from './duration.js'
+
+export interface Settings {
+  jobIds: string[]
+  clusterId: string
+  apiKey: string
+  /** Base URL of the v1 controller API, without a trailing slash in its path. */
+  baseUrl: URL
+  timeoutMs: number
+  pollIntervalMs: number
+  failOnTimeout: boolean
+}
+
+export type GetInput = (name: string) => string
+
+/** A user mistake in the inputs: its message is shown as is, one line. */
+export class InputError extends Error {
+  override readonly name = 'InputError'
+}
+
+export const DEFAULTS = { timeout: '30m', pollInterval: '5s' } as const
+export const LIMITS = {
+  maxJobs: 1_000,
+  minPollIntervalMs: 1_000,
+  maxPollIntervalMs: 3_600_000,
+  maxTimeoutMs: 7 * 24 * 3_600_000,
+} as const
+
+const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/
+const CLUSTER_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/
+const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/
+// Visible ASCII only: anything else cannot travel in an HTTP header and is
+// almost always a copy-paste accident (a trailing newline, a quote).
+const API_KEY = /^[\x21-\x7e]+$/
+
+/** Shows a user's value in an error message without flooding the log. */
+function quote(value: string): string {
+  const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value
+  return JSON.stringify(shown)
+}
+
+function required(getInput: GetInput, name: string): string {
+  const value = getInput(name).trim()
+  if (value === '') throw new InputError(`Input "${name}" is required but was empty.`)
+  return value
+}
+
+export function parseJobIds(text: string): string[] {
+  const ids = text
+    .split(/[\n,]/)
+    .map((id) => id.trim())
+    .filter((id) => id !== '')
+  if (ids.length === 0) throw new InputError('Input "job-id" is required but was empty.')
+  for (const id of ids) {
+    if (!JOB_ID.test(id)) {
+      throw new InputError(
+        `Input "job-id" has ${quote(id)}, which is not an import job ID: expected letters, digits, ` +
+          `".", "_", ":" or "-" (at most 128 characters), several IDs separated by commas or newlines.`,
+      )
+    }
+  }
+  const unique = [...new Set(ids)]
+  if (unique.length > LIMITS.maxJobs) {
+    throw new InputError(
+      `Input "job-id" lists ${unique.length} jobs; at most ${LIMITS.maxJobs} are supported.`,
+    )
+  }
+  return unique
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  // WHATWG URL parsing has already canonicalised the host (127.1 -> 127.0.0.1, [::1]).
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  )
+}
+
+export function parseEndpoint(text: string): URL {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new InputError(
+      `Input "endpoint" must be an absolute URL such as https://controller.api.gcp-us-west1.zillizcloud.com; got ${quote(text)}.`,
+    )
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new InputError(
+      `Input "endpoint" must use https:// (plain http:// is allowed only for localhost, 127.0.0.0/8 or [::1]); got ${url.protocol}//${url.host}.`,
+    )
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new InputError(
+      'Input "endpoint" must not contain credentials (user:password@); pass the key in "api-key".',
+    )
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new InputError(`Input "endpoint" must not have a query or fragment; got ${quote(text)}.`)
+  }
+  // A path prefix is kept (reverse proxies mount APIs under one); the API path is appended to it.
+  url.pathname = url.pathname.replace(/\/+$/, '')
+  return url
+}
+
+export function regionBaseUrl(region: string): URL {
+  return new URL(`https://controller.api.${region}.zillizcloud.com`)
+}
+
+function parseRegion(text: string): string {
+  if (!REGION.test(text) || text.length > 63) {
+    throw new InputError(
+      `Input "region" must be a Zilliz Cloud region ID such as gcp-us-west1 or aws-us-east1 ` +
+        `(lower-case letters, digits and single dashes); got ${quote(text)}.`,
+    )
+  }
+  return text
+}
+
+function parseDurationInput(
+  getInput: GetInput,
+  name: string,
+  fallback: string,
+  minMs: number,
+  maxMs: number,
+): number {
+  const text = getInput(name).trim() || fallback
+  const ms = parseDuration(text)
+  const expected = `a duration such as 90s, 15m, 1h30m or a whole number of seconds`
+  if (ms === undefined)
+    throw new InputError(`Input "${name}" must be ${expected}; got ${quote(text)}.`)
+  if (ms < minMs) {
+    throw new InputError(`Input "${name}" must be at least ${minMs / 1000}s; got ${quote(text)}.`)
+  }
+  if (ms > maxMs) {
+    throw new InputError(
+      `Input "${name}" must be at most ${maxMs / 3_600_000}h; got ${quote(text)}.`,
+    )
+  }
+  return ms
+}
+
+/** The YAML 1.2 core-schema spellings, as core.getBooleanInput accepts them. */
+function parseBoolean(getInput: GetInput, name: string, fallback: boolean): boolean {
+  const text = getInput(name).trim()
+  if (text === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(text)) return true
+  if (['false', 'False', 'FALSE'].includes(text)) return false
+  throw new InputError(`Input "${name}" must be true or false; got ${quote(text)}.`)
+}
+
+export function parseSettings(getInput: GetInput): Settings {
+  const apiKey = required(getInput, 'api-key')
+  if (!API_KEY.test(apiKey)) {
+    // Never echo the key, not even a part of it.
+    throw new InputError(
+      'Input "api-key" contains spaces, line breaks or non-ASCII characters; pass the API key alone.',
+    )
+  }
+  const jobIds = parseJobIds(getInput('job-id'))
+  const clusterId = required(getInput, 'cluster-id')
+  if (!CLUSTER_ID.test(clusterId)) {
+    throw new InputError(
+      `Input "cluster-id" must be a cluster ID such as in03-0123456789abcdef (letters, digits and dashes); got ${quote(clusterId)}.`,
+    )
+  }
+  const regionText = getInput('region').trim()
+  const endpointText = getInput('endpoint').trim()
+  // A malformed region is a mistake worth reporting even when endpoint overrides it.
+  const region = regionText === '' ? undefined : parseRegion(regionText)
+  let baseUrl: URL
+  if (endpointText !== '') baseUrl = parseEndpoint(endpointText)
+  else if (region !== undefined) baseUrl = regionBaseUrl(region)
+  else {
+    throw new InputError(
+      'Input "region" is required unless "endpoint" is set: give the region ID of the cluster, such as gcp-us-west1.',
+    )
+  }
+  const timeoutMs = parseDurationInput(
+    getInput,
+    'timeout',
+    DEFAULTS.timeout,
+    1_000,
+    LIMITS.maxTimeoutMs,
+  )
+  const pollIntervalMs = parseDurationInput(
+    getInput,
+    'poll-interval',
+    DEFAULTS.pollInterval,
+    LIMITS.minPollIntervalMs,
+    LIMITS.maxPollIntervalMs,
+  )
+  const failOnTimeout = parseBoolean(getInput, 'fail-on-timeout', true)
+  return { jobIds, clusterId, apiKey, baseUrl, timeoutMs, pollIntervalMs, failOnTimeout }
+}

@@ -1,0 +1,87 @@
+/**
+ * The one model every API dialect maps into, and the rules on it. Pure: no
+ * I/O, no clock. Progress is always a percentage 0-100 here; dialects convert.
+ */
+
+export type JobState = 'pending' | 'importing' | 'completed' | 'failed'
+
+export interface FileProgress {
+  fileName: string
+  fileSize?: number
+  /** 0-100 */
+  progress: number
+  completeTime?: string
+  errorMessage?: string
+}
+
+export interface ImportJob {
+  jobId: string
+  state: JobState
+  /** 0-100 */
+  progress: number
+  collectionName?: string
+  completeTime?: string
+  errorMessage?: string
+  fileSize?: number
+  files: FileProgress[]
+}
+
+/** How the poll loop asks a dialect's client for one job. */
+export interface FetchRequest {
+  /** Cancel or fail-fast: the request must stop when it fires. */
+  signal: AbortSignal
+  timeoutMs: number
+}
+
+export type FetchJob = (jobId: string, request: FetchRequest) => Promise<ImportJob>
+
+export function isSettled(state: JobState): boolean {
+  return state === 'completed' || state === 'failed'
+}
+
+/**
+ * A fraction 0..1 as a percentage with one decimal, rounded DOWN so that an
+ * unfinished job never shows 100%.
+ */
+export function fractionToPercent(fraction: number): number {
+  const clamped = Math.min(1, Math.max(0, fraction))
+  // The epsilon absorbs float noise such as 0.7 * 1000 = 699.9999999.
+  return Math.floor(clamped * 1000 + 1e-6) / 10
+}
+
+export interface JobError {
+  jobId: string
+  /** The file the error is about; absent for a job-level error. */
+  fileName?: string
+  message: string
+}
+
+/** Every error the job reports: the job's own first, then each file's. */
+export function jobErrors(job: ImportJob): JobError[] {
+  const errors: JobError[] = []
+  if (job.errorMessage) errors.push({ jobId: job.jobId, message: job.errorMessage })
+  for (const file of job.files) {
+    if (file.errorMessage) {
+      errors.push({ jobId: job.jobId, fileName: file.fileName, message: file.errorMessage })
+    }
+  }
+  return errors
+}
+
+export function filesDone(job: ImportJob): number {
+  return job.files.filter((file) => file.progress >= 100 || file.completeTime !== undefined).length
+}
+
+/**
+ * Overall progress of several jobs: weighted by job size when every job
+ * reports one (a 10 GiB job matters more than a 10 KiB one), else a plain mean.
+ */
+export function overallProgress(jobs: readonly ImportJob[]): number {
+  if (jobs.length === 0) return 0
+  const sizes = jobs.map((job) => job.fileSize ?? 0)
+  const weighted = sizes.every((size) => size > 0)
+  const totalWeight = weighted ? sizes.reduce((a, b) => a + b, 0) : jobs.length
+  const sum = jobs.reduce((acc, job, i) => acc + job.progress * (weighted ? (sizes[i] ?? 0) : 1), 0)
+  const percent = sum / totalWeight
+  return Math.floor(percent * 10 + 1e-6) / 10
+}

@@ -1,0 +1,118 @@
+/**
+ * Wiring, and the only module that talks to the runner (@actions/core):
+ * inputs in; the poll loop run with the real clock, HTTP and signals; the
+ * outcome written out as log lines, outputs, summary, annotations and exit
+ * status. Everything written passes through the API-key redactor.
+ */
+import * as core from '@actions/core'
+import { HttpTransport } from './api/http.js'
+import { V1Client } from './api/v1.js'
+import { errorMessage } from './errors.js'
+import { InputError, type Settings, parseSettings } from './inputs.js'
+import { type Redact, createRedactor } from './redact.js'
+import { formatDuration } from './report/format.js'
+import { failureAnnotations, retryLine, updateLine, verdict } from './report/log.js'
+import { outputValues } from './report/outputs.js'
+import { renderSummary } from './report/summary.js'
+import { realSleep, systemClock } from './time.js'
+import { USER_AGENT } from './version.js'
+import { type Outcome, type WaitEvent, waitForJobs } from './wait.js'
+
+export async function run(): Promise<void> {
+  // Mask the key before anything else can print it.
+  const apiKey = core.getInput('api-key')
+  if (apiKey !== '') core.setSecret(apiKey)
+  const redact = createRedactor(apiKey)
+  try {
+    const settings = parseSettings((name) => core.getInput(name))
+    await waitAndReport(settings, redact)
+  } catch (error) {
+    // One clear line, never a stack trace.
+    const message =
+      error instanceof InputError ? error.message : `Unexpected error: ${errorMessage(error)}`
+    core.setFailed(redact(message))
+  }
+}
+
+async function waitAndReport(settings: Settings, redact: Redact): Promise<void> {
+  const cancel = new AbortController()
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (cancel.signal.aborted) return
+    core.info(`Received ${signal}: stopping and reporting what was seen so far.`)
+    cancel.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+
+  const transport = new HttpTransport(`${USER_AGENT} node/${process.version}`)
+  const client = new V1Client({
+    baseUrl: settings.baseUrl,
+    clusterId: settings.clusterId,
+    apiKey: settings.apiKey,
+    transport,
+    clock: systemClock,
+    debug: (message) => {
+      if (core.isDebug()) core.debug(redact(message()))
+    },
+  })
+  const jobs = settings.jobIds.length === 1 ? 'job' : 'jobs'
+  core.info(
+    `Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')}) ` +
+      `on cluster ${settings.clusterId} via ${settings.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
+      `poll every ${formatDuration(settings.pollIntervalMs)}.`,
+  )
+  try {
+    const outcome = await waitForJobs({
+      jobIds: settings.jobIds,
+      fetchJob: (jobId, request) => client.fetchJob(jobId, request),
+      clock: systemClock,
+      sleep: realSleep,
+      random: Math.random,
+      signal: cancel.signal,
+      timeoutMs: settings.timeoutMs,
+      pollIntervalMs: settings.pollIntervalMs,
+      onEvent: (event) => {
+        logEvent(event, redact)
+      },
+    })
+    await report(outcome, settings, redact)
+  } finally {
+    transport.dispose()
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+function logEvent(event: WaitEvent, redact: Redact): void {
+  if (event.kind === 'retry') {
+    core.warning(redact(retryLine(event)))
+    return
+  }
+  const line = updateLine(event)
+  if (line !== undefined) core.info(redact(line))
+}
+
+async function report(outcome: Outcome, settings: Settings, redact: Redact): Promise<void> {
+  const { values, jobsOmitted, detailsOmitted } = outputValues(outcome)
+  for (const [name, value] of Object.entries(values)) core.setOutput(name, redact(value))
+  if (jobsOmitted > 0 || detailsOmitted > 0) {
+    core.info(
+      `The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`,
+    )
+  }
+
+  try {
+    await core.summary.addRaw(redact(renderSummary(outcome))).write()
+  } catch (error) {
+    // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
+    core.warning(redact(`Could not write the job summary: ${errorMessage(error)}`))
+  }
+
+  for (const annotation of failureAnnotations(outcome)) {
+    core.error(redact(annotation.message), { title: redact(annotation.title) })
+  }
+  const { level, message } = verdict(outcome, settings.failOnTimeout)
+  if (level === 'failure') core.setFailed(redact(message))
+  else if (level === 'warning') core.warning(redact(message))
+  else core.info(redact(message))
+}

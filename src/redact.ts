@@ -1,0 +1,38 @@
+/**
+ * Removes a secret from text, in every spelling it can take on the way out:
+ * as is, URL-encoded, JSON-escaped and HTML-escaped. The runner's own masking
+ * starts only after ::add-mask:: is processed and never covers files, so the
+ * action redacts everything it writes itself.
+ */
+import { escapeHtml } from './report/format.js'
+
+export const REDACTED = '***'
+
+export type Redact = (text: string) => string
+
+export function createRedactor(secret: string): Redact {
+  if (secret === '') return (text) => text
+  const spellings = [
+    ...new Set([
+      secret,
+      encodeURIComponent(secret),
+      JSON.stringify(secret).slice(1, -1),
+      escapeHtml(secret),
+    ]),
+  ]
+    // Longest first, so a spelling that contains another is replaced whole.
+    .sort((a, b) => b.length - a.length)
+  return (text) => spellings.reduce((out, spelling) => out.split(spelling).join(REDACTED), text)
+}
+
+/** The same redaction over every string inside a parsed JSON value. */
+export function redactDeep(value: unknown, redact: Redact): unknown {
+  if (typeof value === 'string') return redact(value)
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact))
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact)]),
+    )
+  }
+  return value
+}

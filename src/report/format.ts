@@ -1,0 +1,61 @@
+/** Small, pure formatters shared by the log, summary and output renderers. */
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  // Markdown punctuation too: the summary is rendered as GitHub markdown, and
+  // API text must never become a link, code span, emphasis or table cell split.
+  '`': '&#96;',
+  '|': '&#124;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '*': '&#42;',
+  _: '&#95;',
+  '~': '&#126;',
+  '\\': '&#92;',
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`|[\]*_~\\]/g, (ch) => HTML_ESCAPES[ch] ?? ch)
+}
+
+/** Cuts long text at `max` characters, saying so. Line breaks become spaces. */
+export function clip(text: string, max: number): string {
+  const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ')
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine
+}
+
+const BINARY_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const
+
+/** 19599887 -> "18.7 MiB" (binary units, one decimal). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  let value = bytes
+  let unit: string = 'B'
+  for (const next of BINARY_UNITS) {
+    if (value < 1024) break
+    value /= 1024
+    unit = next
+  }
+  return `${value.toFixed(1)} ${unit}`
+}
+
+/** 42.5 -> "42.5%", 100 -> "100%". Input already has at most one decimal. */
+export function formatPercent(percent: number): string {
+  return `${Number(percent.toFixed(1))}%`
+}
+
+/** 65_000 -> "1m 05s"; 3_725_000 -> "1h 02m 05s"; 4_000 -> "4s". */
+export function formatDuration(ms: number): string {
+  const total = Math.floor(Math.max(0, ms) / 1000)
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  const pad = (n: number): string => String(n).padStart(2, '0')
+  if (h > 0) return `${h}h ${pad(m)}m ${pad(s)}s`
+  if (m > 0) return `${m}m ${pad(s)}s`
+  return `${s}s`
+}

@@ -1,0 +1,157 @@
+/**
+ * The step's outputs, as strings. Pure. The `jobs` JSON is kept under a byte
+ * budget: later steps often pass it through an environment variable, and
+ * Linux refuses any single one over 128 KiB.
+ */
+import { type FileProgress, type ImportJob, jobErrors, overallProgress } from '../job.js'
+import type { JobStatus, Outcome } from '../wait.js'
+import { asJob } from './log.js'
+
+export const JOBS_OUTPUT_MAX_BYTES = 100_000
+
+export type OutputName =
+  | 'state'
+  | 'progress'
+  | 'collection-name'
+  | 'complete-time'
+  | 'error-message'
+  | 'elapsed-seconds'
+  | 'jobs'
+
+export interface FileEntry {
+  fileName: string
+  fileSize: number | null
+  progress: number
+  completeTime: string | null
+  errorMessage: string | null
+}
+
+export interface JobEntry {
+  jobId: string
+  /** The job's state, or "unknown" when no answer arrived for it. */
+  state: string
+  progress: number
+  collectionName: string | null
+  completeTime: string | null
+  errorMessage: string | null
+  fileSize: number | null
+  details: FileEntry[]
+  /** Present only when details were cut to keep the output bounded. */
+  detailsOmitted?: number
+}
+
+export interface OutputReport {
+  values: Record<OutputName, string>
+  /** Jobs left out of `jobs` entirely because even their headers did not fit. */
+  jobsOmitted: number
+  /** File entries left out of `jobs` across all jobs. */
+  detailsOmitted: number
+}
+
+function fileEntry(file: FileProgress): FileEntry {
+  return {
+    fileName: file.fileName,
+    fileSize: file.fileSize ?? null,
+    progress: file.progress,
+    completeTime: file.completeTime ?? null,
+    errorMessage: file.errorMessage ?? null,
+  }
+}
+
+function firstError(status: JobStatus): string | undefined {
+  return (
+    status.problem ?? (status.job === undefined ? undefined : jobErrors(status.job)[0]?.message)
+  )
+}
+
+function jobEntry(status: JobStatus): JobEntry {
+  const job: ImportJob | undefined = status.job
+  return {
+    jobId: status.jobId,
+    state: job?.state ?? 'unknown',
+    progress: job?.progress ?? 0,
+    collectionName: job?.collectionName ?? null,
+    completeTime: job?.completeTime ?? null,
+    errorMessage: firstError(status) ?? null,
+    fileSize: job?.fileSize ?? null,
+    details: job?.files.map(fileEntry) ?? [],
+  }
+}
+
+const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8')
+
+/** Files with errors are kept first when details must be cut. */
+function keepDetails(details: FileEntry[], budget: number): FileEntry[] {
+  const order = details
+    .map((_, i) => i)
+    .sort(
+      (a, b) =>
+        Number(details[a]?.errorMessage === null) - Number(details[b]?.errorMessage === null) ||
+        a - b,
+    )
+  const kept = new Set<number>()
+  let used = 0
+  for (const i of order) {
+    const size = bytesOf(details[i]) + 1
+    if (used + size > budget) break
+    kept.add(i)
+    used += size
+  }
+  return details.filter((_, i) => kept.has(i))
+}
+
+export function boundedJobs(statuses: readonly JobStatus[], maxBytes = JOBS_OUTPUT_MAX_BYTES) {
+  const entries = statuses.map(jobEntry)
+  let detailsOmitted = 0
+  if (bytesOf(entries) <= maxBytes)
+    return { json: JSON.stringify(entries), jobsOmitted: 0, detailsOmitted }
+
+  // Headers (entries without details, with room for detailsOmitted) come first.
+  const bare = entries.map((entry) => ({ ...entry, details: [], detailsOmitted: 0 }))
+  let kept = bare.length
+  while (kept > 0 && bytesOf(bare.slice(0, kept)) > maxBytes) kept -= 1
+  const jobsOmitted = entries.length - kept
+  let budget = maxBytes - bytesOf(bare.slice(0, kept))
+  const result: JobEntry[] = entries.slice(0, kept).map((entry, i) => {
+    const share = Math.floor(budget / (kept - i))
+    const details = keepDetails(entry.details, share)
+    budget -= bytesOf(details) - 2 // "[]" was already counted in the bare header
+    const omitted = entry.details.length - details.length
+    detailsOmitted += omitted
+    return omitted > 0 ? { ...entry, details, detailsOmitted: omitted } : { ...entry, details }
+  })
+  for (const entry of entries.slice(kept)) detailsOmitted += entry.details.length
+  return { json: JSON.stringify(result), jobsOmitted, detailsOmitted }
+}
+
+/** The latest completion time, compared as instants (ISO strings of varying precision). */
+function latestTime(times: readonly string[]): string {
+  const instant = (t: string): number => {
+    const ms = Date.parse(t)
+    return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms
+  }
+  return times.reduce((latest, t) => (instant(t) > instant(latest) ? t : latest), times[0] ?? '')
+}
+
+export function outputValues(outcome: Outcome): OutputReport {
+  const jobs = outcome.jobs.map(asJob)
+  const collections = [
+    ...new Set(jobs.map((job) => job.collectionName).filter((n) => n !== undefined)),
+  ]
+  const completeTimes = jobs.map((job) => job.completeTime).filter((t) => t !== undefined)
+  const { json, jobsOmitted, detailsOmitted } = boundedJobs(outcome.jobs)
+  return {
+    values: {
+      state: outcome.state,
+      progress: String(overallProgress(jobs)),
+      'collection-name': collections.join(','),
+      // A job can finish (readyPercentage 1) before its completeTime is filled in: use those given.
+      'complete-time': outcome.state === 'completed' ? latestTime(completeTimes) : '',
+      'error-message': outcome.jobs.map(firstError).find((e) => e !== undefined) ?? '',
+      'elapsed-seconds': String(Math.floor(outcome.elapsedMs / 1000)),
+      jobs: json,
+    },
+    jobsOmitted,
+    detailsOmitted,
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The job summary as HTML (which GitHub renders inside the markdown summary).
+ * Pure. Every API-supplied string is escaped, empty cells show "-", and the
+ * whole stays under a byte budget: GitHub drops a step summary over 1 MiB.
+ * When rows must be cut, files with errors are kept first, then unfinished
+ * ones, so the reason a job failed is never what gets cut.
+ */
+import { type FileProgress, type ImportJob, filesDone, overallProgress } from '../job.js'
+import type { JobStatus, Outcome, OutcomeState } from '../wait.js'
+import { clip, escapeHtml, formatBytes, formatDuration, formatPercent } from './format.js'
+import { asJob } from './log.js'
+
+/** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
+export const SUMMARY_MAX_BYTES = 1_000_000
+
+const STATE_LABEL: Record<OutcomeState, string> = {
+  completed: '✅ completed',
+  failed: '❌ failed',
+  'timed-out': '⏱️ timed out',
+  cancelled: '🚫 cancelled',
+}
+
+const JOB_LABEL: Record<string, string> = {
+  completed: '✅ completed',
+  failed: '❌ failed',
+  importing: '🔄 importing',
+  pending: '⏳ pending',
+}
+
+const bytesOf = (text: string): number => Buffer.byteLength(text, 'utf8')
+const cell = (text: string | undefined): string =>
+  `<td>${text === undefined || text === '' ? '-' : text}</td>`
+
+const TABLE_HEAD =
+  '<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th><th>Completed</th><th>Error</th></tr></thead>\n<tbody>\n'
+const TABLE_TAIL = '</tbody>\n</table>\n'
+/** Room kept per job for the "N more files not shown" line. */
+const CUT_NOTE_RESERVE = 160
+
+function fileRow(file: FileProgress): string {
+  return (
+    '<tr>' +
+    cell(escapeHtml(clip(file.fileName, 300))) +
+    cell(file.fileSize === undefined ? undefined : formatBytes(file.fileSize)) +
+    cell(formatPercent(file.progress)) +
+    cell(file.completeTime === undefined ? undefined : escapeHtml(clip(file.completeTime, 64))) +
+    cell(file.errorMessage === undefined ? undefined : escapeHtml(clip(file.errorMessage, 1_000))) +
+    '</tr>\n'
+  )
+}
+
+function jobHeader(status: JobStatus, outcomeElapsedMs: number): string {
+  const { job } = status
+  const id = escapeHtml(status.jobId)
+  const label = job === undefined ? '❔ no answer' : (JOB_LABEL[job.state] ?? escapeHtml(job.state))
+  let html = `<h3>Job <code>${id}</code>: ${label}</h3>\n`
+  if (job !== undefined) {
+    const facts = [
+      `Collection: ${job.collectionName === undefined ? '-' : `<code>${escapeHtml(clip(job.collectionName, 200))}</code>`}`,
+      `Progress: ${formatPercent(job.progress)}`,
+      `Files done: ${filesDone(job)}/${job.files.length}`,
+      `Size: ${job.fileSize === undefined ? '-' : formatBytes(job.fileSize)}`,
+      `Elapsed: ${formatDuration(status.settledAfterMs ?? outcomeElapsedMs)}`,
+    ]
+    if (job.completeTime !== undefined)
+      facts.push(`Completed: ${escapeHtml(clip(job.completeTime, 64))}`)
+    html += `<p>${facts.join(' · ')}</p>\n`
+    if (job.errorMessage !== undefined) {
+      html += `<p><strong>Error:</strong> ${escapeHtml(clip(job.errorMessage, 1_000))}</p>\n`
+    }
+  } else {
+    html += `<p>No progress was received for this job (elapsed ${formatDuration(outcomeElapsedMs)}).</p>\n`
+  }
+  if (status.lastError !== undefined) {
+    html += `<p><strong>Last poll failed:</strong> ${escapeHtml(clip(status.lastError, 1_000))}</p>\n`
+  }
+  if (status.problem !== undefined) {
+    html += `<p><strong>Error:</strong> ${escapeHtml(clip(status.problem, 1_000))}</p>\n`
+  }
+  return html
+}
+
+/** Indices of the files to show within `budget` bytes: errors first, then unfinished, then the rest. */
+function pickRows(
+  rows: readonly string[],
+  files: readonly FileProgress[],
+  budget: number,
+): Set<number> {
+  const rank = (file: FileProgress): number =>
+    file.errorMessage !== undefined
+      ? 0
+      : file.progress < 100 && file.completeTime === undefined
+        ? 1
+        : 2
+  const order = files
+    .map((_, i) => i)
+    .sort((a, b) => rank(files[a] as FileProgress) - rank(files[b] as FileProgress) || a - b)
+  const picked = new Set<number>()
+  let used = 0
+  for (const i of order) {
+    const size = bytesOf(rows[i] ?? '')
+    if (used + size > budget) break
+    picked.add(i)
+    used += size
+  }
+  return picked
+}
+
+function cutNote(hidden: number, what: string): string {
+  return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. The <code>jobs</code> output lists them.</em></p>\n`
+}
+
+export function renderSummary(outcome: Outcome, maxBytes = SUMMARY_MAX_BYTES): string {
+  const progress = formatPercent(overallProgress(outcome.jobs.map(asJob)))
+  const count = outcome.jobs.length === 1 ? '1 job' : `${outcome.jobs.length} jobs`
+  let html =
+    `<h2>Zilliz import: ${STATE_LABEL[outcome.state]}</h2>\n` +
+    `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n`
+
+  const headers = outcome.jobs.map((status) => jobHeader(status, outcome.elapsedMs))
+  const tableCost = (status: JobStatus): number =>
+    status.job !== undefined && status.job.files.length > 0 ? bytesOf(TABLE_HEAD + TABLE_TAIL) : 0
+  const fixed = outcome.jobs.reduce(
+    (sum, status, i) => sum + bytesOf(headers[i] ?? '') + tableCost(status) + CUT_NOTE_RESERVE,
+    bytesOf(html),
+  )
+
+  if (fixed > maxBytes) {
+    // Too many jobs to list even without their files: show as many jobs as fit.
+    let shown = 0
+    for (const header of headers) {
+      if (bytesOf(html) + bytesOf(header) + CUT_NOTE_RESERVE > maxBytes) break
+      html += header
+      shown += 1
+    }
+    return html + cutNote(headers.length - shown, 'jobs')
+  }
+
+  let rowBudget = maxBytes - fixed
+  outcome.jobs.forEach((status, jobIndex) => {
+    html += headers[jobIndex] ?? ''
+    const job: ImportJob | undefined = status.job
+    if (job === undefined || job.files.length === 0) return
+    const rows = job.files.map(fileRow)
+    // Share what is left evenly among the jobs still to render; unused bytes carry forward.
+    const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex))
+    const picked = pickRows(rows, job.files, share)
+    const shownRows = rows.filter((_, i) => picked.has(i))
+    const body = shownRows.join('')
+    rowBudget -= bytesOf(body)
+    html += TABLE_HEAD + body + TABLE_TAIL
+    if (picked.size < rows.length) html += cutNote(rows.length - picked.size, 'files')
+  })
+  return html
+}

@@ -1,0 +1,175 @@
+/**
+ * The poll loop. Given job IDs and a way to fetch one job, it polls every job
+ * concurrently until all have settled, one fails (fail fast), a permanent
+ * fault occurs, the deadline passes, or the caller cancels. It knows nothing
+ * of HTTP or of the runner: time, sleep, randomness and the fetcher are
+ * injected, and what happens is reported through events.
+ */
+import { AbortedError, PermanentError, TransientError, errorMessage } from './errors.js'
+import { type FetchJob, type ImportJob, isSettled } from './job.js'
+import { createRateLimiter } from './rate-limit.js'
+import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './retry.js'
+import type { Clock, Sleep } from './time.js'
+
+export interface JobStatus {
+  jobId: string
+  /** The last answer for this job; undefined until one arrived. */
+  job?: ImportJob
+  /** Time from the start until the job completed or failed. */
+  settledAfterMs?: number
+  /** A permanent fault that stopped this job's polling (bad key, unknown job, ...). */
+  problem?: string
+  /** The transient fault of the latest poll, while polls keep failing. */
+  lastError?: string
+}
+
+export type OutcomeState = 'completed' | 'failed' | 'timed-out' | 'cancelled'
+
+export interface Outcome {
+  state: OutcomeState
+  jobs: JobStatus[]
+  elapsedMs: number
+}
+
+export type WaitEvent =
+  | {
+      kind: 'update'
+      jobId: string
+      job: ImportJob
+      previous: ImportJob | undefined
+      elapsedMs: number
+    }
+  | {
+      kind: 'retry'
+      jobId: string
+      reason: string
+      /** 1 for the first retry after a success (or the start). */
+      attempt: number
+      delayMs: number
+      elapsedMs: number
+    }
+
+export interface WaitOptions {
+  jobIds: readonly string[]
+  fetchJob: FetchJob
+  clock: Clock
+  sleep: Sleep
+  /** A number in [0, 1), for backoff jitter. */
+  random: () => number
+  /** Fires on cancellation (SIGINT/SIGTERM in the action). */
+  signal: AbortSignal
+  timeoutMs: number
+  pollIntervalMs: number
+  onEvent?: (event: WaitEvent) => void
+  /** Per-request cap; never more than the time left, but see minRequestTimeoutMs. */
+  requestTimeoutMs?: number
+  /** A poll sent at the deadline still gets this long to answer. */
+  minRequestTimeoutMs?: number
+  /** Minimum gap between two request starts across all jobs (200 ms = 5/s). */
+  requestSpacingMs?: number
+  backoff?: BackoffPolicy
+}
+
+export const POLL_DEFAULTS = {
+  requestTimeoutMs: 30_000,
+  minRequestTimeoutMs: 2_000,
+  requestSpacingMs: 200,
+} as const
+
+export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
+  const { clock, sleep, fetchJob } = options
+  const requestTimeoutMs = options.requestTimeoutMs ?? POLL_DEFAULTS.requestTimeoutMs
+  const minRequestTimeoutMs = options.minRequestTimeoutMs ?? POLL_DEFAULTS.minRequestTimeoutMs
+  const backoff = options.backoff ?? DEFAULT_BACKOFF
+  const emit = options.onEvent ?? (() => undefined)
+
+  const startedAt = clock.now()
+  const deadline = startedAt + options.timeoutMs
+  // Fail-fast stops every other job's loop (and aborts its request in flight).
+  const failFast = new AbortController()
+  const stop = AbortSignal.any([options.signal, failFast.signal])
+  const limiter = createRateLimiter(
+    options.requestSpacingMs ?? POLL_DEFAULTS.requestSpacingMs,
+    clock,
+    sleep,
+  )
+  const statuses: JobStatus[] = options.jobIds.map((jobId) => ({ jobId }))
+  const elapsed = (): number => clock.now() - startedAt
+  // A function, not a property read: the signal can fire during any await.
+  const stopped = (): boolean => stop.aborted
+
+  async function pollOne(status: JobStatus): Promise<void> {
+    let failures = 0
+    while (!stopped()) {
+      // Once the deadline has come, only a slot free right now is taken: the
+      // last poll happens at the deadline, never after a wait past it.
+      if (!(await limiter.acquire(Math.max(deadline, clock.now()), stop))) return
+      const sentAt = clock.now()
+      let nextPollAt: number
+      try {
+        const timeoutMs = Math.min(
+          requestTimeoutMs,
+          Math.max(deadline - sentAt, minRequestTimeoutMs),
+        )
+        const job = await fetchJob(status.jobId, { signal: stop, timeoutMs })
+        if (stopped()) return // the answer raced a cancel; keep the state we reported
+        failures = 0
+        delete status.lastError
+        const previous = status.job
+        status.job = job
+        emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() })
+        if (isSettled(job.state)) {
+          status.settledAfterMs = elapsed()
+          if (job.state === 'failed') failFast.abort()
+          return
+        }
+        nextPollAt = sentAt + options.pollIntervalMs
+      } catch (error) {
+        if (stopped() || error instanceof AbortedError) return
+        if (!(error instanceof TransientError)) {
+          // PermanentError, or a bug: either way asking again will not help.
+          status.problem =
+            error instanceof PermanentError
+              ? error.message
+              : `Unexpected error: ${errorMessage(error)}`
+          failFast.abort()
+          return
+        }
+        failures += 1
+        status.lastError = error.message
+        const now = clock.now()
+        if (now >= deadline) return // the poll at the deadline failed: nothing left to retry in
+        const retryAt = Math.min(
+          now + backoffDelay(failures, backoff, options.random(), error.retryAfterMs),
+          deadline,
+        )
+        emit({
+          kind: 'retry',
+          jobId: status.jobId,
+          reason: error.message,
+          attempt: failures,
+          delayMs: retryAt - now,
+          elapsedMs: now - startedAt,
+        })
+        nextPollAt = retryAt
+      }
+      const now = clock.now()
+      if (now >= deadline) return // that was the poll at the deadline
+      await sleep(Math.min(nextPollAt, deadline) - now, stop)
+    }
+  }
+
+  await Promise.all(statuses.map(pollOne))
+  return {
+    state: decideState(statuses, options.signal.aborted),
+    jobs: statuses,
+    elapsedMs: elapsed(),
+  }
+}
+
+/** Failed wins; then all completed; then cancelled; anything else ran out of time. */
+export function decideState(statuses: readonly JobStatus[], cancelled: boolean): OutcomeState {
+  if (statuses.some((s) => s.problem !== undefined || s.job?.state === 'failed')) return 'failed'
+  if (statuses.every((s) => s.job?.state === 'completed')) return 'completed'
+  return cancelled ? 'cancelled' : 'timed-out'
+}
