@@ -31441,6 +31441,7 @@ class HttpTransport {
         this.userAgent = userAgent;
         this.maxBodyBytes = maxBodyBytes;
         this.client = new lib_HttpClient(userAgent, [], {
+            // requestRaw() never follows redirects; this guards a future switch to request().
             allowRedirects: false,
             allowRetries: false,
             keepAlive: true,
@@ -32179,8 +32180,13 @@ function boundedJobs(statuses, maxBytes = JOBS_OUTPUT_MAX_BYTES) {
     let detailsOmitted = 0;
     if (bytesOf(entries) <= maxBytes)
         return { json: JSON.stringify(entries), jobsOmitted: 0, detailsOmitted };
-    // Headers (entries without details, with room for detailsOmitted) come first.
-    const bare = entries.map((entry) => ({ ...entry, details: [], detailsOmitted: 0 }));
+    // Headers (entries without details) come first. Each reserves room for the
+    // largest detailsOmitted it could carry: all of its files.
+    const bare = entries.map((entry) => ({
+        ...entry,
+        details: [],
+        detailsOmitted: entry.details.length,
+    }));
     let kept = bare.length;
     while (kept > 0 && bytesOf(bare.slice(0, kept)) > maxBytes)
         kept -= 1;
@@ -32389,6 +32395,8 @@ const ACTION_NAME = 'zilliz-import-wait';
 const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/rate-limit.ts
 function createRateLimiter(spacingMs, clock, sleep) {
     let lastSlot = Number.NEGATIVE_INFINITY;
@@ -32420,6 +32428,7 @@ function createRateLimiter(spacingMs, clock, sleep) {
 
 
 
+
 const POLL_DEFAULTS = {
     requestTimeoutMs: 30_000,
     minRequestTimeoutMs: 2_000,
@@ -32436,6 +32445,9 @@ async function waitForJobs(options) {
     // Fail-fast stops every other job's loop (and aborts its request in flight).
     const failFast = new AbortController();
     const stop = AbortSignal.any([options.signal, failFast.signal]);
+    // Every job's sleep and request listens on this one signal; that is by
+    // design, not a leak, so lift Node's warning threshold of 10 listeners.
+    (0,external_node_events_.setMaxListeners)(0, stop);
     const limiter = createRateLimiter(options.requestSpacingMs ?? POLL_DEFAULTS.requestSpacingMs, clock, sleep);
     const statuses = options.jobIds.map((jobId) => ({ jobId }));
     const elapsed = () => clock.now() - startedAt;

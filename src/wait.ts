@@ -5,6 +5,7 @@
  * of HTTP or of the runner: time, sleep, randomness and the fetcher are
  * injected, and what happens is reported through events.
  */
+import { setMaxListeners } from 'node:events'
 import { AbortedError, PermanentError, TransientError, errorMessage } from './errors.js'
 import { type FetchJob, type ImportJob, isSettled } from './job.js'
 import { createRateLimiter } from './rate-limit.js'
@@ -88,6 +89,9 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
   // Fail-fast stops every other job's loop (and aborts its request in flight).
   const failFast = new AbortController()
   const stop = AbortSignal.any([options.signal, failFast.signal])
+  // Every job's sleep and request listens on this one signal; that is by
+  // design, not a leak, so lift Node's warning threshold of 10 listeners.
+  setMaxListeners(0, stop)
   const limiter = createRateLimiter(
     options.requestSpacingMs ?? POLL_DEFAULTS.requestSpacingMs,
     clock,

@@ -60,6 +60,7 @@ export class HttpTransport implements Transport {
     private readonly maxBodyBytes = MAX_BODY_BYTES,
   ) {
     this.client = new HttpClient(userAgent, [], {
+      // requestRaw() never follows redirects; this guards a future switch to request().
       allowRedirects: false,
       allowRetries: false,
       keepAlive: true,

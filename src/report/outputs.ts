@@ -106,8 +106,13 @@ export function boundedJobs(statuses: readonly JobStatus[], maxBytes = JOBS_OUTP
   if (bytesOf(entries) <= maxBytes)
     return { json: JSON.stringify(entries), jobsOmitted: 0, detailsOmitted }
 
-  // Headers (entries without details, with room for detailsOmitted) come first.
-  const bare = entries.map((entry) => ({ ...entry, details: [], detailsOmitted: 0 }))
+  // Headers (entries without details) come first. Each reserves room for the
+  // largest detailsOmitted it could carry: all of its files.
+  const bare = entries.map((entry) => ({
+    ...entry,
+    details: [],
+    detailsOmitted: entry.details.length,
+  }))
   let kept = bare.length
   while (kept > 0 && bytesOf(bare.slice(0, kept)) > maxBytes) kept -= 1
   const jobsOmitted = entries.length - kept
