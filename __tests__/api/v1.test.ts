@@ -1,0 +1,355 @@
+/**
+ * The v1 client and HTTP transport against the simulator over real HTTP on
+ * loopback: no mocked modules.
+ */
+import { HttpTransport } from '../../src/api/http.js'
+import { V1Client, V1_PATH, v1Url } from '../../src/api/v1.js'
+import { AbortedError, PermanentError, TransientError } from '../../src/errors.js'
+import type { ImportJob } from '../../src/job.js'
+import { systemClock } from '../../src/time.js'
+import { type JobSpec, type Step, startSimulator } from '../../scripts/simulator.mjs'
+
+type Simulator = Awaited<ReturnType<typeof startSimulator>>
+let sim: Simulator | undefined
+let transport: HttpTransport | undefined
+const debugLines: string[] = []
+
+afterEach(async () => {
+  transport?.dispose()
+  await sim?.close()
+  sim = undefined
+  debugLines.length = 0
+})
+
+async function clientFor(
+  jobs: Record<string, JobSpec>,
+  overrides: { apiKey?: string; base?: string } = {},
+) {
+  sim = await startSimulator({ jobs })
+  transport = new HttpTransport('zilliz-import-wait/test', 64 * 1024)
+  const client = new V1Client({
+    baseUrl: new URL(overrides.base ?? sim.url),
+    clusterId: sim.clusterId,
+    apiKey: overrides.apiKey ?? sim.apiKey,
+    transport,
+    clock: systemClock,
+    debug: (message) => debugLines.push(message()),
+  })
+  return { client, sim }
+}
+
+const fetchOnce = (client: V1Client, jobId: string, timeoutMs = 5_000): Promise<ImportJob> =>
+  client.fetchJob(jobId, { signal: new AbortController().signal, timeoutMs })
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected a rejection')
+}
+
+const one = (...script: Step[]): Record<string, JobSpec> => ({
+  'job-1': {
+    collectionName: 'medium_articles',
+    files: [
+      { fileName: 'a.parquet', fileSize: 1_000 },
+      { fileName: 'b.parquet', fileSize: 3_000 },
+    ],
+    script,
+  },
+})
+
+describe('request', () => {
+  test('GET with bearer key, JSON accept, User-Agent and URL-encoded query', async () => {
+    const { client, sim } = await clientFor(one(0.5))
+    await fetchOnce(client, 'job-1')
+    const [request] = sim.requests
+    expect(request?.method).toBe('GET')
+    expect(request?.path).toBe(V1_PATH)
+    expect(request?.query).toEqual({ jobId: 'job-1', clusterId: sim.clusterId })
+    expect(request?.headers.authorization).toBe(`Bearer ${sim.apiKey}`)
+    expect(request?.headers.accept).toBe('application/json')
+    expect(request?.headers['user-agent']).toBe('zilliz-import-wait/test')
+  })
+
+  test('a job ID cannot add or cut query parameters', () => {
+    const url = v1Url(new URL('https://h.example/prefix'), 'a&clusterId=evil#x y/ü', 'in03-1')
+    expect(url.host).toBe('h.example')
+    expect(url.pathname).toBe(`/prefix${V1_PATH}`)
+    expect([...url.searchParams.entries()]).toEqual([
+      ['jobId', 'a&clusterId=evil#x y/ü'],
+      ['clusterId', 'in03-1'],
+    ])
+    expect(url.hash).toBe('')
+  })
+
+  test('an endpoint path prefix is kept', async () => {
+    const { client, sim } = await clientFor(one(0.5))
+    const prefixed = new V1Client({
+      baseUrl: new URL(`${sim.url}/proxy`),
+      clusterId: sim.clusterId,
+      apiKey: sim.apiKey,
+      transport: transport as HttpTransport,
+      clock: systemClock,
+    })
+    await failure(fetchOnce(prefixed, 'job-1'))
+    await fetchOnce(client, 'job-1')
+    expect(sim.requests.map((r) => r.path)).toEqual([`/proxy${V1_PATH}`, V1_PATH])
+  })
+})
+
+describe('mapping the v1 answer', () => {
+  test('in progress: readyPercentage is a fraction', async () => {
+    const { client } = await clientFor(one({ progress: 0.456, files: [1, 0.2] }))
+    const job = await fetchOnce(client, 'job-1')
+    expect(job).toMatchObject({
+      jobId: 'job-1',
+      state: 'importing',
+      progress: 45.6,
+      collectionName: 'medium_articles',
+      fileSize: 4_000,
+    })
+    expect(job.files).toEqual([
+      {
+        fileName: 'a.parquet',
+        fileSize: 1_000,
+        progress: 100,
+        completeTime: expect.any(String) as string,
+      },
+      { fileName: 'b.parquet', fileSize: 3_000, progress: 20 },
+    ])
+  })
+
+  test('pending at 0, completed at 1 with a completion time', async () => {
+    const { client } = await clientFor(one(0, 1))
+    expect((await fetchOnce(client, 'job-1')).state).toBe('pending')
+    const done = await fetchOnce(client, 'job-1')
+    expect(done.state).toBe('completed')
+    expect(done.progress).toBe(100)
+    expect(done.completeTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+  })
+
+  test('a file error fails the job', async () => {
+    const { client } = await clientFor(one({ progress: 0.4, fileErrors: { 1: 'bad schema' } }))
+    const job = await fetchOnce(client, 'job-1')
+    expect(job.state).toBe('failed')
+    expect(job.files[1]?.errorMessage).toBe('bad schema')
+  })
+
+  test('a job error fails the job', async () => {
+    const { client } = await clientFor(one({ progress: 0.4, jobError: 'quota exceeded' }))
+    expect(await fetchOnce(client, 'job-1')).toMatchObject({
+      state: 'failed',
+      errorMessage: 'quota exceeded',
+    })
+  })
+
+  test('code 0 is success too, and a completeTime alone completes a job', async () => {
+    const body = JSON.stringify({
+      code: 0,
+      data: { readyPercentage: 0.99, completeTime: '2023-10-28T06:51:49Z' },
+    })
+    const { client } = await clientFor(one({ status: 200, body }))
+    expect(await fetchOnce(client, 'job-1')).toMatchObject({
+      state: 'completed',
+      progress: 100,
+      files: [],
+    })
+  })
+
+  test.each([
+    ['a numeric string', '"0.5"', 50],
+    ['a negative number', '-0.2', 0],
+    ['a value above 1', '1.7', 100],
+    ['null', 'null', 0],
+  ])('readyPercentage as %s is read sanely', async (_label, value, progress) => {
+    const body = `{"code":200,"data":{"readyPercentage":${value},"details":[{"readyPercentage":${value}}],"extra":{"x":1}}}`
+    const { client } = await clientFor(one({ status: 200, body }))
+    const job = await fetchOnce(client, 'job-1')
+    expect(job.progress).toBe(progress)
+    expect(job.files[0]).toEqual({ fileName: '(file 1)', progress })
+  })
+
+  test.each([
+    ['data missing', '{"code":200}', /expected a "data" object/],
+    ['code missing', '{"data":{}}', /expected a "code" field/],
+    [
+      'details not an array',
+      '{"code":200,"data":{"details":{"a":1}}}',
+      /expected "details" to be an array/,
+    ],
+    [
+      'a detail not an object',
+      '{"code":200,"data":{"details":[3]}}',
+      /expected "details\[0\]" to be an object/,
+    ],
+    [
+      'readyPercentage text',
+      '{"code":200,"data":{"readyPercentage":"half"}}',
+      /"readyPercentage" to be a number/,
+    ],
+    ['an array body', '[1,2]', /expected a JSON object/],
+  ])('a body with %s is a clear permanent error quoting it', async (_label, body, expected) => {
+    const { client } = await clientFor(one({ status: 200, body }))
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(expected)
+    expect(error.message).toContain('not in the v1 import-progress format')
+  })
+})
+
+describe('faults', () => {
+  test.each([
+    [
+      'HTTP 500',
+      { status: 500, body: 'oops' },
+      /HTTP 500 Internal Server Error from 127\.0\.0\.1:\d+: "oops"/,
+    ],
+    ['HTTP 502 HTML', { status: 502, body: '<html>bad gateway</html>' }, /HTTP 502/],
+    ['HTTP 503', { status: 503 }, /HTTP 503 Service Unavailable .*an empty body/],
+    ['HTTP 504', { status: 504 }, /HTTP 504/],
+    ['HTTP 408', { status: 408 }, /HTTP 408/],
+    [
+      'HTTP 429',
+      { status: 429, body: '{"code":429,"message":"slow down"}' },
+      /HTTP 429 .*code 429, "slow down"/,
+    ],
+    [
+      'an HTML page with 200',
+      { status: 200, body: '<html>maintenance</html>' },
+      /was not JSON: "<html>maintenance<\/html>"/,
+    ],
+    ['an empty 200 body', { status: 200, body: '' }, /was not JSON: an empty body/],
+    ['truncated JSON', { status: 200, body: '{"code":200,"data":{"readyPerc' }, /was not JSON/],
+    ['a connection reset mid-body', { reset: true }, /network error talking to 127\.0\.0\.1:\d+/],
+  ] as const)('%s is transient', async (_label, step, expected) => {
+    const { client } = await clientFor(one(step))
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(error.message).toMatch(expected)
+  })
+
+  test('Retry-After in seconds and as an HTTP date', async () => {
+    const later = new Date(Date.now() + 120_000).toUTCString()
+    const { client } = await clientFor(
+      one(
+        { status: 429, headers: { 'retry-after': '3' } },
+        { status: 503, headers: { 'retry-after': later } },
+      ),
+    )
+    const seconds = await failure(fetchOnce(client, 'job-1'))
+    const dated = await failure(fetchOnce(client, 'job-1'))
+    if (!(seconds instanceof TransientError) || !(dated instanceof TransientError)) {
+      throw new Error('expected transient errors')
+    }
+    expect(seconds.retryAfterMs).toBe(3_000)
+    expect(dated.retryAfterMs).toBeGreaterThan(100_000)
+    expect(dated.retryAfterMs).toBeLessThanOrEqual(120_000)
+  })
+
+  test('a server that never answers times out as a transient fault', async () => {
+    const { client } = await clientFor(one({ hang: true }))
+    const error = await failure(fetchOnce(client, 'job-1', 300))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(error.message).toMatch(/no answer from 127\.0\.0\.1:\d+ within 0\.3 s/)
+  })
+
+  test('a refused connection is transient', async () => {
+    const { client, sim } = await clientFor(one(0.5))
+    const url = sim.url
+    await sim.close()
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(error.message).toMatch(
+      new RegExp(`network error talking to ${url.slice(7).replace(/\./g, '\\.')} \\(ECONNREFUSED`),
+    )
+  })
+
+  test('cancelling aborts a request in flight at once', async () => {
+    const { client } = await clientFor(one({ hang: true }))
+    const cancel = new AbortController()
+    const pending = client.fetchJob('job-1', { signal: cancel.signal, timeoutMs: 30_000 })
+    setTimeout(() => {
+      cancel.abort()
+    }, 50)
+    expect(await failure(pending)).toBeInstanceOf(AbortedError)
+  })
+
+  test('an answer over the size cap is refused', async () => {
+    const { client } = await clientFor(
+      one({ status: 200, body: `{"code":200,"pad":"${'x'.repeat(70 * 1024)}"}` }),
+    )
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(/larger than/)
+  })
+
+  test.each([
+    [400, /HTTP 400 .*check "job-id" and "cluster-id"/],
+    [401, /HTTP 401 .*check the "api-key" secret/],
+    [403, /HTTP 403 .*check "api-key" and "cluster-id"/],
+    [404, /HTTP 404 .*check "region"/],
+    [409, /HTTP 409/],
+  ])('HTTP %i is permanent, with a hint', async (status, expected) => {
+    const { client } = await clientFor(one({ status, body: '{"code":1,"message":"nope"}' }))
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(expected)
+    expect(error.message).toContain('code 1, "nope"')
+  })
+
+  test('API error codes are permanent and quoted, with a hint', async () => {
+    const { client } = await clientFor(one(0.5), { apiKey: 'wrong-key-123456' })
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toBe(
+      'Zilliz Cloud refused the request for job job-1: code 80001, "Invalid token: your token is not valid". ' +
+        'The API key is invalid or expired: check the "api-key" secret.',
+    )
+  })
+
+  test('an unknown job gets its own hint', async () => {
+    const { client } = await clientFor(one(0.5))
+    const error = await failure(fetchOnce(client, 'job-nope'))
+    expect(error.message).toMatch(
+      /code 80004, "The import job job-nope does not exist"\. The job is unknown: check "job-id"/,
+    )
+  })
+
+  test('a redirect is refused and the key never reaches the other host', async () => {
+    const other = await startSimulator({ host: '127.0.0.2' })
+    try {
+      const { client } = await clientFor(one({ redirect: `${other.url}${V1_PATH}?jobId=job-1` }))
+      const error = await failure(fetchOnce(client, 'job-1'))
+      expect(error).toBeInstanceOf(PermanentError)
+      expect(error.message).toMatch(
+        /HTTP 302 .*a redirect to 127\.0\.0\.2:\d+.*Redirects are not followed/,
+      )
+      expect(other.requests).toHaveLength(0)
+    } finally {
+      await other.close()
+    }
+  })
+})
+
+describe('the API key', () => {
+  test('echoed by the server, it is redacted from job data, errors and debug output', async () => {
+    const { client, sim } = await clientFor(
+      one(
+        { progress: 0.2, jobError: 'token {{authorization}} lacks quota' },
+        { status: 503, body: 'upstream saw {{authorization}}' },
+        { code: 80001, message: 'bad {{authorization}}' },
+      ),
+    )
+    const job = await fetchOnce(client, 'job-1')
+    const transient = await failure(fetchOnce(client, 'job-1'))
+    const permanent = await failure(fetchOnce(client, 'job-1'))
+    const everything =
+      JSON.stringify(job) + transient.message + permanent.message + debugLines.join('\n')
+    expect(everything).not.toContain(sim.apiKey)
+    expect(job.errorMessage).toBe('token Bearer *** lacks quota')
+    expect(debugLines.length).toBe(3)
+  })
+})

@@ -1,0 +1,148 @@
+import { parseDuration } from '../src/duration.js'
+import {
+  InputError,
+  type Settings,
+  parseEndpoint,
+  parseJobIds,
+  parseSettings,
+} from '../src/inputs.js'
+
+const KEY = 'zk-0123456789abcdef0123456789abcdef'
+const valid: Record<string, string> = {
+  'job-id': 'job-0123456789abcdef',
+  'cluster-id': 'in03-0123456789abcdef',
+  region: 'gcp-us-west1',
+  'api-key': KEY,
+}
+
+function settings(overrides: Record<string, string> = {}): Settings {
+  const inputs = { ...valid, ...overrides }
+  return parseSettings((name) => inputs[name] ?? '')
+}
+
+function inputError(overrides: Record<string, string>): string {
+  try {
+    settings(overrides)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('parseSettings', () => {
+  test('applies the documented defaults', () => {
+    const s = settings()
+    expect(s.jobIds).toEqual(['job-0123456789abcdef'])
+    expect(s.baseUrl.href).toBe('https://controller.api.gcp-us-west1.zillizcloud.com/')
+    expect(s.timeoutMs).toBe(30 * 60_000)
+    expect(s.pollIntervalMs).toBe(5_000)
+    expect(s.failOnTimeout).toBe(true)
+    expect(s.apiKey).toBe(KEY)
+  })
+
+  test('reads every optional input', () => {
+    const s = settings({ timeout: '1h30m', 'poll-interval': '10', 'fail-on-timeout': 'false' })
+    expect([s.timeoutMs, s.pollIntervalMs, s.failOnTimeout]).toEqual([5_400_000, 10_000, false])
+  })
+
+  test('endpoint replaces the region host, and region is then optional', () => {
+    const s = settings({ region: '', endpoint: 'https://proxy.example.com/zilliz/' })
+    expect(s.baseUrl.href).toBe('https://proxy.example.com/zilliz')
+  })
+
+  test.each([
+    ['job-id', { 'job-id': '' }, /"job-id" is required/],
+    ['job-id', { 'job-id': ' , \n ' }, /"job-id" is required/],
+    ['job-id', { 'job-id': 'a&b=c' }, /"job-id" has "a&b=c", which is not an import job ID/],
+    ['job-id', { 'job-id': 'job#1' }, /"job-id"/],
+    ['job-id', { 'job-id': 'job 1' }, /"job-id"/],
+    ['job-id', { 'job-id': 'jöb-1' }, /"job-id"/],
+    ['job-id', { 'job-id': 'x'.repeat(10_000) }, /"job-id" has "x{60}…"/],
+    ['cluster-id', { 'cluster-id': '' }, /"cluster-id" is required/],
+    ['cluster-id', { 'cluster-id': 'in03/../x' }, /"cluster-id" must be a cluster ID/],
+    ['region', { region: '' }, /"region" is required unless "endpoint" is set/],
+    ['region', { region: 'evil.com/x' }, /"region" must be a Zilliz Cloud region ID/],
+    ['region', { region: 'a.b' }, /"region" must be/],
+    ['region', { region: 'x@y' }, /"region" must be/],
+    ['region', { region: 'gcp-us-west1.evil.com' }, /"region" must be/],
+    ['region', { region: 'GCP-US-WEST1' }, /"region" must be/],
+    ['endpoint', { endpoint: 'controller.example.com' }, /"endpoint" must be an absolute URL/],
+    ['endpoint', { endpoint: 'http://10.0.0.5:8080' }, /"endpoint" must use https:\/\//],
+    ['endpoint', { endpoint: 'http://127.0.0.1.evil.com' }, /"endpoint" must use https:\/\//],
+    ['endpoint', { endpoint: 'ftp://example.com' }, /"endpoint" must use https/],
+    [
+      'endpoint',
+      { endpoint: 'https://user:pw@example.com' },
+      /"endpoint" must not contain credentials/,
+    ],
+    ['endpoint', { endpoint: 'https://example.com/?x=1' }, /"endpoint" must not have a query/],
+    ['timeout', { timeout: 'soon' }, /"timeout" must be a duration such as 90s/],
+    ['timeout', { timeout: '0' }, /"timeout" must be at least 1s/],
+    ['timeout', { timeout: '9999h' }, /"timeout" must be at most 168h/],
+    ['poll-interval', { 'poll-interval': '0s' }, /"poll-interval" must be at least 1s/],
+    ['poll-interval', { 'poll-interval': '500ms' }, /"poll-interval" must be a duration/],
+    [
+      'fail-on-timeout',
+      { 'fail-on-timeout': 'yes' },
+      /"fail-on-timeout" must be true or false; got "yes"/,
+    ],
+    ['api-key', { 'api-key': '' }, /"api-key" is required/],
+  ])('rejects a bad %s with a message naming it (%#)', (_name, overrides, expected) => {
+    const message = inputError(overrides)
+    expect(message).toMatch(expected)
+    expect(message).not.toMatch(/\n/)
+  })
+
+  test('a malformed api-key is rejected without echoing any of it', () => {
+    const message = inputError({ 'api-key': 'zk-secret-part other-part' })
+    expect(message).toMatch(/"api-key" contains spaces/)
+    expect(message).not.toContain('secret')
+  })
+})
+
+describe('parseJobIds', () => {
+  test('splits on commas and newlines, trims, drops blanks and duplicates', () => {
+    expect(parseJobIds(' job-a,job-b\njob-a\r\n\n job-c ,')).toEqual(['job-a', 'job-b', 'job-c'])
+  })
+  test('accepts the ID shapes the APIs use', () => {
+    expect(
+      parseJobIds('9d0bc230-6b99-4739-a872-0b91cfe2515a,448761313698322011,job_1.x:2'),
+    ).toHaveLength(3)
+  })
+  test('caps the number of jobs', () => {
+    const ids = Array.from({ length: 1_001 }, (_, i) => `job-${i}`).join(',')
+    expect(() => parseJobIds(ids)).toThrow(/at most 1000/)
+  })
+})
+
+describe('parseEndpoint', () => {
+  test.each([
+    ['http://localhost:8080', 'http://localhost:8080'],
+    ['http://127.0.0.1:1234/', 'http://127.0.0.1:1234'],
+    ['http://127.1:1234', 'http://127.0.0.1:1234'],
+    ['http://[::1]:9000', 'http://[::1]:9000'],
+    [
+      'https://controller.api.ali-cn-hangzhou.cloud.zilliz.com.cn',
+      'https://controller.api.ali-cn-hangzhou.cloud.zilliz.com.cn',
+    ],
+  ])('accepts %s', (text, origin) => {
+    expect(parseEndpoint(text).origin).toBe(origin)
+  })
+})
+
+describe('parseDuration', () => {
+  test.each([
+    ['90s', 90_000],
+    ['15m', 900_000],
+    ['1h30m', 5_400_000],
+    ['1h2m3s', 3_723_000],
+    ['45', 45_000],
+    [' 2M ', 120_000],
+  ])('%s', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms)
+  })
+  test.each(['', 'h', '1.5m', '-5', '5 m', '1d', 'm1'])('rejects %j', (text) => {
+    expect(parseDuration(text)).toBeUndefined()
+  })
+})

@@ -1,0 +1,66 @@
+import {
+  type ImportJob,
+  filesDone,
+  fractionToPercent,
+  jobErrors,
+  overallProgress,
+} from '../src/job.js'
+
+const job = (progress: number, fileSize?: number): ImportJob => ({
+  jobId: 'j',
+  state: 'importing',
+  progress,
+  files: [],
+  ...(fileSize === undefined ? {} : { fileSize }),
+})
+
+describe('fractionToPercent', () => {
+  test.each([
+    [0, 0],
+    [0.7, 70],
+    [0.123, 12.3],
+    [0.4567, 45.6],
+    [0.99999, 99.9],
+    [1, 100],
+    [-0.5, 0],
+    [3, 100],
+  ])('%p -> %p (rounded down, clamped)', (fraction, percent) => {
+    expect(fractionToPercent(fraction)).toBe(percent)
+  })
+})
+
+describe('overallProgress', () => {
+  test('weights by file size when every job has one', () => {
+    expect(overallProgress([job(100, 3_000), job(0, 1_000)])).toBe(75)
+  })
+  test('falls back to a plain mean when a size is missing', () => {
+    expect(overallProgress([job(100, 3_000), job(0)])).toBe(50)
+  })
+  test('keeps at most one decimal, rounded down', () => {
+    expect(overallProgress([job(100), job(0), job(0)])).toBe(33.3)
+    expect(overallProgress([])).toBe(0)
+  })
+})
+
+describe('jobErrors and filesDone', () => {
+  const failing: ImportJob = {
+    jobId: 'j',
+    state: 'failed',
+    progress: 40,
+    errorMessage: 'quota',
+    files: [
+      { fileName: 'a', progress: 100 },
+      { fileName: 'b', progress: 20, errorMessage: 'bad row' },
+      { fileName: 'c', progress: 0, completeTime: '2026-01-01T00:00:00Z' },
+    ],
+  }
+  test('lists the job error first, then each file error', () => {
+    expect(jobErrors(failing)).toEqual([
+      { jobId: 'j', message: 'quota' },
+      { jobId: 'j', fileName: 'b', message: 'bad row' },
+    ])
+  })
+  test('counts files at 100% or with a completion time as done', () => {
+    expect(filesDone(failing)).toBe(2)
+  })
+})

@@ -1,0 +1,112 @@
+import { failureAnnotations, retryLine, updateLine, verdict } from '../src/report/log.js'
+import { files, importJob, outcome } from './helpers/outcomes.js'
+
+describe('updateLine', () => {
+  const running = importJob('job-1', {
+    state: 'importing',
+    progress: 42.5,
+    files: files(3, (i) => (i === 0 ? {} : { progress: 10, completeTime: undefined })),
+  })
+  test('describes a change: job, state, percent, files done, elapsed', () => {
+    expect(
+      updateLine({
+        kind: 'update',
+        jobId: 'job-1',
+        job: running,
+        previous: undefined,
+        elapsedMs: 65_000,
+      }),
+    ).toBe('Job job-1: importing 42.5% (1/3 files done), 1m 05s elapsed')
+  })
+  test('says nothing when nothing changed', () => {
+    expect(
+      updateLine({
+        kind: 'update',
+        jobId: 'job-1',
+        job: running,
+        previous: { ...running },
+        elapsedMs: 70_000,
+      }),
+    ).toBeUndefined()
+  })
+  test('speaks up when only the files-done count changed', () => {
+    const more = {
+      ...running,
+      files: files(3, (i) => (i === 2 ? { progress: 10, completeTime: undefined } : {})),
+    }
+    expect(
+      updateLine({ kind: 'update', jobId: 'job-1', job: more, previous: running, elapsedMs: 1 }),
+    ).toContain('2/3 files done')
+  })
+})
+
+test('retryLine says what happened and when the next try is', () => {
+  expect(
+    retryLine({
+      kind: 'retry',
+      jobId: 'j',
+      reason: 'HTTP 503',
+      attempt: 2,
+      delayMs: 1_530,
+      elapsedMs: 0,
+    }),
+  ).toBe('Job j: HTTP 503; retry 2 in 1.5s')
+})
+
+describe('failureAnnotations', () => {
+  test('one per failing job or file, titled with its name', () => {
+    const job = importJob('job-1', {
+      state: 'failed',
+      errorMessage: 'job broke',
+      files: files(2, (i) =>
+        i === 1 ? { fileName: 'b.parquet', errorMessage: 'file broke' } : {},
+      ),
+    })
+    expect(
+      failureAnnotations(
+        outcome('failed', [
+          { jobId: 'job-1', job },
+          { jobId: 'job-2', problem: 'unknown job' },
+        ]),
+      ),
+    ).toEqual([
+      { title: 'Job job-1', message: 'job broke' },
+      { title: 'Job job-1: b.parquet', message: 'file broke' },
+      { title: 'Job job-2', message: 'unknown job' },
+    ])
+  })
+})
+
+describe('verdict', () => {
+  const running = { jobId: 'job-1', job: importJob('job-1', { state: 'importing', progress: 40 }) }
+  test('completed passes', () => {
+    expect(verdict(outcome('completed', [{ jobId: 'a', job: importJob('a') }]), true)).toEqual({
+      level: 'success',
+      message: '1 import job completed after 1m 05s.',
+    })
+  })
+  test('failed fails with the error texts', () => {
+    const job = importJob('a', { state: 'failed', errorMessage: 'quota exceeded' })
+    const v = verdict(outcome('failed', [{ jobId: 'a', job }]), true)
+    expect(v.level).toBe('failure')
+    expect(v.message).toBe('Import failed. Job a: quota exceeded')
+  })
+  test('a timeout fails, or warns when fail-on-timeout is false', () => {
+    const v = verdict(
+      outcome('timed-out', [running, { jobId: 'job-2', lastError: 'HTTP 503' }]),
+      true,
+    )
+    expect(v).toEqual({
+      level: 'failure',
+      message:
+        'Timed out after 1m 05s at 20% overall; still running: job-1 importing 40%, job-2 no answer yet 0% (last poll: HTTP 503).',
+    })
+    expect(verdict(outcome('timed-out', [running]), false).level).toBe('warning')
+  })
+  test('cancelled fails', () => {
+    expect(verdict(outcome('cancelled', [running]), false)).toEqual({
+      level: 'failure',
+      message: 'Cancelled after 1m 05s; last known: job-1 importing 40%.',
+    })
+  })
+})

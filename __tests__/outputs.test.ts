@@ -1,0 +1,147 @@
+import { type JobEntry, boundedJobs, outputValues } from '../src/report/outputs.js'
+import { files, importJob, outcome } from './helpers/outcomes.js'
+
+describe('outputValues', () => {
+  test('a completed run', () => {
+    const { values } = outputValues(
+      outcome(
+        'completed',
+        [
+          {
+            jobId: 'a',
+            job: importJob('a', { fileSize: 3_000, completeTime: '2023-10-28T06:51:49Z' }),
+          },
+          {
+            jobId: 'b',
+            job: importJob('b', {
+              fileSize: 1_000,
+              collectionName: 'other',
+              completeTime: '2023-10-28T07:00:00Z',
+            }),
+          },
+          {
+            jobId: 'c',
+            job: importJob('c', { fileSize: 1_000, completeTime: '2023-10-28T06:59:59.500Z' }),
+          },
+        ],
+        65_900,
+      ),
+    )
+    expect(values.state).toBe('completed')
+    expect(values.progress).toBe('100')
+    expect(values['collection-name']).toBe('medium_articles,other')
+    expect(values['complete-time']).toBe('2023-10-28T07:00:00Z')
+    expect(values['error-message']).toBe('')
+    expect(values['elapsed-seconds']).toBe('65')
+  })
+
+  test('progress is weighted by size; complete-time is empty unless all completed', () => {
+    const { values } = outputValues(
+      outcome('timed-out', [
+        { jobId: 'a', job: importJob('a', { fileSize: 3_000 }) },
+        {
+          jobId: 'b',
+          job: importJob('b', {
+            fileSize: 1_000,
+            state: 'importing',
+            progress: 50,
+            completeTime: undefined,
+          }),
+        },
+      ]),
+    )
+    expect(values.progress).toBe('87.5')
+    expect(values['complete-time']).toBe('')
+  })
+
+  test('error-message is the first error, job-level or file-level or API', () => {
+    const failed = importJob('b', {
+      state: 'failed',
+      files: files(2, (i) => (i === 1 ? { errorMessage: 'file broke' } : {})),
+    })
+    expect(
+      outputValues(
+        outcome('failed', [
+          { jobId: 'a', job: importJob('a') },
+          { jobId: 'b', job: failed },
+        ]),
+      ).values['error-message'],
+    ).toBe('file broke')
+    expect(
+      outputValues(outcome('failed', [{ jobId: 'a', problem: 'code 80001' }])).values[
+        'error-message'
+      ],
+    ).toBe('code 80001')
+  })
+
+  test('jobs is a JSON array with every documented field, nulls for unknowns', () => {
+    const { values } = outputValues(
+      outcome('timed-out', [
+        { jobId: 'a', job: importJob('a') },
+        { jobId: 'b', lastError: 'ECONNRESET' },
+      ]),
+    )
+    const jobs = JSON.parse(values.jobs) as JobEntry[]
+    expect(jobs[0]).toEqual({
+      jobId: 'a',
+      state: 'completed',
+      progress: 100,
+      collectionName: 'medium_articles',
+      completeTime: '2023-10-28T06:51:49Z',
+      errorMessage: null,
+      fileSize: 19_599_887,
+      details: [
+        {
+          fileName: 'folder/part-00000.parquet',
+          fileSize: 19_599_887,
+          progress: 100,
+          completeTime: '2023-10-28T06:51:49Z',
+          errorMessage: null,
+        },
+      ],
+    })
+    expect(jobs[1]).toMatchObject({ jobId: 'b', state: 'unknown', progress: 0, details: [] })
+  })
+})
+
+describe('boundedJobs', () => {
+  test('cuts file details to the bound, keeping error files, and says how many were cut', () => {
+    const many = files(5_000, (i) =>
+      i === 4_999 ? { errorMessage: 'the reason', progress: 3 } : {},
+    )
+    const { json, detailsOmitted, jobsOmitted } = boundedJobs(
+      [{ jobId: 'a', job: importJob('a', { files: many }) }],
+      50_000,
+    )
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(50_000)
+    const [entry] = JSON.parse(json) as JobEntry[]
+    expect(entry?.details.some((d) => d.errorMessage === 'the reason')).toBe(true)
+    expect(entry?.detailsOmitted).toBe(5_000 - (entry?.details.length ?? 0))
+    expect(detailsOmitted).toBe(entry?.detailsOmitted)
+    expect(jobsOmitted).toBe(0)
+  })
+
+  test('200 jobs of 1,000 files stay bounded and every job is listed', () => {
+    const statuses = Array.from({ length: 200 }, (_, i) => ({
+      jobId: `job-${i}`,
+      job: importJob(`job-${i}`, { files: files(1_000) }),
+    }))
+    const { json, jobsOmitted } = boundedJobs(statuses)
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(100_000)
+    expect((JSON.parse(json) as JobEntry[]).map((j) => j.jobId)).toEqual(
+      statuses.map((s) => s.jobId),
+    )
+    expect(jobsOmitted).toBe(0)
+  })
+
+  test('drops whole jobs only when even their headers overflow', () => {
+    const statuses = Array.from({ length: 100 }, (_, i) => ({
+      jobId: `job-${i}`,
+      job: importJob(`job-${i}`),
+    }))
+    const { json, jobsOmitted } = boundedJobs(statuses, 5_000)
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(5_000)
+    expect(jobsOmitted).toBe(100 - (JSON.parse(json) as JobEntry[]).length)
+    expect(jobsOmitted).toBeGreaterThan(0)
+  })
+})

@@ -1,0 +1,127 @@
+import { renderSummary } from '../src/report/summary.js'
+import { files, importJob, outcome } from './helpers/outcomes.js'
+
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
+
+describe('renderSummary', () => {
+  test('shows a heading, per job its state, collection, progress and elapsed, and a file table', () => {
+    const html = renderSummary(
+      outcome('completed', [{ jobId: 'job-1', job: importJob('job-1'), settledAfterMs: 42_000 }]),
+    )
+    expect(html).toContain('<h2>Zilliz import: ✅ completed</h2>')
+    expect(html).toContain('<p>1 job · 100% overall · waited 1m 05s</p>')
+    expect(html).toContain('<h3>Job <code>job-1</code>: ✅ completed</h3>')
+    expect(html).toContain('Collection: <code>medium&#95;articles</code>')
+    expect(html).toContain('Elapsed: 42s')
+    expect(html).toContain(
+      '<th>File</th><th>Size</th><th>Progress</th><th>Completed</th><th>Error</th>',
+    )
+    expect(html).toContain(
+      '<tr><td>folder/part-00000.parquet</td><td>18.7 MiB</td><td>100%</td><td>2023-10-28T06:51:49Z</td><td>-</td></tr>',
+    )
+  })
+
+  test.each([
+    ['failed', '❌ failed'],
+    ['timed-out', '⏱️ timed out'],
+    ['cancelled', '🚫 cancelled'],
+  ] as const)('renders a %s outcome', (state, label) => {
+    const job = importJob('job-1', { state: 'importing', progress: 42.5, completeTime: undefined })
+    const html = renderSummary(outcome(state, [{ jobId: 'job-1', job }]))
+    expect(html).toContain(`<h2>Zilliz import: ${label}</h2>`)
+    expect(html).toContain('Progress: 42.5%')
+    expect(html).toContain('Elapsed: 1m 05s')
+  })
+
+  test('escapes API text so it is shown, never rendered', () => {
+    const job = importJob('job-1', {
+      state: 'failed',
+      collectionName: '<b>c</b>',
+      errorMessage: 'see [docs](http://evil.example) `rm -rf` | x',
+      files: files(1, () => ({
+        fileName: '<img src=x onerror=alert(1)>.parquet',
+        errorMessage: 'a|b *c*',
+      })),
+    })
+    const html = renderSummary(outcome('failed', [{ jobId: 'job-1', job }]))
+    expect(html).not.toContain('<img')
+    expect(html).not.toContain('<b>c</b>')
+    expect(html).not.toContain('[docs](')
+    expect(html).not.toContain('`rm')
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;.parquet')
+    expect(html).toContain('<td>a&#124;b &#42;c&#42;</td>')
+    // Each row still has exactly five cells.
+    const row = html.split('\n').find((line) => line.includes('onerror')) ?? ''
+    expect(row.match(/<td>/g)).toHaveLength(5)
+  })
+
+  test('shows "-" for every empty cell', () => {
+    const job = importJob('job-1', {
+      state: 'importing',
+      progress: 0,
+      files: [{ fileName: 'a.parquet', progress: 0 }],
+    })
+    const html = renderSummary(outcome('timed-out', [{ jobId: 'job-1', job }]))
+    expect(html).toContain('<tr><td>a.parquet</td><td>-</td><td>0%</td><td>-</td><td>-</td></tr>')
+  })
+
+  test('says when a job never answered, and why polls failed', () => {
+    const html = renderSummary(
+      outcome('timed-out', [{ jobId: 'job-x', lastError: 'network error (ECONNREFUSED)' }]),
+    )
+    expect(html).toContain('<h3>Job <code>job-x</code>: ❔ no answer</h3>')
+    expect(html).toContain('No progress was received for this job')
+    expect(html).toContain('<strong>Last poll failed:</strong> network error (ECONNREFUSED)')
+  })
+
+  test('shows a permanent API problem', () => {
+    const html = renderSummary(
+      outcome('failed', [{ jobId: 'job-x', problem: 'code 80001, "Invalid token"' }]),
+    )
+    expect(html).toContain('<strong>Error:</strong> code 80001, &quot;Invalid token&quot;')
+  })
+
+  test('5,000 files stay under 1 MiB, the cut is noted, and error rows are kept', () => {
+    const many = files(5_000, (i) =>
+      i === 4_321 ? { errorMessage: 'row 17: dim mismatch', progress: 10 } : {},
+    )
+    const job = importJob('job-1', { state: 'failed', files: many })
+    const html = renderSummary(outcome('failed', [{ jobId: 'job-1', job }]), 200_000)
+    expect(bytes(html)).toBeLessThanOrEqual(200_000)
+    expect(html).toContain('part-04321.parquet')
+    expect(html).toContain('row 17: dim mismatch')
+    const shown = (html.match(/<tr><td>/g) ?? []).length
+    expect(html).toContain(`${(5_000 - shown).toLocaleString('en-US')} more files not shown`)
+    expect(shown).toBeGreaterThan(500)
+  })
+
+  test('the default bound is under GitHub’s 1 MiB even for huge jobs', () => {
+    const job = importJob('job-1', { files: files(20_000) })
+    const html = renderSummary(outcome('completed', [{ jobId: 'job-1', job }]))
+    expect(bytes(html)).toBeLessThan(1024 * 1024)
+    expect(html).toMatch(/more files not shown/)
+  })
+
+  test('several big jobs share the budget: every job shows rows', () => {
+    const jobs = ['a', 'b', 'c'].map((id) => ({
+      jobId: id,
+      job: importJob(id, { files: files(3_000) }),
+    }))
+    const html = renderSummary(outcome('completed', jobs), 150_000)
+    expect(bytes(html)).toBeLessThanOrEqual(150_000)
+    const tables = html.split('<table>').slice(1)
+    expect(tables).toHaveLength(3)
+    for (const table of tables) expect((table.match(/<tr><td>/g) ?? []).length).toBeGreaterThan(100)
+  })
+
+  test('when even the job headings overflow, jobs are cut with a note', () => {
+    const jobs = Array.from({ length: 400 }, (_, i) => ({
+      jobId: `job-${i}`,
+      job: importJob(`job-${i}`, { errorMessage: 'e'.repeat(900), state: 'failed' }),
+    }))
+    const html = renderSummary(outcome('failed', jobs), 100_000)
+    expect(bytes(html)).toBeLessThanOrEqual(100_000)
+    expect(html).toMatch(/\d+ more jobs not shown/)
+    expect(html).toContain('job-0')
+  })
+})

@@ -1,0 +1,327 @@
+import { AbortedError, PermanentError, TransientError } from '../src/errors.js'
+import type { FetchJob, ImportJob, JobState } from '../src/job.js'
+import {
+  type JobStatus,
+  type WaitEvent,
+  type WaitOptions,
+  decideState,
+  waitForJobs,
+} from '../src/wait.js'
+import { VirtualTime } from './helpers/virtual-time.js'
+
+function job(
+  jobId: string,
+  state: JobState,
+  progress: number,
+  extra: Partial<ImportJob> = {},
+): ImportJob {
+  return { jobId, state, progress, files: [], ...extra }
+}
+
+/** One answer per call; the last repeats. `latencyMs` answers after virtual time passes. */
+type Answer = ImportJob | Error | { latencyMs: number; then: ImportJob | Error }
+
+interface Call {
+  jobId: string
+  at: number
+  timeoutMs: number
+}
+
+function scripted(vt: VirtualTime, scripts: Record<string, Answer[]>) {
+  const calls: Call[] = []
+  const served = new Map<string, number>()
+  const fetchJob: FetchJob = async (jobId, request) => {
+    calls.push({ jobId, at: vt.now, timeoutMs: request.timeoutMs })
+    const script = scripts[jobId] ?? []
+    const count = served.get(jobId) ?? 0
+    served.set(jobId, count + 1)
+    let answer = script[Math.min(count, script.length - 1)]
+    if (answer !== undefined && 'latencyMs' in answer) {
+      await vt.sleep(answer.latencyMs, request.signal)
+      if (request.signal.aborted) throw new AbortedError('aborted')
+      answer = answer.then
+    }
+    if (answer === undefined) throw new Error(`no script for ${jobId}`)
+    if (answer instanceof Error) throw answer
+    return answer
+  }
+  return { fetchJob, calls }
+}
+
+function options(
+  vt: VirtualTime,
+  fetchJob: FetchJob,
+  overrides: Partial<WaitOptions> = {},
+): WaitOptions {
+  return {
+    jobIds: ['job-a'],
+    fetchJob,
+    clock: vt.clock,
+    sleep: vt.sleep,
+    random: () => 0,
+    signal: new AbortController().signal,
+    timeoutMs: 60_000,
+    pollIntervalMs: 5_000,
+    ...overrides,
+  }
+}
+
+describe('waitForJobs', () => {
+  test('polls one job every interval until it completes', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [
+        job('job-a', 'pending', 0),
+        job('job-a', 'importing', 40),
+        job('job-a', 'completed', 100),
+      ],
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob))
+    expect(outcome.state).toBe('completed')
+    expect(calls.map((c) => c.at)).toEqual([0, 5_000, 10_000])
+    expect(outcome.jobs[0]?.job?.progress).toBe(100)
+    expect(outcome.jobs[0]?.settledAfterMs).toBe(10_000)
+    expect(outcome.elapsedMs).toBe(10_000)
+  })
+
+  test('measures the interval from the start of a poll, not its end', async () => {
+    const vt = new VirtualTime()
+    const running = job('job-a', 'importing', 10)
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [
+        { latencyMs: 1_000, then: running },
+        { latencyMs: 1_000, then: job('job-a', 'completed', 100) },
+      ],
+    })
+    await waitForJobs(options(vt, fetchJob))
+    expect(calls.map((c) => c.at)).toEqual([0, 5_000])
+  })
+
+  test('emits an update per answer, with the previous answer', async () => {
+    const vt = new VirtualTime()
+    const first = job('job-a', 'importing', 10)
+    const second = job('job-a', 'completed', 100)
+    const { fetchJob } = scripted(vt, { 'job-a': [first, second] })
+    const events: WaitEvent[] = []
+    await waitForJobs(options(vt, fetchJob, { onEvent: (e) => events.push(e) }))
+    expect(events).toEqual([
+      { kind: 'update', jobId: 'job-a', job: first, previous: undefined, elapsedMs: 0 },
+      { kind: 'update', jobId: 'job-a', job: second, previous: first, elapsedMs: 5_000 },
+    ])
+  })
+
+  test('fails fast: one failed job stops the others and keeps their last state', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [
+        job('job-a', 'importing', 10),
+        job('job-a', 'failed', 20, { errorMessage: 'bad file' }),
+      ],
+      'job-b': [job('job-b', 'importing', 50)],
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { jobIds: ['job-a', 'job-b'] }))
+    expect(outcome.state).toBe('failed')
+    expect(outcome.elapsedMs).toBe(5_000)
+    // job-a's failing poll was at 5 s; job-b's 5.2 s slot was never used.
+    expect(calls.filter((c) => c.jobId === 'job-b').map((c) => c.at)).toEqual([200])
+    expect(outcome.jobs[1]?.job?.progress).toBe(50)
+    expect(outcome.jobs[1]?.settledAfterMs).toBeUndefined()
+  })
+
+  test('fails fast on a failed job even while another request is in flight', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob } = scripted(vt, {
+      'job-a': [
+        job('job-a', 'importing', 10),
+        { latencyMs: 30_000, then: job('job-a', 'importing', 90) },
+      ],
+      'job-b': [job('job-b', 'importing', 0), job('job-b', 'failed', 0, { errorMessage: 'x' })],
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { jobIds: ['job-a', 'job-b'] }))
+    expect(outcome.state).toBe('failed')
+    expect(outcome.elapsedMs).toBe(5_200)
+    expect(outcome.jobs[0]?.job?.progress).toBe(10)
+  })
+
+  test('a permanent error stops everything and is kept as the job problem', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [new PermanentError('code 80001: invalid token')],
+      'job-b': [job('job-b', 'importing', 0)],
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { jobIds: ['job-a', 'job-b'] }))
+    expect(outcome.state).toBe('failed')
+    expect(outcome.jobs[0]?.problem).toBe('code 80001: invalid token')
+    expect(calls).toHaveLength(1)
+  })
+
+  test('an unexpected error is a permanent problem, not a crash', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob } = scripted(vt, { 'job-a': [new TypeError('x is undefined')] })
+    const outcome = await waitForJobs(options(vt, fetchJob))
+    expect(outcome.state).toBe('failed')
+    expect(outcome.jobs[0]?.problem).toBe('Unexpected error: x is undefined')
+  })
+
+  test('retries transient faults with growing backoff, then resets after a success', async () => {
+    const vt = new VirtualTime()
+    const fault = new TransientError('HTTP 503')
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [fault, fault, job('job-a', 'importing', 10), fault, job('job-a', 'completed', 100)],
+    })
+    const events: WaitEvent[] = []
+    const outcome = await waitForJobs(options(vt, fetchJob, { onEvent: (e) => events.push(e) }))
+    expect(outcome.state).toBe('completed')
+    // random() = 0 gives the lower half of each step: 500 ms, then 1 000 ms.
+    expect(calls.map((c) => c.at)).toEqual([0, 500, 1_500, 6_500, 7_000])
+    const retries = events.filter((e) => e.kind === 'retry')
+    expect(retries.map((e) => [e.attempt, e.delayMs, e.reason])).toEqual([
+      [1, 500, 'HTTP 503'],
+      [2, 1_000, 'HTTP 503'],
+      [1, 500, 'HTTP 503'],
+    ])
+    expect(outcome.jobs[0]?.lastError).toBeUndefined()
+  })
+
+  test('honours Retry-After as the earliest next attempt', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [new TransientError('HTTP 429', 7_000), job('job-a', 'completed', 100)],
+    })
+    await waitForJobs(options(vt, fetchJob))
+    expect(calls.map((c) => c.at)).toEqual([0, 7_000])
+  })
+
+  test('times out at the deadline, with the last poll at the deadline itself', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, { 'job-a': [job('job-a', 'importing', 30)] })
+    const outcome = await waitForJobs(options(vt, fetchJob, { timeoutMs: 12_000 }))
+    expect(outcome.state).toBe('timed-out')
+    expect(calls.map((c) => c.at)).toEqual([0, 5_000, 10_000, 12_000])
+    expect(outcome.elapsedMs).toBe(12_000)
+  })
+
+  test('never lets a request run past the deadline, but gives the last poll a short grace', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, { 'job-a': [job('job-a', 'importing', 30)] })
+    await waitForJobs(options(vt, fetchJob, { timeoutMs: 41_000, pollIntervalMs: 20_000 }))
+    expect(calls.map((c) => [c.at, c.timeoutMs])).toEqual([
+      [0, 30_000],
+      [20_000, 21_000],
+      [40_000, 2_000],
+      [41_000, 2_000],
+    ])
+  })
+
+  test('keeps retrying until the deadline, capping the backoff there, and keeps the last error', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, { 'job-a': [new TransientError('ECONNREFUSED')] })
+    const events: WaitEvent[] = []
+    const outcome = await waitForJobs(
+      options(vt, fetchJob, { timeoutMs: 10_000, onEvent: (e) => events.push(e) }),
+    )
+    expect(outcome.state).toBe('timed-out')
+    expect(calls.map((c) => c.at)).toEqual([0, 500, 1_500, 3_500, 7_500, 10_000])
+    // The retry scheduled at 7.5 s would be 8 s later; it is cut to the deadline.
+    expect(events.filter((e) => e.kind === 'retry').map((e) => e.delayMs)).toEqual([
+      500, 1_000, 2_000, 4_000, 2_500,
+    ])
+    expect(outcome.jobs[0]?.lastError).toBe('ECONNREFUSED')
+  })
+
+  test('shares one budget of 5 requests per second across all jobs', async () => {
+    const vt = new VirtualTime()
+    const ids = Array.from({ length: 12 }, (_, i) => `job-${i}`)
+    const { fetchJob, calls } = scripted(
+      vt,
+      Object.fromEntries(ids.map((id) => [id, [job(id, 'importing', 1)]])),
+    )
+    await waitForJobs(
+      options(vt, fetchJob, { jobIds: ids, pollIntervalMs: 1_000, timeoutMs: 10_000 }),
+    )
+    const starts = calls.map((c) => c.at)
+    for (let i = 1; i < starts.length; i++) {
+      expect((starts[i] ?? 0) - (starts[i - 1] ?? 0)).toBeGreaterThanOrEqual(200)
+    }
+    for (const t of starts)
+      expect(starts.filter((s) => s >= t && s < t + 1_000).length).toBeLessThanOrEqual(5)
+    // With 12 jobs the cap wins: each job is polled about every 2.4 s, not every second.
+    expect(calls.filter((c) => c.jobId === 'job-0').length).toBeLessThan(6)
+    expect(Math.max(...starts)).toBeLessThanOrEqual(10_000)
+  })
+
+  test('cancellation while sleeping stops at once', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, { 'job-a': [job('job-a', 'importing', 30)] })
+    const cancel = new AbortController()
+    vt.at(7_000, () => {
+      cancel.abort()
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { signal: cancel.signal }))
+    expect(outcome.state).toBe('cancelled')
+    expect(outcome.elapsedMs).toBe(7_000)
+    expect(calls).toHaveLength(2)
+    expect(outcome.jobs[0]?.job?.progress).toBe(30)
+  })
+
+  test('cancellation aborts a request in flight', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob } = scripted(vt, {
+      'job-a': [{ latencyMs: 20_000, then: job('job-a', 'completed', 100) }],
+    })
+    const cancel = new AbortController()
+    vt.at(3_000, () => {
+      cancel.abort()
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { signal: cancel.signal }))
+    expect(outcome.state).toBe('cancelled')
+    expect(outcome.elapsedMs).toBe(3_000)
+    expect(outcome.jobs[0]?.job).toBeUndefined()
+  })
+
+  test('cancellation during a retry backoff stops at once', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob } = scripted(vt, { 'job-a': [new TransientError('HTTP 503', 30_000)] })
+    const cancel = new AbortController()
+    vt.at(1_000, () => {
+      cancel.abort()
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { signal: cancel.signal }))
+    expect(outcome.state).toBe('cancelled')
+    expect(outcome.elapsedMs).toBe(1_000)
+  })
+
+  test('with more jobs than the deadline allows, no request starts after it', async () => {
+    const vt = new VirtualTime()
+    const ids = Array.from({ length: 30 }, (_, i) => `job-${i}`)
+    const { fetchJob, calls } = scripted(
+      vt,
+      Object.fromEntries(ids.map((id) => [id, [job(id, 'importing', 1)]])),
+    )
+    const outcome = await waitForJobs(options(vt, fetchJob, { jobIds: ids, timeoutMs: 3_000 }))
+    expect(outcome.state).toBe('timed-out')
+    expect(Math.max(...calls.map((c) => c.at))).toBeLessThanOrEqual(3_000)
+    expect(outcome.elapsedMs).toBe(3_000)
+    expect(outcome.jobs.filter((s) => s.job === undefined).length).toBeGreaterThan(0)
+  })
+})
+
+describe('decideState', () => {
+  const s = (state?: JobState, problem?: string): JobStatus => {
+    const status: JobStatus = { jobId: 'j' }
+    if (state) status.job = job('j', state, 0)
+    if (problem) status.problem = problem
+    return status
+  }
+
+  test.each([
+    ['a failed job wins', [s('completed'), s('failed')], false, 'failed'],
+    ['a problem wins over cancel', [s('completed'), s(undefined, 'bad key')], true, 'failed'],
+    ['all completed wins over a late cancel', [s('completed'), s('completed')], true, 'completed'],
+    ['cancelled before the end', [s('completed'), s('importing')], true, 'cancelled'],
+    ['still running at the deadline', [s('completed'), s('importing')], false, 'timed-out'],
+    ['never answered', [s('completed'), s()], false, 'timed-out'],
+  ])('%s', (_label, statuses, cancelled, expected) => {
+    expect(decideState(statuses, cancelled)).toBe(expected)
+  })
+})
