@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/**
+ * `npm run demo`: the built action, end to end, against the local simulator,
+ * exactly as a runner would run it. No account needed. Shows the log, the
+ * outputs and the job summary for a run that completes and one that fails.
+ */
+import { SCENARIOS, startSimulator } from './simulator.mjs'
+import { runAction } from './run-action.mjs'
+
+const bold = (/** @type {string} */ text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)
+const dim = (/** @type {string} */ text) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text)
+
+/**
+ * A rough text view of the summary HTML, so it reads in a terminal.
+ * @param {string} html
+ */
+function summaryAsText(html) {
+  /** @type {Record<string, string>} */
+  const entities = { amp: '&', lt: '<', gt: '>', quot: '"' }
+  return html
+    .replace(/<h2>(.*?)<\/h2>/g, '## $1')
+    .replace(/<h3>(.*?)<\/h3>/g, '\n### $1')
+    .replace(
+      /<tr>(.*?)<\/tr>/g,
+      (_, /** @type {string} */ cells) => `| ${cells.replace(/<\/t[dh]><t[dh]>/g, ' | ')} |`,
+    )
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(#\d+|amp|lt|gt|quot);/g, (_, /** @type {string} */ name) =>
+      name.startsWith('#') ? String.fromCharCode(Number(name.slice(1))) : (entities[name] ?? name),
+    )
+    .replace(/\n{2,}/g, '\n\n')
+    .trim()
+}
+
+/** @param {string} title @param {string} scenario */
+async function demo(title, scenario) {
+  console.log(bold(`\n━━━ ${title} ━━━`))
+  const sim = await startSimulator({ jobs: SCENARIOS[scenario] ?? {} })
+  const inputs = {
+    'job-id': sim.jobIds.join('\n'),
+    'cluster-id': sim.clusterId,
+    'api-key': sim.apiKey,
+    endpoint: sim.url,
+    'poll-interval': '1s',
+    timeout: '1m',
+  }
+  console.log(
+    dim(`simulator: ${sim.url}   inputs: ${JSON.stringify({ ...inputs, 'api-key': '***' })}\n`),
+  )
+  console.log(bold('Log (as the runner receives it):'))
+  let atLineStart = true
+  try {
+    const result = await runAction({
+      inputs,
+      onStdout: (chunk) => {
+        // Prefix real line starts only: a chunk can end mid-line or right after a newline.
+        process.stdout.write((atLineStart ? '  │ ' : '') + chunk.replace(/\n(?=.)/g, '\n  │ '))
+        atLineStart = chunk.endsWith('\n')
+      },
+    })
+    if (result.stderr) process.stdout.write(result.stderr.replace(/^/gm, '  ! '))
+    console.log(
+      bold(`\nExit code: ${result.code}  (${result.code === 0 ? 'step passes' : 'step fails'})`),
+    )
+    console.log(bold('\nOutputs:'))
+    for (const [name, value] of Object.entries(result.outputs)) {
+      const shown = value.length > 110 ? `${value.slice(0, 110)}… (${value.length} chars)` : value
+      console.log(`  ${name.padEnd(16)} ${shown}`)
+    }
+    console.log(bold('\nJob summary (rendered as text; GitHub shows it as HTML):'))
+    console.log(summaryAsText(result.summary).replace(/^/gm, '  '))
+    return result.code
+  } finally {
+    await sim.close()
+  }
+}
+
+const completed = await demo(
+  'A run that completes (two jobs, one transient 503 on the way)',
+  'demo',
+)
+const failed = await demo('A run that fails (a file reports an errorMessage)', 'failure')
+if (completed !== 0 || failed !== 1) {
+  console.error(`\nUnexpected exit codes: ${completed} and ${failed} (expected 0 and 1).`)
+  process.exit(1)
+}
+console.log(bold('\nDemo finished: the first run passed, the second failed as it should.'))
