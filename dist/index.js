@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8458);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(130);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8458:
+/***/ 130:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31744,8 +31744,15 @@ class V1Client {
     describeErrorBody(body) {
         try {
             const parsed = JSON.parse(body);
-            if (isRecord(parsed) && (parsed.message !== undefined || parsed.code !== undefined)) {
-                return `code ${String(parsed.code)}, ${JSON.stringify(clip(this.redact(String(parsed.message)), 300))}`;
+            if (isRecord(parsed)) {
+                const code = readText(parsed.code);
+                const message = readText(parsed.message);
+                const said = [
+                    code === undefined ? undefined : `code ${code}`,
+                    message === undefined ? undefined : JSON.stringify(clip(this.redact(message), 300)),
+                ].filter((part) => part !== undefined);
+                if (said.length > 0)
+                    return said.join(', ');
             }
         }
         catch {
@@ -32039,362 +32046,6 @@ function parseSettings(getInput) {
     return { jobIds, clusterId, apiKey, baseUrl, timeoutMs, pollIntervalMs, failOnTimeout };
 }
 
-;// CONCATENATED MODULE: ./src/report/log.ts
-/** Log lines, annotations and the final verdict, as pure functions of events and outcomes. */
-
-
-/** One info line when a job's state, progress or files-done count changed; else nothing. */
-function updateLine(event) {
-    const { job, previous } = event;
-    if (previous !== undefined &&
-        previous.state === job.state &&
-        previous.progress === job.progress &&
-        filesDone(previous) === filesDone(job)) {
-        return undefined;
-    }
-    const files = job.files.length > 0 ? ` (${filesDone(job)}/${job.files.length} files done)` : '';
-    return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${files}, ${formatDuration(event.elapsedMs)} elapsed`;
-}
-function retryLine(event) {
-    const seconds = Number((event.delayMs / 1000).toFixed(1));
-    return `Job ${event.jobId}: ${event.reason}; retry ${event.attempt} in ${seconds}s`;
-}
-/** One error annotation per failing job or file, titled with its name. */
-function failureAnnotations(outcome) {
-    const annotations = [];
-    for (const status of outcome.jobs) {
-        if (status.problem !== undefined) {
-            annotations.push({ title: `Job ${status.jobId}`, message: status.problem });
-        }
-        if (status.job === undefined)
-            continue;
-        for (const error of jobErrors(status.job)) {
-            annotations.push({
-                title: error.fileName === undefined
-                    ? `Job ${error.jobId}`
-                    : `Job ${error.jobId}: ${clip(error.fileName, 200)}`,
-                message: clip(error.message, 2_000),
-            });
-        }
-    }
-    return annotations;
-}
-function stateOf(job) {
-    return job?.state ?? 'no answer yet';
-}
-function pending(outcome) {
-    const open = outcome.jobs.filter((status) => status.job?.state !== 'completed');
-    const shown = open.slice(0, 5).map((s) => {
-        const failing = s.lastError === undefined ? '' : ` (last poll: ${clip(s.lastError, 300)})`;
-        return `${s.jobId} ${stateOf(s.job)} ${formatPercent(s.job?.progress ?? 0)}${failing}`;
-    });
-    const more = open.length > shown.length ? ` and ${open.length - shown.length} more` : '';
-    return `${shown.join(', ')}${more}`;
-}
-function verdict(outcome, failOnTimeout) {
-    const count = outcome.jobs.length;
-    const jobsWord = count === 1 ? '1 import job' : `${count} import jobs`;
-    const waited = formatDuration(outcome.elapsedMs);
-    switch (outcome.state) {
-        case 'completed':
-            return { level: 'success', message: `${jobsWord} completed after ${waited}.` };
-        case 'failed': {
-            const reasons = failureAnnotations(outcome).map((a) => `${a.title}: ${a.message}`);
-            const shown = reasons.slice(0, 5).join('; ');
-            const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more errors)` : '';
-            return { level: 'failure', message: clip(`Import failed. ${shown}${more}`, 4_000) };
-        }
-        case 'timed-out': {
-            const progress = formatPercent(overallProgress(outcome.jobs.map(asJob)));
-            const message = `Timed out after ${waited} at ${progress} overall; still running: ${pending(outcome)}.`;
-            return failOnTimeout
-                ? { level: 'failure', message }
-                : { level: 'warning', message: `${message} Passing because fail-on-timeout is false.` };
-        }
-        case 'cancelled':
-            return {
-                level: 'failure',
-                message: `Cancelled after ${waited}; last known: ${pending(outcome)}.`,
-            };
-    }
-}
-/** A job with no answer yet counts as 0% of unknown size. */
-function asJob(status) {
-    return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] };
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-/**
- * The step's outputs, as strings. Pure. The `jobs` JSON is kept under a byte
- * budget: later steps often pass it through an environment variable, and
- * Linux refuses any single one over 128 KiB.
- */
-
-
-const JOBS_OUTPUT_MAX_BYTES = 100_000;
-function fileEntry(file) {
-    return {
-        fileName: file.fileName,
-        fileSize: file.fileSize ?? null,
-        progress: file.progress,
-        completeTime: file.completeTime ?? null,
-        errorMessage: file.errorMessage ?? null,
-    };
-}
-function firstError(status) {
-    return (status.problem ?? (status.job === undefined ? undefined : jobErrors(status.job)[0]?.message));
-}
-function jobEntry(status) {
-    const job = status.job;
-    return {
-        jobId: status.jobId,
-        state: job?.state ?? 'unknown',
-        progress: job?.progress ?? 0,
-        collectionName: job?.collectionName ?? null,
-        completeTime: job?.completeTime ?? null,
-        errorMessage: firstError(status) ?? null,
-        fileSize: job?.fileSize ?? null,
-        details: job?.files.map(fileEntry) ?? [],
-    };
-}
-const bytesOf = (value) => Buffer.byteLength(JSON.stringify(value), 'utf8');
-/** Files with errors are kept first when details must be cut. */
-function keepDetails(details, budget) {
-    const order = details
-        .map((_, i) => i)
-        .sort((a, b) => Number(details[a]?.errorMessage === null) - Number(details[b]?.errorMessage === null) ||
-        a - b);
-    const kept = new Set();
-    let used = 0;
-    for (const i of order) {
-        const size = bytesOf(details[i]) + 1;
-        if (used + size > budget)
-            break;
-        kept.add(i);
-        used += size;
-    }
-    return details.filter((_, i) => kept.has(i));
-}
-function boundedJobs(statuses, maxBytes = JOBS_OUTPUT_MAX_BYTES) {
-    const entries = statuses.map(jobEntry);
-    let detailsOmitted = 0;
-    if (bytesOf(entries) <= maxBytes)
-        return { json: JSON.stringify(entries), jobsOmitted: 0, detailsOmitted };
-    // Headers (entries without details) come first. Each reserves room for the
-    // largest detailsOmitted it could carry: all of its files.
-    const bare = entries.map((entry) => ({
-        ...entry,
-        details: [],
-        detailsOmitted: entry.details.length,
-    }));
-    let kept = bare.length;
-    while (kept > 0 && bytesOf(bare.slice(0, kept)) > maxBytes)
-        kept -= 1;
-    const jobsOmitted = entries.length - kept;
-    let budget = maxBytes - bytesOf(bare.slice(0, kept));
-    const result = entries.slice(0, kept).map((entry, i) => {
-        const share = Math.floor(budget / (kept - i));
-        const details = keepDetails(entry.details, share);
-        budget -= bytesOf(details) - 2; // "[]" was already counted in the bare header
-        const omitted = entry.details.length - details.length;
-        detailsOmitted += omitted;
-        return omitted > 0 ? { ...entry, details, detailsOmitted: omitted } : { ...entry, details };
-    });
-    for (const entry of entries.slice(kept))
-        detailsOmitted += entry.details.length;
-    return { json: JSON.stringify(result), jobsOmitted, detailsOmitted };
-}
-/** The latest completion time, compared as instants (ISO strings of varying precision). */
-function latestTime(times) {
-    const instant = (t) => {
-        const ms = Date.parse(t);
-        return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
-    };
-    return times.reduce((latest, t) => (instant(t) > instant(latest) ? t : latest), times[0] ?? '');
-}
-function outputValues(outcome) {
-    const jobs = outcome.jobs.map(asJob);
-    const collections = [
-        ...new Set(jobs.map((job) => job.collectionName).filter((n) => n !== undefined)),
-    ];
-    const completeTimes = jobs.map((job) => job.completeTime).filter((t) => t !== undefined);
-    const { json, jobsOmitted, detailsOmitted } = boundedJobs(outcome.jobs);
-    return {
-        values: {
-            state: outcome.state,
-            progress: String(overallProgress(jobs)),
-            'collection-name': collections.join(','),
-            // A job can finish (readyPercentage 1) before its completeTime is filled in: use those given.
-            'complete-time': outcome.state === 'completed' ? latestTime(completeTimes) : '',
-            'error-message': outcome.jobs.map(firstError).find((e) => e !== undefined) ?? '',
-            'elapsed-seconds': String(Math.floor(outcome.elapsedMs / 1000)),
-            jobs: json,
-        },
-        jobsOmitted,
-        detailsOmitted,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The job summary as HTML (which GitHub renders inside the markdown summary).
- * Pure. Every API-supplied string is escaped, empty cells show "-", and the
- * whole stays under a byte budget: GitHub drops a step summary over 1 MiB.
- * When rows must be cut, files with errors are kept first, then unfinished
- * ones, so the reason a job failed is never what gets cut.
- */
-
-
-
-/** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
-const SUMMARY_MAX_BYTES = 1_000_000;
-const STATE_LABEL = {
-    completed: '✅ completed',
-    failed: '❌ failed',
-    'timed-out': '⏱️ timed out',
-    cancelled: '🚫 cancelled',
-};
-const JOB_LABEL = {
-    completed: '✅ completed',
-    failed: '❌ failed',
-    importing: '🔄 importing',
-    pending: '⏳ pending',
-};
-const summary_bytesOf = (text) => Buffer.byteLength(text, 'utf8');
-const cell = (text) => `<td>${text === undefined || text === '' ? '-' : text}</td>`;
-const TABLE_HEAD = '<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th><th>Completed</th><th>Error</th></tr></thead>\n<tbody>\n';
-const TABLE_TAIL = '</tbody>\n</table>\n';
-/** Room kept per job for the "N more files not shown" line. */
-const CUT_NOTE_RESERVE = 160;
-function fileRow(file) {
-    return ('<tr>' +
-        cell(escapeHtml(clip(file.fileName, 300))) +
-        cell(file.fileSize === undefined ? undefined : formatBytes(file.fileSize)) +
-        cell(formatPercent(file.progress)) +
-        cell(file.completeTime === undefined ? undefined : escapeHtml(clip(file.completeTime, 64))) +
-        cell(file.errorMessage === undefined ? undefined : escapeHtml(clip(file.errorMessage, 1_000))) +
-        '</tr>\n');
-}
-function jobHeader(status, outcomeElapsedMs) {
-    const { job } = status;
-    const id = escapeHtml(status.jobId);
-    const label = job === undefined ? '❔ no answer' : (JOB_LABEL[job.state] ?? escapeHtml(job.state));
-    let html = `<h3>Job <code>${id}</code>: ${label}</h3>\n`;
-    if (job !== undefined) {
-        const facts = [
-            `Collection: ${job.collectionName === undefined ? '-' : `<code>${escapeHtml(clip(job.collectionName, 200))}</code>`}`,
-            `Progress: ${formatPercent(job.progress)}`,
-            `Files done: ${filesDone(job)}/${job.files.length}`,
-            `Size: ${job.fileSize === undefined ? '-' : formatBytes(job.fileSize)}`,
-            `Elapsed: ${formatDuration(status.settledAfterMs ?? outcomeElapsedMs)}`,
-        ];
-        if (job.completeTime !== undefined)
-            facts.push(`Completed: ${escapeHtml(clip(job.completeTime, 64))}`);
-        html += `<p>${facts.join(' · ')}</p>\n`;
-        if (job.errorMessage !== undefined) {
-            html += `<p><strong>Error:</strong> ${escapeHtml(clip(job.errorMessage, 1_000))}</p>\n`;
-        }
-    }
-    else {
-        html += `<p>No progress was received for this job (elapsed ${formatDuration(outcomeElapsedMs)}).</p>\n`;
-    }
-    if (status.lastError !== undefined) {
-        html += `<p><strong>Last poll failed:</strong> ${escapeHtml(clip(status.lastError, 1_000))}</p>\n`;
-    }
-    if (status.problem !== undefined) {
-        html += `<p><strong>Error:</strong> ${escapeHtml(clip(status.problem, 1_000))}</p>\n`;
-    }
-    return html;
-}
-/** Indices of the files to show within `budget` bytes: errors first, then unfinished, then the rest. */
-function pickRows(rows, files, budget) {
-    const rank = (file) => file.errorMessage !== undefined
-        ? 0
-        : file.progress < 100 && file.completeTime === undefined
-            ? 1
-            : 2;
-    const order = files
-        .map((_, i) => i)
-        .sort((a, b) => rank(files[a]) - rank(files[b]) || a - b);
-    const picked = new Set();
-    let used = 0;
-    for (const i of order) {
-        const size = summary_bytesOf(rows[i] ?? '');
-        if (used + size > budget)
-            break;
-        picked.add(i);
-        used += size;
-    }
-    return picked;
-}
-function cutNote(hidden, what) {
-    return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. The <code>jobs</code> output lists them.</em></p>\n`;
-}
-function renderSummary(outcome, maxBytes = SUMMARY_MAX_BYTES) {
-    const progress = formatPercent(overallProgress(outcome.jobs.map(asJob)));
-    const count = outcome.jobs.length === 1 ? '1 job' : `${outcome.jobs.length} jobs`;
-    let html = `<h2>Zilliz import: ${STATE_LABEL[outcome.state]}</h2>\n` +
-        `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n`;
-    const headers = outcome.jobs.map((status) => jobHeader(status, outcome.elapsedMs));
-    const tableCost = (status) => status.job !== undefined && status.job.files.length > 0 ? summary_bytesOf(TABLE_HEAD + TABLE_TAIL) : 0;
-    const fixed = outcome.jobs.reduce((sum, status, i) => sum + summary_bytesOf(headers[i] ?? '') + tableCost(status) + CUT_NOTE_RESERVE, summary_bytesOf(html));
-    if (fixed > maxBytes) {
-        // Too many jobs to list even without their files: show as many jobs as fit.
-        let shown = 0;
-        for (const header of headers) {
-            if (summary_bytesOf(html) + summary_bytesOf(header) + CUT_NOTE_RESERVE > maxBytes)
-                break;
-            html += header;
-            shown += 1;
-        }
-        return html + cutNote(headers.length - shown, 'jobs');
-    }
-    let rowBudget = maxBytes - fixed;
-    outcome.jobs.forEach((status, jobIndex) => {
-        html += headers[jobIndex] ?? '';
-        const job = status.job;
-        if (job === undefined || job.files.length === 0)
-            return;
-        const rows = job.files.map(fileRow);
-        // Share what is left evenly among the jobs still to render; unused bytes carry forward.
-        const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex));
-        const picked = pickRows(rows, job.files, share);
-        const shownRows = rows.filter((_, i) => picked.has(i));
-        const body = shownRows.join('');
-        rowBudget -= summary_bytesOf(body);
-        html += TABLE_HEAD + body + TABLE_TAIL;
-        if (picked.size < rows.length)
-            html += cutNote(rows.length - picked.size, 'files');
-    });
-    return html;
-}
-
-;// CONCATENATED MODULE: ./src/time.ts
-/** Time as the poll loop sees it: injected, so tests run on a virtual clock. */
-const systemClock = { now: () => Date.now() };
-const realSleep = (ms, signal) => new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) {
-        resolve();
-        return;
-    }
-    const onAbort = () => {
-        clearTimeout(timer);
-        resolve();
-    };
-    const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-});
-
-;// CONCATENATED MODULE: ./src/version.ts
-// Kept in step with package.json by __tests__/version.test.ts; a constant
-// rather than a JSON import so the bundle carries no package.json parsing.
-const ACTION_NAME = 'zilliz-import-wait';
-const ACTION_VERSION = '1.0.0';
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
-
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/rate-limit.ts
@@ -32429,6 +32080,10 @@ function createRateLimiter(spacingMs, clock, sleep) {
 
 
 
+/** For reporting: a job with no answer yet counts as pending at 0% of unknown size. */
+function lastKnownJob(status) {
+    return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] };
+}
 const POLL_DEFAULTS = {
     requestTimeoutMs: 30_000,
     minRequestTimeoutMs: 2_000,
@@ -32529,6 +32184,357 @@ function decideState(statuses, cancelled) {
         return 'completed';
     return cancelled ? 'cancelled' : 'timed-out';
 }
+
+;// CONCATENATED MODULE: ./src/report/log.ts
+/** Log lines, annotations and the final verdict, as pure functions of events and outcomes. */
+
+
+
+/** One info line when a job's state, progress or files-done count changed; else nothing. */
+function updateLine(event) {
+    const { job, previous } = event;
+    if (previous !== undefined &&
+        previous.state === job.state &&
+        previous.progress === job.progress &&
+        filesDone(previous) === filesDone(job)) {
+        return undefined;
+    }
+    const files = job.files.length > 0 ? ` (${filesDone(job)}/${job.files.length} files done)` : '';
+    return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${files}, ${formatDuration(event.elapsedMs)} elapsed`;
+}
+function retryLine(event) {
+    const seconds = Number((event.delayMs / 1000).toFixed(1));
+    return `Job ${event.jobId}: ${event.reason}; retry ${event.attempt} in ${seconds}s`;
+}
+/** One error annotation per failing job or file, titled with its name. */
+function failureAnnotations(outcome) {
+    const annotations = [];
+    for (const status of outcome.jobs) {
+        if (status.problem !== undefined) {
+            annotations.push({ title: `Job ${status.jobId}`, message: status.problem });
+        }
+        if (status.job === undefined)
+            continue;
+        for (const error of jobErrors(status.job)) {
+            annotations.push({
+                title: error.fileName === undefined
+                    ? `Job ${error.jobId}`
+                    : `Job ${error.jobId}: ${clip(error.fileName, 200)}`,
+                message: clip(error.message, 2_000),
+            });
+        }
+    }
+    return annotations;
+}
+function stateOf(job) {
+    return job?.state ?? 'no answer yet';
+}
+function pending(outcome) {
+    const open = outcome.jobs.filter((status) => status.job?.state !== 'completed');
+    const shown = open.slice(0, 5).map((s) => {
+        const failing = s.lastError === undefined ? '' : ` (last poll: ${clip(s.lastError, 300)})`;
+        return `${s.jobId} ${stateOf(s.job)} ${formatPercent(s.job?.progress ?? 0)}${failing}`;
+    });
+    const more = open.length > shown.length ? ` and ${open.length - shown.length} more` : '';
+    return `${shown.join(', ')}${more}`;
+}
+function verdict(outcome, failOnTimeout) {
+    const count = outcome.jobs.length;
+    const jobsWord = count === 1 ? '1 import job' : `${count} import jobs`;
+    const waited = formatDuration(outcome.elapsedMs);
+    switch (outcome.state) {
+        case 'completed':
+            return { level: 'success', message: `${jobsWord} completed after ${waited}.` };
+        case 'failed': {
+            const reasons = failureAnnotations(outcome).map((a) => `${a.title}: ${a.message}`);
+            const shown = reasons.slice(0, 5).join('; ');
+            const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more errors)` : '';
+            return { level: 'failure', message: clip(`Import failed. ${shown}${more}`, 4_000) };
+        }
+        case 'timed-out': {
+            const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)));
+            const message = `Timed out after ${waited} at ${progress} overall; still running: ${pending(outcome)}.`;
+            return failOnTimeout
+                ? { level: 'failure', message }
+                : { level: 'warning', message: `${message} Passing because fail-on-timeout is false.` };
+        }
+        case 'cancelled':
+            return {
+                level: 'failure',
+                message: `Cancelled after ${waited}; last known: ${pending(outcome)}.`,
+            };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/budget.ts
+/** Choosing what fits in a byte budget, shared by the summary and the jobs output. */
+/**
+ * Indices of the items to keep: lowest rank first (ties in original order),
+ * each kept while its size still fits in what is left of `budget`.
+ */
+function fitByRank(items, rank, size, budget) {
+    const order = items.map((_, i) => i);
+    const ranks = items.map(rank);
+    order.sort((a, b) => (ranks[a] ?? 0) - (ranks[b] ?? 0) || a - b);
+    const kept = new Set();
+    let used = 0;
+    for (const i of order) {
+        const cost = size(items[i], i);
+        if (used + cost > budget)
+            break;
+        kept.add(i);
+        used += cost;
+    }
+    return kept;
+}
+const byteLength = (text) => Buffer.byteLength(text, 'utf8');
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/**
+ * The step's outputs, as strings. Pure. The `jobs` JSON is kept under a byte
+ * budget: later steps often pass it through an environment variable, and
+ * Linux refuses any single one over 128 KiB.
+ */
+
+
+
+const JOBS_OUTPUT_MAX_BYTES = 100_000;
+function fileEntry(file) {
+    return {
+        fileName: file.fileName,
+        fileSize: file.fileSize ?? null,
+        progress: file.progress,
+        completeTime: file.completeTime ?? null,
+        errorMessage: file.errorMessage ?? null,
+    };
+}
+function firstError(status) {
+    return (status.problem ?? (status.job === undefined ? undefined : jobErrors(status.job)[0]?.message));
+}
+function jobEntry(status) {
+    const job = status.job;
+    return {
+        jobId: status.jobId,
+        state: job?.state ?? 'unknown',
+        progress: job?.progress ?? 0,
+        collectionName: job?.collectionName ?? null,
+        completeTime: job?.completeTime ?? null,
+        errorMessage: firstError(status) ?? null,
+        fileSize: job?.fileSize ?? null,
+        details: job?.files.map(fileEntry) ?? [],
+    };
+}
+const bytesOf = (value) => byteLength(JSON.stringify(value));
+/** Files with errors are kept first when details must be cut. */
+function keepDetails(details, budget) {
+    const kept = fitByRank(details, (d) => (d.errorMessage === null ? 1 : 0), (d) => bytesOf(d) + 1, budget);
+    return details.filter((_, i) => kept.has(i));
+}
+function boundedJobs(statuses, maxBytes = JOBS_OUTPUT_MAX_BYTES) {
+    const entries = statuses.map(jobEntry);
+    let detailsOmitted = 0;
+    if (bytesOf(entries) <= maxBytes)
+        return { json: JSON.stringify(entries), jobsOmitted: 0, detailsOmitted };
+    // Headers (entries without details) come first. Each reserves room for the
+    // largest detailsOmitted it could carry: all of its files.
+    const bare = entries.map((entry) => ({
+        ...entry,
+        details: [],
+        detailsOmitted: entry.details.length,
+    }));
+    let kept = bare.length;
+    while (kept > 0 && bytesOf(bare.slice(0, kept)) > maxBytes)
+        kept -= 1;
+    const jobsOmitted = entries.length - kept;
+    let budget = maxBytes - bytesOf(bare.slice(0, kept));
+    const result = entries.slice(0, kept).map((entry, i) => {
+        const share = Math.floor(budget / (kept - i));
+        const details = keepDetails(entry.details, share);
+        budget -= bytesOf(details) - 2; // "[]" was already counted in the bare header
+        const omitted = entry.details.length - details.length;
+        detailsOmitted += omitted;
+        return omitted > 0 ? { ...entry, details, detailsOmitted: omitted } : { ...entry, details };
+    });
+    for (const entry of entries.slice(kept))
+        detailsOmitted += entry.details.length;
+    return { json: JSON.stringify(result), jobsOmitted, detailsOmitted };
+}
+/** The latest completion time, compared as instants (ISO strings of varying precision). */
+function latestTime(times) {
+    const instant = (t) => {
+        const ms = Date.parse(t);
+        return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+    };
+    return times.reduce((latest, t) => (instant(t) > instant(latest) ? t : latest), times[0] ?? '');
+}
+function outputValues(outcome) {
+    const jobs = outcome.jobs.map(lastKnownJob);
+    const collections = [
+        ...new Set(jobs.map((job) => job.collectionName).filter((n) => n !== undefined)),
+    ];
+    const completeTimes = jobs.map((job) => job.completeTime).filter((t) => t !== undefined);
+    const { json, jobsOmitted, detailsOmitted } = boundedJobs(outcome.jobs);
+    return {
+        values: {
+            state: outcome.state,
+            progress: String(overallProgress(jobs)),
+            'collection-name': collections.join(','),
+            // A job can finish (readyPercentage 1) before its completeTime is filled in: use those given.
+            'complete-time': outcome.state === 'completed' ? latestTime(completeTimes) : '',
+            'error-message': outcome.jobs.map(firstError).find((e) => e !== undefined) ?? '',
+            'elapsed-seconds': String(Math.floor(outcome.elapsedMs / 1000)),
+            jobs: json,
+        },
+        jobsOmitted,
+        detailsOmitted,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary as HTML (which GitHub renders inside the markdown summary).
+ * Pure. Every API-supplied string is escaped, empty cells show "-", and the
+ * whole stays under a byte budget: GitHub drops a step summary over 1 MiB.
+ * When rows must be cut, files with errors are kept first, then unfinished
+ * ones, so the reason a job failed is never what gets cut.
+ */
+
+
+
+
+/** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
+const SUMMARY_MAX_BYTES = 1_000_000;
+const STATE_LABEL = {
+    completed: '✅ completed',
+    failed: '❌ failed',
+    'timed-out': '⏱️ timed out',
+    cancelled: '🚫 cancelled',
+};
+const JOB_LABEL = {
+    completed: '✅ completed',
+    failed: '❌ failed',
+    importing: '🔄 importing',
+    pending: '⏳ pending',
+};
+const summary_bytesOf = byteLength;
+const cell = (text) => `<td>${text === undefined || text === '' ? '-' : text}</td>`;
+const TABLE_HEAD = '<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th><th>Completed</th><th>Error</th></tr></thead>\n<tbody>\n';
+const TABLE_TAIL = '</tbody>\n</table>\n';
+/** Room kept per job for the "N more files not shown" line. */
+const CUT_NOTE_RESERVE = 160;
+function fileRow(file) {
+    return ('<tr>' +
+        cell(escapeHtml(clip(file.fileName, 300))) +
+        cell(file.fileSize === undefined ? undefined : formatBytes(file.fileSize)) +
+        cell(formatPercent(file.progress)) +
+        cell(file.completeTime === undefined ? undefined : escapeHtml(clip(file.completeTime, 64))) +
+        cell(file.errorMessage === undefined ? undefined : escapeHtml(clip(file.errorMessage, 1_000))) +
+        '</tr>\n');
+}
+function jobHeader(status, outcomeElapsedMs) {
+    const { job } = status;
+    const id = escapeHtml(status.jobId);
+    const label = job === undefined ? '❔ no answer' : (JOB_LABEL[job.state] ?? escapeHtml(job.state));
+    let html = `<h3>Job <code>${id}</code>: ${label}</h3>\n`;
+    if (job !== undefined) {
+        const facts = [
+            `Collection: ${job.collectionName === undefined ? '-' : `<code>${escapeHtml(clip(job.collectionName, 200))}</code>`}`,
+            `Progress: ${formatPercent(job.progress)}`,
+            `Files done: ${filesDone(job)}/${job.files.length}`,
+            `Size: ${job.fileSize === undefined ? '-' : formatBytes(job.fileSize)}`,
+            `Elapsed: ${formatDuration(status.settledAfterMs ?? outcomeElapsedMs)}`,
+        ];
+        if (job.completeTime !== undefined)
+            facts.push(`Completed: ${escapeHtml(clip(job.completeTime, 64))}`);
+        html += `<p>${facts.join(' · ')}</p>\n`;
+        if (job.errorMessage !== undefined) {
+            html += `<p><strong>Error:</strong> ${escapeHtml(clip(job.errorMessage, 1_000))}</p>\n`;
+        }
+    }
+    else {
+        html += `<p>No progress was received for this job (elapsed ${formatDuration(outcomeElapsedMs)}).</p>\n`;
+    }
+    if (status.lastError !== undefined) {
+        html += `<p><strong>Last poll failed:</strong> ${escapeHtml(clip(status.lastError, 1_000))}</p>\n`;
+    }
+    if (status.problem !== undefined) {
+        html += `<p><strong>Error:</strong> ${escapeHtml(clip(status.problem, 1_000))}</p>\n`;
+    }
+    return html;
+}
+/** Errors first, then unfinished files, then the rest: the reason a job failed is never cut. */
+function rowRank(file) {
+    if (file.errorMessage !== undefined)
+        return 0;
+    return file.progress < 100 && file.completeTime === undefined ? 1 : 2;
+}
+function cutNote(hidden, what) {
+    return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. The <code>jobs</code> output lists them.</em></p>\n`;
+}
+function renderSummary(outcome, maxBytes = SUMMARY_MAX_BYTES) {
+    const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)));
+    const count = outcome.jobs.length === 1 ? '1 job' : `${outcome.jobs.length} jobs`;
+    let html = `<h2>Zilliz import: ${STATE_LABEL[outcome.state]}</h2>\n` +
+        `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n`;
+    const headers = outcome.jobs.map((status) => jobHeader(status, outcome.elapsedMs));
+    const tableCost = (status) => status.job !== undefined && status.job.files.length > 0 ? summary_bytesOf(TABLE_HEAD + TABLE_TAIL) : 0;
+    const fixed = outcome.jobs.reduce((sum, status, i) => sum + summary_bytesOf(headers[i] ?? '') + tableCost(status) + CUT_NOTE_RESERVE, summary_bytesOf(html));
+    if (fixed > maxBytes) {
+        // Too many jobs to list even without their files: show as many jobs as fit.
+        let shown = 0;
+        for (const header of headers) {
+            if (summary_bytesOf(html) + summary_bytesOf(header) + CUT_NOTE_RESERVE > maxBytes)
+                break;
+            html += header;
+            shown += 1;
+        }
+        return html + cutNote(headers.length - shown, 'jobs');
+    }
+    let rowBudget = maxBytes - fixed;
+    outcome.jobs.forEach((status, jobIndex) => {
+        html += headers[jobIndex] ?? '';
+        const job = status.job;
+        if (job === undefined || job.files.length === 0)
+            return;
+        const rows = job.files.map(fileRow);
+        // Share what is left evenly among the jobs still to render; unused bytes carry forward.
+        const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex));
+        const picked = fitByRank(job.files, rowRank, (_, i) => summary_bytesOf(rows[i] ?? ''), share);
+        const shownRows = rows.filter((_, i) => picked.has(i));
+        const body = shownRows.join('');
+        rowBudget -= summary_bytesOf(body);
+        html += TABLE_HEAD + body + TABLE_TAIL;
+        if (picked.size < rows.length)
+            html += cutNote(rows.length - picked.size, 'files');
+    });
+    return html;
+}
+
+;// CONCATENATED MODULE: ./src/time.ts
+/** Time as the poll loop sees it: injected, so tests run on a virtual clock. */
+const systemClock = { now: () => Date.now() };
+const realSleep = (ms, signal) => new Promise((resolve) => {
+    if (signal.aborted || ms <= 0) {
+        resolve();
+        return;
+    }
+    const onAbort = () => {
+        clearTimeout(timer);
+        resolve();
+    };
+    const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+});
+
+;// CONCATENATED MODULE: ./src/version.ts
+// Kept in step with package.json by __tests__/version.test.ts; a constant
+// rather than a JSON import so the bundle carries no package.json parsing.
+const ACTION_NAME = 'zilliz-import-wait';
+const ACTION_VERSION = '1.0.0';
+const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 ;// CONCATENATED MODULE: ./src/main.ts
 /**

@@ -24,6 +24,11 @@ export interface JobStatus {
   lastError?: string
 }
 
+/** For reporting: a job with no answer yet counts as pending at 0% of unknown size. */
+export function lastKnownJob(status: JobStatus): ImportJob {
+  return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] }
+}
+
 export type OutcomeState = 'completed' | 'failed' | 'timed-out' | 'cancelled'
 
 export interface Outcome {

@@ -300,6 +300,22 @@ describe('faults', () => {
     expect(error.message).toContain('code 1, "nope"')
   })
 
+  test('an error body with only a message, or a non-text one, is quoted readably', async () => {
+    const { client } = await clientFor(
+      one(
+        { status: 403, body: '{"message":{"reason":"no access"}}' },
+        { status: 401, body: '{"message":"expired"}' },
+      ),
+    )
+    const objectMessage = await failure(fetchOnce(client, 'job-1'))
+    expect(objectMessage.message).toContain('HTTP 403 Forbidden from')
+    expect(objectMessage.message).toContain('{\\"reason\\":\\"no access\\"}')
+    expect(objectMessage.message).not.toMatch(/object Object|code undefined/)
+    expect((await failure(fetchOnce(client, 'job-1'))).message).toMatch(
+      /HTTP 401 Unauthorized from [^:]+:\d+: "expired"\. The API key/,
+    )
+  })
+
   test('API error codes are permanent and quoted, with a hint', async () => {
     const { client } = await clientFor(one(0.5), { apiKey: 'wrong-key-123456' })
     const error = await failure(fetchOnce(client, 'job-1'))

@@ -133,7 +133,7 @@ function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`
 }
 
-function networkFault(error: unknown, url: URL): Error {
+export function networkFault(error: unknown, url: URL): Error {
   const code = (error as { code?: unknown } | null)?.code
   const detail = typeof code === 'string' ? `${code}: ${errorMessage(error)}` : errorMessage(error)
   if (typeof code === 'string' && PERMANENT_NETWORK_CODES.has(code)) {

@@ -67,8 +67,14 @@ export class V1Client {
   private describeErrorBody(body: string): string {
     try {
       const parsed: unknown = JSON.parse(body)
-      if (isRecord(parsed) && (parsed.message !== undefined || parsed.code !== undefined)) {
-        return `code ${String(parsed.code)}, ${JSON.stringify(clip(this.redact(String(parsed.message)), 300))}`
+      if (isRecord(parsed)) {
+        const code = readText(parsed.code)
+        const message = readText(parsed.message)
+        const said = [
+          code === undefined ? undefined : `code ${code}`,
+          message === undefined ? undefined : JSON.stringify(clip(this.redact(message), 300)),
+        ].filter((part) => part !== undefined)
+        if (said.length > 0) return said.join(', ')
       }
     } catch {
       // not JSON: fall through to an excerpt

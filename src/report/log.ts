@@ -1,6 +1,6 @@
 /** Log lines, annotations and the final verdict, as pure functions of events and outcomes. */
 import { type ImportJob, type JobState, filesDone, jobErrors, overallProgress } from '../job.js'
-import type { Outcome, WaitEvent } from '../wait.js'
+import { type Outcome, type WaitEvent, lastKnownJob } from '../wait.js'
 import { clip, formatDuration, formatPercent } from './format.js'
 
 type UpdateEvent = Extract<WaitEvent, { kind: 'update' }>
@@ -86,7 +86,7 @@ export function verdict(outcome: Outcome, failOnTimeout: boolean): Verdict {
       return { level: 'failure', message: clip(`Import failed. ${shown}${more}`, 4_000) }
     }
     case 'timed-out': {
-      const progress = formatPercent(overallProgress(outcome.jobs.map(asJob)))
+      const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)))
       const message = `Timed out after ${waited} at ${progress} overall; still running: ${pending(outcome)}.`
       return failOnTimeout
         ? { level: 'failure', message }
@@ -98,9 +98,4 @@ export function verdict(outcome: Outcome, failOnTimeout: boolean): Verdict {
         message: `Cancelled after ${waited}; last known: ${pending(outcome)}.`,
       }
   }
-}
-
-/** A job with no answer yet counts as 0% of unknown size. */
-export function asJob(status: Outcome['jobs'][number]): ImportJob {
-  return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] }
 }

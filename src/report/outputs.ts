@@ -4,8 +4,8 @@
  * Linux refuses any single one over 128 KiB.
  */
 import { type FileProgress, type ImportJob, jobErrors, overallProgress } from '../job.js'
-import type { JobStatus, Outcome } from '../wait.js'
-import { asJob } from './log.js'
+import { type JobStatus, type Outcome, lastKnownJob } from '../wait.js'
+import { byteLength, fitByRank } from './budget.js'
 
 export const JOBS_OUTPUT_MAX_BYTES = 100_000
 
@@ -78,25 +78,16 @@ function jobEntry(status: JobStatus): JobEntry {
   }
 }
 
-const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8')
+const bytesOf = (value: unknown): number => byteLength(JSON.stringify(value))
 
 /** Files with errors are kept first when details must be cut. */
 function keepDetails(details: FileEntry[], budget: number): FileEntry[] {
-  const order = details
-    .map((_, i) => i)
-    .sort(
-      (a, b) =>
-        Number(details[a]?.errorMessage === null) - Number(details[b]?.errorMessage === null) ||
-        a - b,
-    )
-  const kept = new Set<number>()
-  let used = 0
-  for (const i of order) {
-    const size = bytesOf(details[i]) + 1
-    if (used + size > budget) break
-    kept.add(i)
-    used += size
-  }
+  const kept = fitByRank(
+    details,
+    (d) => (d.errorMessage === null ? 1 : 0),
+    (d) => bytesOf(d) + 1,
+    budget,
+  )
   return details.filter((_, i) => kept.has(i))
 }
 
@@ -139,7 +130,7 @@ function latestTime(times: readonly string[]): string {
 }
 
 export function outputValues(outcome: Outcome): OutputReport {
-  const jobs = outcome.jobs.map(asJob)
+  const jobs = outcome.jobs.map(lastKnownJob)
   const collections = [
     ...new Set(jobs.map((job) => job.collectionName).filter((n) => n !== undefined)),
   ]

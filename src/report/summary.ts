@@ -6,9 +6,9 @@
  * ones, so the reason a job failed is never what gets cut.
  */
 import { type FileProgress, type ImportJob, filesDone, overallProgress } from '../job.js'
-import type { JobStatus, Outcome, OutcomeState } from '../wait.js'
+import { type JobStatus, type Outcome, type OutcomeState, lastKnownJob } from '../wait.js'
+import { byteLength, fitByRank } from './budget.js'
 import { clip, escapeHtml, formatBytes, formatDuration, formatPercent } from './format.js'
-import { asJob } from './log.js'
 
 /** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
 export const SUMMARY_MAX_BYTES = 1_000_000
@@ -27,7 +27,7 @@ const JOB_LABEL: Record<string, string> = {
   pending: '⏳ pending',
 }
 
-const bytesOf = (text: string): number => Buffer.byteLength(text, 'utf8')
+const bytesOf = byteLength
 const cell = (text: string | undefined): string =>
   `<td>${text === undefined || text === '' ? '-' : text}</td>`
 
@@ -80,30 +80,10 @@ function jobHeader(status: JobStatus, outcomeElapsedMs: number): string {
   return html
 }
 
-/** Indices of the files to show within `budget` bytes: errors first, then unfinished, then the rest. */
-function pickRows(
-  rows: readonly string[],
-  files: readonly FileProgress[],
-  budget: number,
-): Set<number> {
-  const rank = (file: FileProgress): number =>
-    file.errorMessage !== undefined
-      ? 0
-      : file.progress < 100 && file.completeTime === undefined
-        ? 1
-        : 2
-  const order = files
-    .map((_, i) => i)
-    .sort((a, b) => rank(files[a] as FileProgress) - rank(files[b] as FileProgress) || a - b)
-  const picked = new Set<number>()
-  let used = 0
-  for (const i of order) {
-    const size = bytesOf(rows[i] ?? '')
-    if (used + size > budget) break
-    picked.add(i)
-    used += size
-  }
-  return picked
+/** Errors first, then unfinished files, then the rest: the reason a job failed is never cut. */
+function rowRank(file: FileProgress): number {
+  if (file.errorMessage !== undefined) return 0
+  return file.progress < 100 && file.completeTime === undefined ? 1 : 2
 }
 
 function cutNote(hidden: number, what: string): string {
@@ -111,7 +91,7 @@ function cutNote(hidden: number, what: string): string {
 }
 
 export function renderSummary(outcome: Outcome, maxBytes = SUMMARY_MAX_BYTES): string {
-  const progress = formatPercent(overallProgress(outcome.jobs.map(asJob)))
+  const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)))
   const count = outcome.jobs.length === 1 ? '1 job' : `${outcome.jobs.length} jobs`
   let html =
     `<h2>Zilliz import: ${STATE_LABEL[outcome.state]}</h2>\n` +
@@ -144,7 +124,7 @@ export function renderSummary(outcome: Outcome, maxBytes = SUMMARY_MAX_BYTES): s
     const rows = job.files.map(fileRow)
     // Share what is left evenly among the jobs still to render; unused bytes carry forward.
     const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex))
-    const picked = pickRows(rows, job.files, share)
+    const picked = fitByRank(job.files, rowRank, (_, i) => bytesOf(rows[i] ?? ''), share)
     const shownRows = rows.filter((_, i) => picked.has(i))
     const body = shownRows.join('')
     rowBudget -= bytesOf(body)
