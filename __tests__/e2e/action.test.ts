@@ -16,6 +16,7 @@ const node = process.env.E2E_NODE ?? process.execPath
 interface Scenario {
   jobs: Record<string, JobSpec>
   inputs?: Record<string, string>
+  env?: Record<string, string>
   apiKey?: string
   signal?: { signal: NodeJS.Signals; when: (stdout: string) => boolean }
 }
@@ -43,6 +44,7 @@ async function run(scenario: Scenario): Promise<Run> {
         ...scenario.inputs,
       },
       ...(scenario.signal ? { sendSignal: scenario.signal } : {}),
+      ...(scenario.env ? { env: scenario.env } : {}),
     })
     return {
       ...result,
@@ -84,6 +86,9 @@ describe('dist/index.js as the runner runs it', () => {
       })
       expect(r.code).toBe(0)
       expect(r.stderr).toBe('')
+      // The key is masked before anything else is printed.
+      expect(r.stdout.split('\n')[0]).toBe(`::add-mask::${r.apiKey}`)
+      expect(r.stdout).not.toContain('::debug::')
       expect(r.outputs.state).toBe('completed')
       expect(r.outputs.progress).toBe('100')
       expect(r.outputs['collection-name']).toBe('medium_articles')
@@ -298,8 +303,19 @@ describe('dist/index.js as the runner runs it', () => {
       ])
       // The next poll was 30 s away: exiting within a few seconds proves the sleep was cut.
       expect(r.signalToExitMs).toBeLessThan(5_000)
+      console.info(`${signal} to exit: ${r.signalToExitMs ?? '?'} ms`)
     },
   )
+
+  test.concurrent('with runner debug on, raw answers are logged at debug level', async () => {
+    const r = await run({ jobs: { 'job-dbg': job([1]) }, env: { RUNNER_DEBUG: '1' } })
+    expect(r.code).toBe(0)
+    const debug = r.stdout.split('\n').filter((line) => line.startsWith('::debug::'))
+    expect(debug).toHaveLength(1)
+    expect(debug[0]).toMatch(
+      /^::debug::GET \/v1\/vector\/collections\/import\/get\?jobId=job-dbg&clusterId=in03-simulator0001 -> HTTP 200: \{"code":200,"data":\{/,
+    )
+  })
 
   test.concurrent(
     'a server that echoes the key: it appears only in the add-mask line',
