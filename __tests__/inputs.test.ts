@@ -34,7 +34,11 @@ describe('parseSettings', () => {
   test('applies the documented defaults', () => {
     const s = settings()
     expect(s.jobIds).toEqual(['job-0123456789abcdef'])
-    expect(s.baseUrl.href).toBe('https://controller.api.gcp-us-west1.zillizcloud.com/')
+    expect(s.target).toEqual({
+      api: 'v1',
+      baseUrl: new URL('https://controller.api.gcp-us-west1.zillizcloud.com'),
+      clusterId: 'in03-0123456789abcdef',
+    })
     expect(s.timeoutMs).toBe(30 * 60_000)
     expect(s.pollIntervalMs).toBe(5_000)
     expect(s.failOnTimeout).toBe(true)
@@ -48,7 +52,7 @@ describe('parseSettings', () => {
 
   test('endpoint replaces the region host, and region is then optional', () => {
     const s = settings({ region: '', endpoint: 'https://proxy.example.com/zilliz/' })
-    expect(s.baseUrl.href).toBe('https://proxy.example.com/zilliz')
+    expect(s.target.baseUrl.href).toBe('https://proxy.example.com/zilliz')
   })
 
   test.each([
@@ -98,6 +102,64 @@ describe('parseSettings', () => {
     const message = inputError({ 'api-key': 'zk-secret-part other-part' })
     expect(message).toMatch(/"api-key" contains spaces/)
     expect(message).not.toContain('secret')
+  })
+})
+
+describe('api-version and db-name', () => {
+  test('v2 without endpoint goes to api.cloud.zilliz.com; region is not needed', () => {
+    expect(settings({ 'api-version': 'v2', region: '' }).target).toEqual({
+      api: 'v2',
+      product: 'Zilliz Cloud',
+      baseUrl: new URL('https://api.cloud.zilliz.com'),
+      clusterId: 'in03-0123456789abcdef',
+    })
+  })
+
+  test.each([
+    ['https://api.cloud.zilliz.com', 'Zilliz Cloud'],
+    ['https://api.cloud.zilliz.com.cn', 'Zilliz Cloud'],
+    ['https://in03-abc.api.gcp-us-west1.zillizcloud.com', 'Zilliz Cloud'],
+    ['https://controller.api.ali-cn-hangzhou.cloud.zilliz.com.cn', 'Zilliz Cloud'],
+    ['https://milvus.example.com', 'Milvus'],
+    ['https://zillizcloud.com.evil.example', 'Milvus'],
+    ['https://notzillizcloud.com', 'Milvus'],
+    ['http://localhost:19530', 'Milvus'],
+  ])('v2 endpoint %s is %s', (endpoint, product) => {
+    const { target } = settings({ 'api-version': 'v2', endpoint })
+    expect(target.api === 'v2' && target.product).toBe(product)
+  })
+
+  test('self-hosted Milvus: cluster-id optional, db-name sent', () => {
+    expect(
+      settings({
+        'api-version': 'v2',
+        endpoint: 'https://milvus.example.com',
+        'cluster-id': '',
+        'db-name': 'analytics',
+      }).target,
+    ).toEqual({
+      api: 'v2',
+      product: 'Milvus',
+      baseUrl: new URL('https://milvus.example.com'),
+      dbName: 'analytics',
+    })
+  })
+
+  test('a Milvus user:password key is accepted', () => {
+    expect(
+      settings({ 'api-version': 'v2', endpoint: 'https://m.example.com', 'api-key': 'root:Milvus' })
+        .apiKey,
+    ).toBe('root:Milvus')
+  })
+
+  test.each([
+    [{ 'api-version': 'v3' }, /"api-version" must be v1 or v2; got "v3"/],
+    [{ 'db-name': 'analytics' }, /"db-name" is only used with api-version: v2/],
+    [{ 'api-version': 'v2', 'db-name': 'bad-name' }, /"db-name" must be a Milvus database name/],
+    [{ 'api-version': 'v2', 'cluster-id': '' }, /"cluster-id" is required for Zilliz Cloud/],
+    [{ 'cluster-id': '' }, /"cluster-id" is required but was empty/],
+  ])('rejects %j', (overrides, expected) => {
+    expect(inputError(overrides)).toMatch(expected)
   })
 })
 

@@ -60,6 +60,10 @@ describe('jobErrors and filesDone', () => {
       { jobId: 'j', fileName: 'b', message: 'bad row' },
     ])
   })
+  test('a job error that repeats a file error is reported once, on the file', () => {
+    const repeated = { ...failing, errorMessage: 'bad row' }
+    expect(jobErrors(repeated)).toEqual([{ jobId: 'j', fileName: 'b', message: 'bad row' }])
+  })
   test('counts files at 100% or with a completion time as done', () => {
     expect(filesDone(failing)).toBe(2)
   })

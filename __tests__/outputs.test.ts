@@ -90,6 +90,8 @@ describe('outputValues', () => {
       completeTime: '2023-10-28T06:51:49Z',
       errorMessage: null,
       fileSize: 19_599_887,
+      importedRows: null,
+      totalRows: null,
       details: [
         {
           fileName: 'folder/part-00000.parquet',
@@ -97,6 +99,8 @@ describe('outputValues', () => {
           progress: 100,
           completeTime: '2023-10-28T06:51:49Z',
           errorMessage: null,
+          importedRows: null,
+          totalRows: null,
         },
       ],
     })

@@ -81,6 +81,30 @@ describe('renderSummary', () => {
     expect(html).toContain('<strong>Error:</strong> code 80001, &quot;Invalid token&quot;')
   })
 
+  test('a Rows column appears in every table when any job reports rows', () => {
+    const milvus = importJob('job-m', {
+      importedRows: 1_234_567,
+      totalRows: 2_000_000,
+      files: files(1, () => ({ importedRows: 500, totalRows: 1_000 })),
+    })
+    const v1 = importJob('job-1')
+    const html = renderSummary(
+      outcome('completed', [
+        { jobId: 'job-m', job: milvus },
+        { jobId: 'job-1', job: v1 },
+      ]),
+    )
+    expect(html.match(/<th>Progress<\/th><th>Rows<\/th><th>Completed<\/th>/g)).toHaveLength(2)
+    expect(html).toContain('Rows: 1,234,567 / 2,000,000')
+    expect(html).toContain('<td>100%</td><td>500 / 1,000</td>')
+    expect(html).toContain('<td>100%</td><td>-</td><td>2023-10-28T06:51:49Z</td>')
+  })
+
+  test('no Rows column when no job reports rows', () => {
+    const html = renderSummary(outcome('completed', [{ jobId: 'job-1', job: importJob('job-1') }]))
+    expect(html).not.toContain('Rows')
+  })
+
   test('5,000 files stay under 1 MiB, the cut is noted, and error rows are kept', () => {
     const many = files(5_000, (i) =>
       i === 4_321 ? { errorMessage: 'row 17: dim mismatch', progress: 10 } : {},

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(130);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2877);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 130:
+/***/ 2877:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31340,10 +31340,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * The two ways one poll can go wrong, as the poll loop sees them. The API
@@ -31371,6 +31367,111 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/report/format.ts
+/** Small, pure formatters shared by the log, summary and output renderers. */
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    // Markdown punctuation too: the summary is rendered as GitHub markdown, and
+    // API text must never become a link, code span, emphasis or table cell split.
+    '`': '&#96;',
+    '|': '&#124;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '*': '&#42;',
+    _: '&#95;',
+    '~': '&#126;',
+    '\\': '&#92;',
+};
+function escapeHtml(text) {
+    return text.replace(/[&<>"'`|[\]*_~\\]/g, (ch) => HTML_ESCAPES[ch] ?? ch);
+}
+/** Cuts long text at `max` characters, saying so. Line breaks become spaces. */
+function clip(text, max) {
+    const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ');
+    return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+const BINARY_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+/** 19599887 -> "18.7 MiB" (binary units, one decimal). */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    let value = bytes;
+    let unit = 'B';
+    for (const next of BINARY_UNITS) {
+        if (value < 1024)
+            break;
+        value /= 1024;
+        unit = next;
+    }
+    return `${value.toFixed(1)} ${unit}`;
+}
+/** 42.5 -> "42.5%", 100 -> "100%". Input already has at most one decimal. */
+function formatPercent(percent) {
+    return `${Number(percent.toFixed(1))}%`;
+}
+/** 65_000 -> "1m 05s"; 3_725_000 -> "1h 02m 05s"; 4_000 -> "4s". */
+function formatDuration(ms) {
+    const total = Math.floor(Math.max(0, ms) / 1000);
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    if (h > 0)
+        return `${h}h ${pad(m)}m ${pad(s)}s`;
+    if (m > 0)
+        return `${m}m ${pad(s)}s`;
+    return `${s}s`;
+}
+/** Imported / total rows, "-" for an unknown side: 12345, 100000 -> "12,345 / 100,000". */
+function formatRows(imported, total) {
+    const show = (n) => n === undefined ? '-' : n.toLocaleString('en-US');
+    return `${show(imported)} / ${show(total)}`;
+}
+
+;// CONCATENATED MODULE: ./src/redact.ts
+/**
+ * Removes a secret from text, in every spelling it can take on the way out:
+ * as is, URL-encoded, JSON-escaped and HTML-escaped. The runner's own masking
+ * starts only after ::add-mask:: is processed and never covers files, so the
+ * action redacts everything it writes itself.
+ */
+
+const REDACTED = '***';
+function createRedactor(secret) {
+    if (secret === '')
+        return (text) => text;
+    const spellings = [
+        ...new Set([
+            secret,
+            encodeURIComponent(secret),
+            JSON.stringify(secret).slice(1, -1),
+            escapeHtml(secret),
+        ]),
+    ]
+        // Longest first, so a spelling that contains another is replaced whole.
+        .sort((a, b) => b.length - a.length);
+    return (text) => spellings.reduce((out, spelling) => out.split(spelling).join(REDACTED), text);
+}
+/** The same redaction over every string inside a parsed JSON value. */
+function redactDeep(value, redact) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map((item) => redactDeep(item, redact));
+    if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact)]));
+    }
+    return value;
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/retry.ts
 /** When to try again after a transient fault. Pure: randomness and "now" are passed in. */
 const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 60_000 };
@@ -31554,191 +31655,94 @@ function headerValue(value) {
     return Array.isArray(value) ? value[0] : value;
 }
 
-;// CONCATENATED MODULE: ./src/job.ts
-/**
- * The one model every API dialect maps into, and the rules on it. Pure: no
- * I/O, no clock. Progress is always a percentage 0-100 here; dialects convert.
- */
-function isSettled(state) {
-    return state === 'completed' || state === 'failed';
+;// CONCATENATED MODULE: ./src/api/read.ts
+function isRecord(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
-/**
- * A fraction 0..1 as a percentage with one decimal, rounded DOWN so that an
- * unfinished job never shows 100%.
- */
-function fractionToPercent(fraction) {
-    const clamped = Math.min(1, Math.max(0, fraction));
-    // The epsilon absorbs float noise such as 0.7 * 1000 = 699.9999999.
-    return Math.floor(clamped * 1000 + 1e-6) / 10;
+/** Text, or undefined for null, absent or blank. Non-strings are shown as JSON. */
+function readText(value) {
+    if (value === null || value === undefined)
+        return undefined;
+    const text = (typeof value === 'string' ? value : JSON.stringify(value)).trim();
+    return text === '' ? undefined : text;
 }
-/** Every error the job reports: the job's own first, then each file's. */
-function jobErrors(job) {
-    const errors = [];
-    if (job.errorMessage)
-        errors.push({ jobId: job.jobId, message: job.errorMessage });
-    for (const file of job.files) {
-        if (file.errorMessage) {
-            errors.push({ jobId: job.jobId, fileName: file.fileName, message: file.errorMessage });
-        }
+/** A finite number, or a numeric string; undefined when absent; else a shape error. */
+function readNumber(value, field, fail, expected = 'a number') {
+    if (value === null || value === undefined)
+        return undefined;
+    const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isFinite(number))
+        throw fail(`"${field}" to be ${expected}`);
+    return number;
+}
+/** Sizes and row counts: non-negative numbers (numeric strings too, as int64 often is); anything else is left out. */
+function readCount(value) {
+    const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? number : undefined;
+}
+/** The details array: absent means no files; anything but an array of objects is a shape error. */
+function readDetails(value, fail) {
+    const details = value ?? [];
+    if (!Array.isArray(details))
+        throw fail('"details" to be an array');
+    return details.map((entry, index) => {
+        if (!isRecord(entry))
+            throw fail(`"details[${index}]" to be an object`);
+        return entry;
+    });
+}
+/** Sets the optional fields that have a value, so absent ones stay absent (not undefined-valued). */
+function withOptional(target, fields) {
+    for (const [key, value] of Object.entries(fields)) {
+        if (value !== undefined)
+            target[key] = value;
     }
-    return errors;
+    return target;
 }
-function filesDone(job) {
-    return job.files.filter((file) => file.progress >= 100 || file.completeTime !== undefined).length;
-}
+
+;// CONCATENATED MODULE: ./src/api/client.ts
 /**
- * Overall progress of several jobs: weighted by job size when every job
- * reports one (a 10 GiB job matters more than a 10 KiB one), else a plain mean.
- */
-function overallProgress(jobs) {
-    if (jobs.length === 0)
-        return 0;
-    const sizes = jobs.map((job) => job.fileSize ?? 0);
-    const weighted = sizes.every((size) => size > 0);
-    const totalWeight = weighted ? sizes.reduce((a, b) => a + b, 0) : jobs.length;
-    const sum = jobs.reduce((acc, job, i) => acc + job.progress * (weighted ? (sizes[i] ?? 0) : 1), 0);
-    const percent = sum / totalWeight;
-    return Math.floor(percent * 10 + 1e-6) / 10;
-}
-
-;// CONCATENATED MODULE: ./src/report/format.ts
-/** Small, pure formatters shared by the log, summary and output renderers. */
-const HTML_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    // Markdown punctuation too: the summary is rendered as GitHub markdown, and
-    // API text must never become a link, code span, emphasis or table cell split.
-    '`': '&#96;',
-    '|': '&#124;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '*': '&#42;',
-    _: '&#95;',
-    '~': '&#126;',
-    '\\': '&#92;',
-};
-function escapeHtml(text) {
-    return text.replace(/[&<>"'`|[\]*_~\\]/g, (ch) => HTML_ESCAPES[ch] ?? ch);
-}
-/** Cuts long text at `max` characters, saying so. Line breaks become spaces. */
-function clip(text, max) {
-    const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ');
-    return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
-}
-const BINARY_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-/** 19599887 -> "18.7 MiB" (binary units, one decimal). */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    let value = bytes;
-    let unit = 'B';
-    for (const next of BINARY_UNITS) {
-        if (value < 1024)
-            break;
-        value /= 1024;
-        unit = next;
-    }
-    return `${value.toFixed(1)} ${unit}`;
-}
-/** 42.5 -> "42.5%", 100 -> "100%". Input already has at most one decimal. */
-function formatPercent(percent) {
-    return `${Number(percent.toFixed(1))}%`;
-}
-/** 65_000 -> "1m 05s"; 3_725_000 -> "1h 02m 05s"; 4_000 -> "4s". */
-function formatDuration(ms) {
-    const total = Math.floor(Math.max(0, ms) / 1000);
-    const h = Math.floor(total / 3600);
-    const m = Math.floor((total % 3600) / 60);
-    const s = total % 60;
-    const pad = (n) => String(n).padStart(2, '0');
-    if (h > 0)
-        return `${h}h ${pad(m)}m ${pad(s)}s`;
-    if (m > 0)
-        return `${m}m ${pad(s)}s`;
-    return `${s}s`;
-}
-
-;// CONCATENATED MODULE: ./src/redact.ts
-/**
- * Removes a secret from text, in every spelling it can take on the way out:
- * as is, URL-encoded, JSON-escaped and HTML-escaped. The runner's own masking
- * starts only after ::add-mask:: is processed and never covers files, so the
- * action redacts everything it writes itself.
- */
-
-const REDACTED = '***';
-function createRedactor(secret) {
-    if (secret === '')
-        return (text) => text;
-    const spellings = [
-        ...new Set([
-            secret,
-            encodeURIComponent(secret),
-            JSON.stringify(secret).slice(1, -1),
-            escapeHtml(secret),
-        ]),
-    ]
-        // Longest first, so a spelling that contains another is replaced whole.
-        .sort((a, b) => b.length - a.length);
-    return (text) => spellings.reduce((out, spelling) => out.split(spelling).join(REDACTED), text);
-}
-/** The same redaction over every string inside a parsed JSON value. */
-function redactDeep(value, redact) {
-    if (typeof value === 'string')
-        return redact(value);
-    if (Array.isArray(value))
-        return value.map((item) => redactDeep(item, redact));
-    if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact)]));
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/api/v1.ts
-/**
- * The Zilliz Cloud v1 controller API: where to ask, and how its answer maps
- * into the ImportJob model. Facts: shared/reference/import-progress-apis.md §1
- * (readyPercentage is a fraction; success code is 200, or 0 per the docs;
- * errors mostly arrive as HTTP 200 with {code, message}).
+ * The import-progress client, the same for every API dialect: sends the
+ * dialect's request with the key, logs the raw answer lazily at debug level,
+ * turns HTTP statuses and body codes into Transient/Permanent errors, and
+ * hands a well-formed `data` object to the dialect's mapping. Knows nothing
+ * of the runner. Every server-supplied text is redacted before it leaves.
  */
 
 
 
 
 
-const V1_PATH = '/v1/vector/collections/import/get';
-function v1Url(baseUrl, jobId, clusterId) {
-    const url = new URL(baseUrl.href);
-    url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${V1_PATH}`;
-    // URLSearchParams encodes &, #, spaces and unicode: a job ID cannot add parameters.
-    url.search = new URLSearchParams({ jobId, clusterId }).toString();
-    return url;
-}
-class V1Client {
+class ImportApiClient {
+    dialect;
     options;
     redact;
-    constructor(options) {
+    constructor(dialect, options) {
+        this.dialect = dialect;
         this.options = options;
         this.redact = createRedactor(options.apiKey);
     }
     async fetchJob(jobId, request) {
-        const { baseUrl, clusterId, apiKey, transport, clock } = this.options;
-        const url = v1Url(baseUrl, jobId, clusterId);
-        const response = await transport.send({
-            method: 'GET',
-            url,
-            headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
-            signal: request.signal,
-            timeoutMs: request.timeoutMs,
-        });
-        this.options.debug?.(() => `GET ${url.pathname}?${url.search.slice(1)} -> HTTP ${response.status}: ${this.redact(response.body)}`);
-        const fault = statusFault(response, url, clock.now(), this.describeErrorBody(response.body));
-        if (fault)
-            throw fault;
-        return this.interpret(jobId, response.body);
+        const { apiKey, transport, clock } = this.options;
+        for (;;) {
+            const call = this.dialect.request(jobId);
+            const response = await transport.send({
+                ...call,
+                headers: { ...call.headers, authorization: `Bearer ${apiKey}`, accept: 'application/json' },
+                signal: request.signal,
+                timeoutMs: request.timeoutMs,
+            });
+            this.options.debug?.(() => {
+                const sent = call.body === undefined ? '' : ` ${call.body}`;
+                return this.redact(`${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${response.body}`);
+            });
+            if (response.status === 404 && this.dialect.retryOnNotFound?.(call) === true)
+                continue;
+            const fault = statusFault(response, call.url, clock.now(), this.describeErrorBody(response.body));
+            if (fault)
+                throw fault;
+            return this.interpret(jobId, response.body);
+        }
     }
     /** What a non-2xx body says, for the error message: its {code, message}, or an excerpt. */
     describeErrorBody(body) {
@@ -31774,32 +31778,115 @@ class V1Client {
             throw new TransientError(`the answer for job ${jobId} was not JSON: ${this.excerpt(body)}`);
         }
         const safe = redactDeep(parsed, this.redact);
+        const fail = (expected) => new PermanentError(`the answer for job ${jobId} is not in ${this.dialect.format} (expected ${expected}): ${this.excerpt(body)}`);
         if (!isRecord(safe))
-            throw this.shapeError(jobId, 'a JSON object', body);
+            throw fail('a JSON object');
+        if (safe.code === undefined)
+            throw fail('a "code" field');
         const code = Number(safe.code);
-        if (code !== 0 && code !== 200) {
-            if (safe.code === undefined)
-                throw this.shapeError(jobId, 'a "code" field', body);
-            throw apiCodeError(jobId, safe.code, safe.message);
-        }
+        if (!this.dialect.successCodes.includes(code))
+            throw this.refusal(jobId, code, safe.code, safe.message);
         if (!isRecord(safe.data))
-            throw this.shapeError(jobId, 'a "data" object', body);
-        return mapV1Job(jobId, safe.data, (expected) => this.shapeError(jobId, expected, body));
+            throw fail('a "data" object');
+        return this.dialect.mapData(jobId, safe.data, fail);
     }
-    shapeError(jobId, expected, body) {
-        return new PermanentError(`the answer for job ${jobId} is not in the v1 import-progress format (expected ${expected}): ${this.excerpt(body)}`);
+    /** The server said no in its body. */
+    refusal(jobId, code, rawCode, message) {
+        const text = clip(readText(message) ?? '', 300);
+        const said = `code ${readText(rawCode) ?? '?'}${text ? `, ${JSON.stringify(text)}` : ''}`;
+        if (this.dialect.transientCodes.includes(code)) {
+            return new TransientError(`${this.dialect.product} asked to slow down for job ${jobId}: ${said}`);
+        }
+        return new PermanentError(`${this.dialect.product} refused the request for job ${jobId}: ${said}. ${this.dialect.hint(code, text)}`);
     }
 }
-function isRecord(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
+
+;// CONCATENATED MODULE: ./src/job.ts
+/**
+ * The one model every API dialect maps into, and the rules on it. Pure: no
+ * I/O, no clock. Progress is always a percentage 0-100 here; dialects convert.
+ */
+function isSettled(state) {
+    return state === 'completed' || state === 'failed';
 }
-/** The server said no in its body. The known codes get a hint on what to fix. */
-function apiCodeError(jobId, code, message) {
-    const text = typeof message === 'string' ? clip(message, 300) : '';
-    return new PermanentError(`Zilliz Cloud refused the request for job ${jobId}: code ${String(code)}` +
-        `${text ? `, ${JSON.stringify(text)}` : ''}. ${codeHint(Number(code), text)}`);
+/**
+ * A fraction 0..1 as a percentage with one decimal, rounded DOWN so that an
+ * unfinished job never shows 100%.
+ */
+function fractionToPercent(fraction) {
+    const clamped = Math.min(1, Math.max(0, fraction));
+    // The epsilon absorbs float noise such as 0.7 * 1000 = 699.9999999.
+    return Math.floor(clamped * 1000 + 1e-6) / 10;
 }
-function codeHint(code, message) {
+/**
+ * Every error the job reports: the job's own first, then each file's. A job
+ * error that only repeats one of its files' (Milvus gives a job failed by a
+ * file that file's reason) is left out, so it is not reported twice.
+ */
+function jobErrors(job) {
+    const errors = [];
+    for (const file of job.files) {
+        if (file.errorMessage) {
+            errors.push({ jobId: job.jobId, fileName: file.fileName, message: file.errorMessage });
+        }
+    }
+    if (job.errorMessage && !errors.some((error) => error.message === job.errorMessage)) {
+        errors.unshift({ jobId: job.jobId, message: job.errorMessage });
+    }
+    return errors;
+}
+function filesDone(job) {
+    return job.files.filter((file) => file.progress >= 100 || file.completeTime !== undefined).length;
+}
+/** Whether any job or file reports row counts (the summary then shows a Rows column). */
+function reportsRows(jobs) {
+    const has = (item) => item.importedRows !== undefined || item.totalRows !== undefined;
+    return jobs.some((job) => has(job) || job.files.some(has));
+}
+/**
+ * Overall progress of several jobs: weighted by job size when every job
+ * reports one (a 10 GiB job matters more than a 10 KiB one), else a plain mean.
+ */
+function overallProgress(jobs) {
+    if (jobs.length === 0)
+        return 0;
+    const sizes = jobs.map((job) => job.fileSize ?? 0);
+    const weighted = sizes.every((size) => size > 0);
+    const totalWeight = weighted ? sizes.reduce((a, b) => a + b, 0) : jobs.length;
+    const sum = jobs.reduce((acc, job, i) => acc + job.progress * (weighted ? (sizes[i] ?? 0) : 1), 0);
+    const percent = sum / totalWeight;
+    return Math.floor(percent * 10 + 1e-6) / 10;
+}
+
+;// CONCATENATED MODULE: ./src/api/v1.ts
+/**
+ * The Zilliz Cloud v1 controller API: where to ask, and how its answer maps
+ * into the ImportJob model. Facts: shared/reference/import-progress-apis.md §1
+ * (readyPercentage is a fraction; success code is 200, or 0 per the docs;
+ * errors mostly arrive as HTTP 200 with {code, message}).
+ */
+
+
+const V1_PATH = '/v1/vector/collections/import/get';
+function v1Url(baseUrl, jobId, clusterId) {
+    const url = new URL(baseUrl.href);
+    url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${V1_PATH}`;
+    // URLSearchParams encodes &, #, spaces and unicode: a job ID cannot add parameters.
+    url.search = new URLSearchParams({ jobId, clusterId }).toString();
+    return url;
+}
+function v1Dialect(baseUrl, clusterId) {
+    return {
+        product: 'Zilliz Cloud',
+        format: 'the v1 import-progress format',
+        successCodes: [0, 200],
+        transientCodes: [],
+        request: (jobId) => ({ method: 'GET', url: v1Url(baseUrl, jobId, clusterId), headers: {} }),
+        mapData: mapV1Job,
+        hint: v1Hint,
+    };
+}
+function v1Hint(code, message) {
     if (code === 80001 || /token|api.?key|auth/i.test(message)) {
         return 'The API key is invalid or expired: check the "api-key" secret.';
     }
@@ -31811,26 +31898,12 @@ function codeHint(code, message) {
         return 'Check "cluster-id" and "region".';
     return 'Check "job-id", "cluster-id" and "region".';
 }
-/** readyPercentage: a fraction 0..1. Numeric strings are tolerated; other types are not. */
+/** readyPercentage: a fraction 0..1 (numeric strings tolerated), clamped. */
 function readFraction(value, field, fail) {
-    if (value === null || value === undefined)
-        return 0;
-    const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (typeof number !== 'number' || !Number.isFinite(number)) {
-        throw fail(`"${field}" to be a number from 0 to 1`);
-    }
+    const number = readNumber(value, field, fail, 'a number from 0 to 1') ?? 0;
     return Math.min(1, Math.max(0, number));
 }
-function readText(value) {
-    if (value === null || value === undefined)
-        return undefined;
-    const text = (typeof value === 'string' ? value : JSON.stringify(value)).trim();
-    return text === '' ? undefined : text;
-}
-function readSize(value) {
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-function settledState(fraction, completeTime, error) {
+function v1State(fraction, completeTime, error) {
     if (error)
         return 'failed';
     if (fraction >= 1 || completeTime !== undefined)
@@ -31838,51 +31911,163 @@ function settledState(fraction, completeTime, error) {
     return fraction > 0 ? 'importing' : 'pending';
 }
 function mapV1Job(jobId, data, fail) {
-    const details = data.details ?? [];
-    if (!Array.isArray(details))
-        throw fail('"details" to be an array');
-    const files = details.map((entry, index) => {
-        if (!isRecord(entry))
-            throw fail(`"details[${index}]" to be an object`);
+    const files = readDetails(data.details, fail).map((entry, index) => {
         const fraction = readFraction(entry.readyPercentage, `details[${index}].readyPercentage`, fail);
         const completeTime = readText(entry.completeTime);
-        const errorMessage = readText(entry.errorMessage);
-        const done = settledState(fraction, completeTime, false) === 'completed';
-        const file = {
+        const done = v1State(fraction, completeTime, false) === 'completed';
+        return withOptional({
             fileName: readText(entry.fileName) ?? `(file ${index + 1})`,
             progress: done ? 100 : fractionToPercent(fraction),
-        };
-        const fileSize = readSize(entry.fileSize);
-        if (fileSize !== undefined)
-            file.fileSize = fileSize;
-        if (completeTime !== undefined)
-            file.completeTime = completeTime;
-        if (errorMessage !== undefined)
-            file.errorMessage = errorMessage;
-        return file;
+        }, {
+            fileSize: readCount(entry.fileSize),
+            completeTime,
+            errorMessage: readText(entry.errorMessage),
+        });
     });
     const fraction = readFraction(data.readyPercentage, 'readyPercentage', fail);
     const completeTime = readText(data.completeTime);
     const errorMessage = readText(data.errorMessage);
     const anyError = errorMessage !== undefined || files.some((file) => file.errorMessage !== undefined);
-    const state = settledState(fraction, completeTime, anyError);
-    const job = {
-        jobId,
-        state,
-        progress: state === 'completed' ? 100 : fractionToPercent(fraction),
-        files,
-    };
-    const collectionName = readText(data.collectionName);
-    const fileSize = readSize(data.fileSize);
-    if (collectionName !== undefined)
-        job.collectionName = collectionName;
-    if (completeTime !== undefined)
-        job.completeTime = completeTime;
-    if (errorMessage !== undefined)
-        job.errorMessage = errorMessage;
-    if (fileSize !== undefined)
-        job.fileSize = fileSize;
-    return job;
+    const state = v1State(fraction, completeTime, anyError);
+    return withOptional({ jobId, state, progress: state === 'completed' ? 100 : fractionToPercent(fraction), files }, {
+        collectionName: readText(data.collectionName),
+        completeTime,
+        errorMessage,
+        fileSize: readCount(data.fileSize),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/api/v2.ts
+
+/** Tried in order: Milvus 2.4 before /describe existed only answers /get_progress. */
+const V2_PATHS = [
+    '/v2/vectordb/jobs/import/describe',
+    '/v2/vectordb/jobs/import/get_progress',
+];
+/** Milvus: 1807 is rate limiting. */
+const RATE_LIMITED = 1807;
+const AUTH_FAILED = 1800;
+const JOB_NOT_FOUND = 2100;
+const KNOWN_STATES = {
+    pending: 'pending',
+    importing: 'importing',
+    completed: 'completed',
+    failed: 'failed',
+};
+class V2Dialect {
+    options;
+    successCodes = [0, 200];
+    transientCodes = [RATE_LIMITED];
+    format = 'the v2 import-job format';
+    product;
+    pathIndex = 0;
+    unknownStates = new Set();
+    constructor(options) {
+        this.options = options;
+        this.product = options.product;
+    }
+    request(jobId) {
+        const { baseUrl, clusterId, dbName } = this.options;
+        const url = new URL(baseUrl.href);
+        url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${V2_PATHS[this.pathIndex] ?? V2_PATHS[0]}`;
+        const headers = { 'content-type': 'application/json' };
+        if (dbName !== undefined)
+            headers['db-name'] = dbName;
+        const body = JSON.stringify(withOptional({ jobId }, { clusterId, dbName }));
+        return { method: 'POST', url, headers, body };
+    }
+    /** After a 404 on /describe, ask /get_progress once; keep whichever path answered. */
+    retryOnNotFound(request) {
+        const current = V2_PATHS[this.pathIndex] ?? '';
+        // Another job already moved on to the next path while this request was in flight.
+        if (!request.url.pathname.endsWith(current))
+            return true;
+        if (this.pathIndex + 1 >= V2_PATHS.length)
+            return false;
+        this.pathIndex += 1;
+        return true;
+    }
+    hint(code, message) {
+        if (code === AUTH_FAILED ||
+            code === 80001 ||
+            /token|api.?key|auth|credential|password/i.test(message)) {
+            return this.product === 'Milvus'
+                ? 'The credentials were refused: "api-key" must be a Milvus token or user:password.'
+                : 'The API key is invalid or expired: check the "api-key" secret.';
+        }
+        if (code === JOB_NOT_FOUND || /job.*(not (exist|found)|does ?n[o']?t exist)/i.test(message)) {
+            return this.product === 'Milvus'
+                ? 'The job is unknown: check "job-id" (and "db-name"). Milvus forgets finished jobs after its retention period, so an old job ID can no longer be looked up.'
+                : 'The job is unknown: check "job-id" and that the job was created on this cluster.';
+        }
+        if (/cluster/i.test(message))
+            return 'Check "cluster-id".';
+        if (/database/i.test(message))
+            return 'Check "db-name".';
+        return this.product === 'Milvus'
+            ? 'Check "job-id", "db-name" and "endpoint".'
+            : 'Check "job-id" and "cluster-id".';
+    }
+    mapData(jobId, data, fail) {
+        return mapV2Job(jobId, data, fail, (state) => {
+            if (this.unknownStates.has(state))
+                return;
+            this.unknownStates.add(state);
+            this.options.onUnknownState?.(state);
+        });
+    }
+}
+/** A v2 state as the model's: unknown states (and absent ones) mean "still running". */
+function readState(value, onUnknown) {
+    const text = readText(value);
+    if (text === undefined)
+        return 'importing';
+    const known = KNOWN_STATES[text.toLowerCase()];
+    if (known !== undefined)
+        return known;
+    onUnknown(text);
+    return 'importing';
+}
+/** progress: 0-100 (numeric strings tolerated), clamped, one decimal rounded down. */
+function readPercent(value, field, fail) {
+    const number = readNumber(value, field, fail, 'a number from 0 to 100') ?? 0;
+    return Math.floor(Math.min(100, Math.max(0, number)) * 10 + 1e-6) / 10;
+}
+/** What a Failed state with no reason is reported as: the log and outputs still need words. */
+const NO_REASON = 'failed (the server gave no reason)';
+/** State, progress, time and error of a job or file, settled against each other. */
+function readProgress(entry, field, fail, onUnknown) {
+    const errorMessage = readText(entry.reason);
+    // A reason means failure whatever the state says.
+    const state = errorMessage !== undefined ? 'failed' : readState(entry.state, onUnknown);
+    const progress = state === 'completed' ? 100 : readPercent(entry.progress, `${field}progress`, fail);
+    return { state, progress, completeTime: readText(entry.completeTime), errorMessage };
+}
+function mapV2Job(jobId, data, fail, onUnknownState = () => undefined) {
+    const files = readDetails(data.details, fail).map((entry, index) => {
+        const reading = readProgress(entry, `details[${index}].`, fail, onUnknownState);
+        return withOptional({ fileName: readText(entry.fileName) ?? `(file ${index + 1})`, progress: reading.progress }, {
+            fileSize: readCount(entry.fileSize),
+            completeTime: reading.completeTime,
+            errorMessage: reading.state === 'failed' ? (reading.errorMessage ?? NO_REASON) : undefined,
+            importedRows: readCount(entry.importedRows),
+            totalRows: readCount(entry.totalRows),
+        });
+    });
+    const job = readProgress(data, '', fail, onUnknownState);
+    const fileFailed = files.some((file) => file.errorMessage !== undefined);
+    // One failed file fails the job, as in v1 (fail fast). The job's own reason
+    // is kept; a stand-in is made only when no file says what went wrong.
+    const state = fileFailed ? 'failed' : job.state;
+    const errorMessage = job.errorMessage ?? (job.state === 'failed' && !fileFailed ? NO_REASON : undefined);
+    return withOptional({ jobId, state, progress: job.progress, files }, {
+        collectionName: readText(data.collectionName),
+        completeTime: job.completeTime,
+        errorMessage,
+        fileSize: readCount(data.fileSize),
+        importedRows: readCount(data.importedRows),
+        totalRows: readCount(data.totalRows),
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/duration.ts
@@ -31922,6 +32107,11 @@ const LIMITS = {
 const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const CLUSTER_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+// Milvus database names: a letter or underscore, then letters, digits, underscores.
+const DB_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+/** Zilliz Cloud's own domains (global and China); any other host is a self-hosted Milvus. */
+const ZILLIZ_CLOUD_HOST = /(^|\.)(zillizcloud\.com|cloud\.zilliz\.com|cloud\.zilliz\.com\.cn)$/;
+const V2_CLOUD_BASE = 'https://api.cloud.zilliz.com';
 // Visible ASCII only: anything else cannot travel in an HTTP header and is
 // almost always a copy-paste accident (a trailing newline, a quote).
 const API_KEY = /^[\x21-\x7e]+$/;
@@ -31982,6 +32172,9 @@ function parseEndpoint(text) {
     url.pathname = url.pathname.replace(/\/+$/, '');
     return url;
 }
+function isZillizCloudHost(hostname) {
+    return ZILLIZ_CLOUD_HOST.test(hostname.toLowerCase());
+}
 function regionBaseUrl(region) {
     return new URL(`https://controller.api.${region}.zillizcloud.com`);
 }
@@ -32017,33 +32210,65 @@ function parseBoolean(getInput, name, fallback) {
         return false;
     throw new InputError(`Input "${name}" must be true or false; got ${quote(text)}.`);
 }
+function parseClusterId(text) {
+    if (text === '')
+        return undefined;
+    if (!CLUSTER_ID.test(text)) {
+        throw new InputError(`Input "cluster-id" must be a cluster ID such as in03-0123456789abcdef (letters, digits and dashes); got ${quote(text)}.`);
+    }
+    return text;
+}
+function parseTarget(getInput) {
+    const apiVersion = getInput('api-version').trim() || 'v1';
+    if (apiVersion !== 'v1' && apiVersion !== 'v2') {
+        throw new InputError(`Input "api-version" must be v1 or v2; got ${quote(apiVersion)}.`);
+    }
+    const clusterId = parseClusterId(getInput('cluster-id').trim());
+    const regionText = getInput('region').trim();
+    const endpointText = getInput('endpoint').trim();
+    const dbNameText = getInput('db-name').trim();
+    // A malformed region is a mistake worth reporting even when it is not used.
+    const region = regionText === '' ? undefined : parseRegion(regionText);
+    const endpoint = endpointText === '' ? undefined : parseEndpoint(endpointText);
+    if (apiVersion === 'v1') {
+        if (dbNameText !== '') {
+            throw new InputError('Input "db-name" is only used with api-version: v2 (the v1 API has no databases).');
+        }
+        if (clusterId === undefined)
+            throw new InputError('Input "cluster-id" is required but was empty.');
+        if (endpoint !== undefined)
+            return { api: 'v1', baseUrl: endpoint, clusterId };
+        if (region !== undefined)
+            return { api: 'v1', baseUrl: regionBaseUrl(region), clusterId };
+        throw new InputError('Input "region" is required unless "endpoint" is set: give the region ID of the cluster, such as gcp-us-west1.');
+    }
+    if (dbNameText !== '' && !DB_NAME.test(dbNameText)) {
+        throw new InputError(`Input "db-name" must be a Milvus database name (a letter or "_", then letters, digits or "_"); got ${quote(dbNameText)}.`);
+    }
+    const baseUrl = endpoint ?? new URL(V2_CLOUD_BASE);
+    const product = isZillizCloudHost(baseUrl.hostname) ? 'Zilliz Cloud' : 'Milvus';
+    if (product === 'Zilliz Cloud' && clusterId === undefined) {
+        throw new InputError('Input "cluster-id" is required for Zilliz Cloud (it may be left out only for a self-hosted Milvus "endpoint").');
+    }
+    const target = { api: 'v2', product, baseUrl };
+    if (clusterId !== undefined)
+        target.clusterId = clusterId;
+    if (dbNameText !== '')
+        target.dbName = dbNameText;
+    return target;
+}
 function parseSettings(getInput) {
     const apiKey = required(getInput, 'api-key');
     if (!API_KEY.test(apiKey)) {
         // Never echo the key, not even a part of it.
-        throw new InputError('Input "api-key" contains spaces, line breaks or non-ASCII characters; pass the API key alone.');
+        throw new InputError('Input "api-key" contains spaces, line breaks or non-ASCII characters; pass the key alone.');
     }
     const jobIds = parseJobIds(getInput('job-id'));
-    const clusterId = required(getInput, 'cluster-id');
-    if (!CLUSTER_ID.test(clusterId)) {
-        throw new InputError(`Input "cluster-id" must be a cluster ID such as in03-0123456789abcdef (letters, digits and dashes); got ${quote(clusterId)}.`);
-    }
-    const regionText = getInput('region').trim();
-    const endpointText = getInput('endpoint').trim();
-    // A malformed region is a mistake worth reporting even when endpoint overrides it.
-    const region = regionText === '' ? undefined : parseRegion(regionText);
-    let baseUrl;
-    if (endpointText !== '')
-        baseUrl = parseEndpoint(endpointText);
-    else if (region !== undefined)
-        baseUrl = regionBaseUrl(region);
-    else {
-        throw new InputError('Input "region" is required unless "endpoint" is set: give the region ID of the cluster, such as gcp-us-west1.');
-    }
+    const target = parseTarget(getInput);
     const timeoutMs = parseDurationInput(getInput, 'timeout', DEFAULTS.timeout, 1_000, LIMITS.maxTimeoutMs);
     const pollIntervalMs = parseDurationInput(getInput, 'poll-interval', DEFAULTS.pollInterval, LIMITS.minPollIntervalMs, LIMITS.maxPollIntervalMs);
     const failOnTimeout = parseBoolean(getInput, 'fail-on-timeout', true);
-    return { jobIds, clusterId, apiKey, baseUrl, timeoutMs, pollIntervalMs, failOnTimeout };
+    return { jobIds, apiKey, target, timeoutMs, pollIntervalMs, failOnTimeout };
 }
 
 // EXTERNAL MODULE: external "node:events"
@@ -32306,6 +32531,8 @@ function fileEntry(file) {
         progress: file.progress,
         completeTime: file.completeTime ?? null,
         errorMessage: file.errorMessage ?? null,
+        importedRows: file.importedRows ?? null,
+        totalRows: file.totalRows ?? null,
     };
 }
 function firstError(status) {
@@ -32321,6 +32548,8 @@ function jobEntry(status) {
         completeTime: job?.completeTime ?? null,
         errorMessage: firstError(status) ?? null,
         fileSize: job?.fileSize ?? null,
+        importedRows: job?.importedRows ?? null,
+        totalRows: job?.totalRows ?? null,
         details: job?.files.map(fileEntry) ?? [],
     };
 }
@@ -32390,6 +32619,45 @@ function outputValues(outcome) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/plateau.ts
+/**
+ * Milvus (and Zilliz Cloud underneath) report progress in stages and can sit
+ * at one value for a long time, most of all at 80-99% while indexes build.
+ * After five minutes without change this says, once, what the stage usually
+ * means, so nobody cancels a healthy import. It never fails anything.
+ * A small state machine fed by the poll loop's update events; no I/O.
+ */
+
+
+const PLATEAU_MS = 5 * 60_000;
+/** Stages of a Milvus import by progress (shared/reference §3). */
+function stageNote(progress) {
+    if (progress < 10)
+        return 'Below 10% a job is usually still queued (pending) behind other imports.';
+    if (progress < 40)
+        return '10-40% is usually pre-import: the files are read and checked.';
+    if (progress < 70)
+        return '40-70% is usually the import itself: the data is written.';
+    if (progress < 80)
+        return '70-80% is usually the sort stage.';
+    return '80-99% is usually index building, which can take long for large collections.';
+}
+function createPlateauWatcher(thresholdMs = PLATEAU_MS) {
+    const since = new Map();
+    return ({ job, elapsedMs }) => {
+        const seen = since.get(job.jobId);
+        if (seen === undefined || seen.progress !== job.progress || isSettled(job.state)) {
+            since.set(job.jobId, { progress: job.progress, atMs: elapsedMs, told: false });
+            return undefined;
+        }
+        if (seen.told || elapsedMs - seen.atMs < thresholdMs)
+            return undefined;
+        seen.told = true;
+        return (`Job ${job.jobId} has stayed at ${formatPercent(job.progress)} for ${formatDuration(elapsedMs - seen.atMs)}. ` +
+            `${stageNote(job.progress)} This is not a hang: waiting goes on until the timeout.`);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The job summary as HTML (which GitHub renders inside the markdown summary).
@@ -32418,15 +32686,21 @@ const JOB_LABEL = {
 };
 const summary_bytesOf = byteLength;
 const cell = (text) => `<td>${text === undefined || text === '' ? '-' : text}</td>`;
-const TABLE_HEAD = '<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th><th>Completed</th><th>Error</th></tr></thead>\n<tbody>\n';
+const tableHead = (withRows) => `<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th>${withRows ? '<th>Rows</th>' : ''}` +
+    '<th>Completed</th><th>Error</th></tr></thead>\n<tbody>\n';
 const TABLE_TAIL = '</tbody>\n</table>\n';
+const hasRows = (item) => item.importedRows !== undefined || item.totalRows !== undefined;
 /** Room kept per job for the "N more files not shown" line. */
 const CUT_NOTE_RESERVE = 160;
-function fileRow(file) {
+function fileRow(file, withRows) {
+    const rows = withRows
+        ? cell(hasRows(file) ? formatRows(file.importedRows, file.totalRows) : undefined)
+        : '';
     return ('<tr>' +
         cell(escapeHtml(clip(file.fileName, 300))) +
         cell(file.fileSize === undefined ? undefined : formatBytes(file.fileSize)) +
         cell(formatPercent(file.progress)) +
+        rows +
         cell(file.completeTime === undefined ? undefined : escapeHtml(clip(file.completeTime, 64))) +
         cell(file.errorMessage === undefined ? undefined : escapeHtml(clip(file.errorMessage, 1_000))) +
         '</tr>\n');
@@ -32442,6 +32716,7 @@ function jobHeader(status, outcomeElapsedMs) {
             `Progress: ${formatPercent(job.progress)}`,
             `Files done: ${filesDone(job)}/${job.files.length}`,
             `Size: ${job.fileSize === undefined ? '-' : formatBytes(job.fileSize)}`,
+            ...(hasRows(job) ? [`Rows: ${formatRows(job.importedRows, job.totalRows)}`] : []),
             `Elapsed: ${formatDuration(status.settledAfterMs ?? outcomeElapsedMs)}`,
         ];
         if (job.completeTime !== undefined)
@@ -32477,7 +32752,11 @@ function renderSummary(outcome, maxBytes = SUMMARY_MAX_BYTES) {
     let html = `<h2>Zilliz import: ${STATE_LABEL[outcome.state]}</h2>\n` +
         `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n`;
     const headers = outcome.jobs.map((status) => jobHeader(status, outcome.elapsedMs));
-    const tableCost = (status) => status.job !== undefined && status.job.files.length > 0 ? summary_bytesOf(TABLE_HEAD + TABLE_TAIL) : 0;
+    // One Rows column for every table when any job reports rows, so all tables look alike.
+    const withRows = reportsRows(outcome.jobs.map(lastKnownJob));
+    const tableCost = (status) => status.job !== undefined && status.job.files.length > 0
+        ? summary_bytesOf(tableHead(withRows) + TABLE_TAIL)
+        : 0;
     const fixed = outcome.jobs.reduce((sum, status, i) => sum + summary_bytesOf(headers[i] ?? '') + tableCost(status) + CUT_NOTE_RESERVE, summary_bytesOf(html));
     if (fixed > maxBytes) {
         // Too many jobs to list even without their files: show as many jobs as fit.
@@ -32496,14 +32775,14 @@ function renderSummary(outcome, maxBytes = SUMMARY_MAX_BYTES) {
         const job = status.job;
         if (job === undefined || job.files.length === 0)
             return;
-        const rows = job.files.map(fileRow);
+        const rows = job.files.map((file) => fileRow(file, withRows));
         // Share what is left evenly among the jobs still to render; unused bytes carry forward.
         const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex));
         const picked = fitByRank(job.files, rowRank, (_, i) => summary_bytesOf(rows[i] ?? ''), share);
         const shownRows = rows.filter((_, i) => picked.has(i));
         const body = shownRows.join('');
         rowBudget -= summary_bytesOf(body);
-        html += TABLE_HEAD + body + TABLE_TAIL;
+        html += tableHead(withRows) + body + TABLE_TAIL;
         if (picked.size < rows.length)
             html += cutNote(rows.length - picked.size, 'files');
     });
@@ -32556,6 +32835,9 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
+
+
+
 async function run() {
     // Mask the key before anything else can print it.
     const apiKey = getInput('api-key');
@@ -32583,21 +32865,24 @@ async function waitAndReport(settings, redact) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const transport = new HttpTransport(`${USER_AGENT} node/${process.version}`);
-    const client = new V1Client({
-        baseUrl: settings.baseUrl,
-        clusterId: settings.clusterId,
+    const debug = (message) => {
+        if (isDebug())
+            core_debug(redact(message()));
+    };
+    const client = new ImportApiClient(dialectFor(settings.target, debug), {
         apiKey: settings.apiKey,
         transport,
         clock: systemClock,
-        debug: (message) => {
-            if (isDebug())
-                core_debug(redact(message()));
-        },
+        debug,
     });
+    const { target } = settings;
     const jobs = settings.jobIds.length === 1 ? 'job' : 'jobs';
-    info(`Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')}) ` +
-        `on cluster ${settings.clusterId} via ${settings.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
+    const cluster = target.clusterId === undefined ? '' : ` on cluster ${target.clusterId}`;
+    const database = target.api === 'v2' && target.dbName !== undefined ? ` in database ${target.dbName}` : '';
+    info(`Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
+        `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
         `poll every ${formatDuration(settings.pollIntervalMs)}.`);
+    const plateau = createPlateauWatcher();
     try {
         const outcome = await waitForJobs({
             jobIds: settings.jobIds,
@@ -32609,7 +32894,7 @@ async function waitAndReport(settings, redact) {
             timeoutMs: settings.timeoutMs,
             pollIntervalMs: settings.pollIntervalMs,
             onEvent: (event) => {
-                logEvent(event, redact);
+                logEvent(event, redact, plateau);
             },
         });
         await report(outcome, settings, redact);
@@ -32620,14 +32905,28 @@ async function waitAndReport(settings, redact) {
         process.off('SIGTERM', onSignal);
     }
 }
-function logEvent(event, redact) {
+function dialectFor(target, debug) {
+    if (target.api === 'v1')
+        return v1Dialect(target.baseUrl, target.clusterId);
+    return new V2Dialect({
+        ...target,
+        onUnknownState: (state) => {
+            debug(() => `The API reported the state "${state}", unknown to this action: treated as still running.`);
+        },
+    });
+}
+function describeApi(target) {
+    return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`;
+}
+function logEvent(event, redact, plateau) {
     if (event.kind === 'retry') {
         warning(redact(retryLine(event)));
         return;
     }
-    const line = updateLine(event);
-    if (line !== undefined)
-        info(redact(line));
+    for (const line of [updateLine(event), plateau(event)]) {
+        if (line !== undefined)
+            info(redact(line));
+    }
 }
 async function report(outcome, settings, redact) {
     const { values, jobsOmitted, detailsOmitted } = outputValues(outcome);

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 /**
- * A scripted fake of the Zilliz Cloud v1 import-progress API, on loopback.
+ * A scripted fake of the import-progress APIs, on loopback: Zilliz Cloud v1
+ * (GET /v1/vector/collections/import/get) and the v2 jobs API
+ * (POST /v2/vectordb/jobs/import/describe, and /get_progress) in the flavour
+ * of Zilliz Cloud or of a self-hosted Milvus (`v2: 'zilliz' | 'milvus'`).
+ * `legacyMilvus: true` plays a Milvus 2.4 that only knows /get_progress.
  *
  * Each job has a script: one entry per request for that job, the last entry
  * repeating forever. An entry is either a progress snapshot or a fault:
@@ -19,27 +23,30 @@
  * is replaced by the Authorization header received (to test key echoes).
  *
  * Used by the tests and `npm run demo`; run it alone to poke at it:
- *   node scripts/simulator.mjs --scenario demo --port 8080
+ *   node scripts/simulator.mjs --scenario demo --port 8080 [--v2 milvus]
  */
 import http from 'node:http'
 import { pathToFileURL } from 'node:url'
 
 export const V1_PATH = '/v1/vector/collections/import/get'
+export const V2_DESCRIBE = '/v2/vectordb/jobs/import/describe'
+export const V2_GET_PROGRESS = '/v2/vectordb/jobs/import/get_progress'
 export const DEFAULT_API_KEY = 'sim-key-0123456789abcdef'
 export const DEFAULT_CLUSTER_ID = 'in03-simulator0001'
 
 /**
- * @typedef {{ fileName: string, fileSize?: number }} FileSpec
+ * @typedef {{ fileName: string, fileSize?: number, rows?: number }} FileSpec
  * @typedef {{ progress?: number, files?: number[], fileErrors?: Record<number, string>,
  *   jobError?: string, status?: number, body?: string, headers?: Record<string, string>,
  *   code?: number, message?: string, redirect?: string, reset?: boolean, hang?: boolean,
- *   delayMs?: number }} StepObject
+ *   delayMs?: number, state?: string }} StepObject
  * @typedef {number | StepObject} Step
  * @typedef {{ collectionName?: string, files?: FileSpec[], script: Step[] }} JobSpec
  * @typedef {{ method: string, path: string, query: Record<string, string>,
- *   headers: import('node:http').IncomingHttpHeaders, at: number }} RecordedRequest
+ *   headers: import('node:http').IncomingHttpHeaders, body: Record<string, unknown>, at: number }} RecordedRequest
  * @typedef {{ jobs?: Record<string, JobSpec>, apiKey?: string, clusterId?: string,
- *   host?: string, port?: number }} SimulatorOptions
+ *   host?: string, port?: number, v2?: 'zilliz' | 'milvus', legacyMilvus?: boolean }} SimulatorOptions
+ * @typedef {'v1' | 'zilliz' | 'milvus'} Flavour
  */
 
 /** Scenarios for the demo, the CLI and the self-test workflow. */
@@ -65,6 +72,17 @@ export const SCENARIOS = /** @type {Record<string, Record<string, JobSpec>>} */ 
       collectionName: 'product_images',
       files: [{ fileName: 'images/embeddings.json', fileSize: 1_288_490 }],
       script: [0.3, 0.7, 1],
+    },
+  },
+  milvus: {
+    'job-demo-milvus': {
+      collectionName: 'medium_articles',
+      files: [
+        { fileName: 'articles/part-0001.parquet', fileSize: 19_599_887, rows: 60_000 },
+        { fileName: 'articles/part-0002.parquet', fileSize: 6_553_600, rows: 20_000 },
+      ],
+      // Milvus moves in stages: pre-import, import, sort, index building (a long 85 % plateau).
+      script: [0.05, 0.3, 0.55, 0.75, 0.85, 0.85, 0.85, 1],
     },
   },
   failure: {
@@ -134,6 +152,69 @@ function progressBody(jobId, spec, step, auth) {
 }
 
 /**
+ * The v2 body for a progress snapshot, as Zilliz Cloud or Milvus sends it.
+ * @param {string} jobId @param {JobSpec} spec @param {StepObject} step @param {string} auth
+ * @param {'zilliz' | 'milvus'} flavour
+ */
+function progressBodyV2(jobId, spec, step, auth, flavour) {
+  const files = spec.files ?? [{ fileName: `${jobId}/data.parquet`, fileSize: 1_048_576 }]
+  const progress = step.progress ?? 0
+  const now = isoNow()
+  const milvus = flavour === 'milvus'
+  /** @param {number} fraction @param {string | undefined} error */
+  const stateOf = (fraction, error) =>
+    error !== undefined
+      ? 'Failed'
+      : fraction >= 1
+        ? 'Completed'
+        : fraction > 0
+          ? 'Importing'
+          : 'Pending'
+  /** Milvus leaves `reason` out when empty; Zilliz Cloud sends "". @param {string | undefined} error */
+  const reason = (error) =>
+    error !== undefined ? { reason: fill(error, auth) } : milvus ? {} : { reason: '' }
+  let importedTotal = 0
+  let rowsTotal = 0
+  const details = files.map((file, i) => {
+    const fraction = step.files?.[i] ?? progress
+    const error = step.fileErrors?.[i]
+    const total = file.rows ?? 10_000
+    const imported = Math.floor(fraction * total)
+    importedTotal += imported
+    rowsTotal += total
+    return {
+      fileName: file.fileName,
+      fileSize: file.fileSize ?? 0,
+      state: stateOf(fraction, error),
+      progress: Math.round(fraction * 100),
+      completeTime: fraction >= 1 && error === undefined ? now : '',
+      ...reason(error),
+      ...(milvus ? { importedRows: imported, totalRows: total } : {}),
+    }
+  })
+  const failed = step.jobError !== undefined || step.fileErrors !== undefined
+  const jobState = step.state ?? stateOf(progress, failed ? (step.jobError ?? '') : undefined)
+  return {
+    code: 0,
+    data: {
+      jobId,
+      collectionName: spec.collectionName ?? 'simulated_collection',
+      fileName: files[0]?.fileName ?? '',
+      fileSize: files.reduce((sum, f) => sum + (f.fileSize ?? 0), 0),
+      state: jobState,
+      progress: Math.round(progress * 100),
+      completeTime: progress >= 1 && !failed ? now : '',
+      // Milvus gives a job failed by a file that file's reason.
+      ...reason(step.jobError ?? Object.values(step.fileErrors ?? {})[0]),
+      ...(milvus
+        ? { importedRows: importedTotal, totalRows: rowsTotal }
+        : { totalRows: rowsTotal }),
+      details,
+    },
+  }
+}
+
+/**
  * @param {import('node:http').ServerResponse} res @param {number} status
  * @param {unknown} body @param {Record<string, string>} [headers]
  */
@@ -156,37 +237,77 @@ export async function startSimulator(options = {}) {
   /** @type {RecordedRequest[]} */
   const requests = []
 
+  const flavourV2 = options.v2 ?? 'zilliz'
+
   const server = http.createServer((req, res) => {
+    /** @type {Buffer[]} */
+    const chunks = []
+    req.on('data', (/** @type {Buffer} */ chunk) => chunks.push(chunk))
+    req.on('end', () => {
+      handle(req, res, Buffer.concat(chunks).toString('utf8'))
+    })
+  })
+
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res @param {string} text
+   */
+  function handle(req, res, text) {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid')
+    /** @type {Record<string, unknown>} */
+    let body
+    try {
+      body = text === '' ? {} : JSON.parse(text)
+    } catch {
+      body = { unparsable: text }
+    }
     requests.push({
       method: req.method ?? '',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
+      body,
       at: Date.now(),
     })
-    if (req.method !== 'GET' || url.pathname !== V1_PATH) {
+    const auth = req.headers.authorization ?? ''
+    /** @type {Flavour} */
+    let flavour
+    let jobId
+    let askedCluster
+    if (req.method === 'GET' && url.pathname === V1_PATH) {
+      flavour = 'v1'
+      jobId = url.searchParams.get('jobId') ?? ''
+      askedCluster = url.searchParams.get('clusterId') ?? undefined
+    } else if (
+      req.method === 'POST' &&
+      (url.pathname === V2_GET_PROGRESS || (url.pathname === V2_DESCRIBE && !options.legacyMilvus))
+    ) {
+      flavour = flavourV2
+      jobId = typeof body.jobId === 'string' ? body.jobId : JSON.stringify(body.jobId ?? '')
+      askedCluster = typeof body.clusterId === 'string' ? body.clusterId : undefined
+    } else {
       sendJson(res, 404, { code: 404, message: `no such API: ${req.method} ${url.pathname}` })
       return
     }
-    const auth = req.headers.authorization ?? ''
-    // The real API answers a bad key with HTTP 200 and code 80001.
     if (auth !== `Bearer ${apiKey}`) {
-      sendJson(res, 200, { code: 80001, message: 'Invalid token: your token is not valid' })
+      // v1 and Zilliz Cloud answer a bad key with HTTP 200 and code 80001; Milvus with 401 and 1800.
+      if (flavour === 'milvus')
+        sendJson(res, 401, { code: 1800, message: "user hasn't authenticated" })
+      else sendJson(res, 200, { code: 80001, message: 'Invalid token: your token is not valid' })
       return
     }
-    const jobId = url.searchParams.get('jobId') ?? ''
-    // The codes below are illustrative: the real API's codes for these are undocumented.
-    if (url.searchParams.get('clusterId') !== clusterId) {
-      sendJson(res, 200, {
-        code: 80020,
-        message: `cluster not found: ${url.searchParams.get('clusterId')}`,
-      })
+    // The Zilliz Cloud codes below are illustrative: the real codes for these are undocumented.
+    if (flavour !== 'milvus' && askedCluster !== clusterId) {
+      sendJson(res, 200, { code: 80020, message: `cluster not found: ${askedCluster}` })
       return
     }
     const spec = jobs.get(jobId)
     if (!spec) {
-      sendJson(res, 200, { code: 80004, message: `The import job ${jobId} does not exist` })
+      if (flavour === 'milvus') {
+        sendJson(res, 200, { code: 2100, message: `import job does not exist: jobID=${jobId}` })
+      } else {
+        sendJson(res, 200, { code: 80004, message: `The import job ${jobId} does not exist` })
+      }
       return
     }
     const count = served.get(jobId) ?? 0
@@ -195,17 +316,17 @@ export async function startSimulator(options = {}) {
     /** @type {StepObject} */
     const step = typeof entry === 'number' ? { progress: entry } : entry
     const answer = () => {
-      respond(res, jobId, spec, step, auth)
+      respond(res, jobId, spec, step, auth, flavour)
     }
     if (step.delayMs) setTimeout(answer, step.delayMs)
     else answer()
-  })
+  }
 
   /**
    * @param {import('node:http').ServerResponse} res @param {string} jobId
-   * @param {JobSpec} spec @param {StepObject} step @param {string} auth
+   * @param {JobSpec} spec @param {StepObject} step @param {string} auth @param {Flavour} flavour
    */
-  function respond(res, jobId, spec, step, auth) {
+  function respond(res, jobId, spec, step, auth, flavour) {
     if (step.hang) return
     if (step.reset) {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' })
@@ -229,7 +350,13 @@ export async function startSimulator(options = {}) {
       sendJson(res, 200, { code: step.code, message: fill(step.message ?? '', auth) })
       return
     }
-    sendJson(res, 200, progressBody(jobId, spec, step, auth))
+    sendJson(
+      res,
+      200,
+      flavour === 'v1'
+        ? progressBody(jobId, spec, step, auth)
+        : progressBodyV2(jobId, spec, step, auth, flavour),
+    )
   }
 
   await new Promise((resolve) => {
@@ -273,7 +400,8 @@ async function main() {
     console.error(`Unknown scenario "${scenario}"; known: ${Object.keys(SCENARIOS).join(', ')}`)
     process.exit(2)
   }
-  const sim = await startSimulator({ jobs, port: Number(flag('port', '0')) })
+  const v2 = flag('v2', 'zilliz') === 'milvus' ? 'milvus' : 'zilliz'
+  const sim = await startSimulator({ jobs, port: Number(flag('port', '0')), v2 })
   console.log(
     JSON.stringify({
       url: sim.url,

@@ -5,12 +5,22 @@
  */
 import { parseDuration } from './duration.js'
 
+/** Which API to ask, and where. Base URLs carry no trailing slash in their path. */
+export type ApiTarget =
+  | { api: 'v1'; baseUrl: URL; clusterId: string }
+  | {
+      api: 'v2'
+      /** Zilliz Cloud when the host is one of its domains; otherwise a self-hosted Milvus. */
+      product: 'Zilliz Cloud' | 'Milvus'
+      baseUrl: URL
+      clusterId?: string
+      dbName?: string
+    }
+
 export interface Settings {
   jobIds: string[]
-  clusterId: string
   apiKey: string
-  /** Base URL of the v1 controller API, without a trailing slash in its path. */
-  baseUrl: URL
+  target: ApiTarget
   timeoutMs: number
   pollIntervalMs: number
   failOnTimeout: boolean
@@ -34,6 +44,11 @@ export const LIMITS = {
 const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/
 const CLUSTER_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/
 const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/
+// Milvus database names: a letter or underscore, then letters, digits, underscores.
+const DB_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/
+/** Zilliz Cloud's own domains (global and China); any other host is a self-hosted Milvus. */
+const ZILLIZ_CLOUD_HOST = /(^|\.)(zillizcloud\.com|cloud\.zilliz\.com|cloud\.zilliz\.com\.cn)$/
+export const V2_CLOUD_BASE = 'https://api.cloud.zilliz.com'
 // Visible ASCII only: anything else cannot travel in an HTTP header and is
 // almost always a copy-paste accident (a trailing newline, a quote).
 const API_KEY = /^[\x21-\x7e]+$/
@@ -109,6 +124,10 @@ export function parseEndpoint(text: string): URL {
   return url
 }
 
+export function isZillizCloudHost(hostname: string): boolean {
+  return ZILLIZ_CLOUD_HOST.test(hostname.toLowerCase())
+}
+
 export function regionBaseUrl(region: string): URL {
   return new URL(`https://controller.api.${region}.zillizcloud.com`)
 }
@@ -155,33 +174,72 @@ function parseBoolean(getInput: GetInput, name: string, fallback: boolean): bool
   throw new InputError(`Input "${name}" must be true or false; got ${quote(text)}.`)
 }
 
+function parseClusterId(text: string): string | undefined {
+  if (text === '') return undefined
+  if (!CLUSTER_ID.test(text)) {
+    throw new InputError(
+      `Input "cluster-id" must be a cluster ID such as in03-0123456789abcdef (letters, digits and dashes); got ${quote(text)}.`,
+    )
+  }
+  return text
+}
+
+function parseTarget(getInput: GetInput): ApiTarget {
+  const apiVersion = getInput('api-version').trim() || 'v1'
+  if (apiVersion !== 'v1' && apiVersion !== 'v2') {
+    throw new InputError(`Input "api-version" must be v1 or v2; got ${quote(apiVersion)}.`)
+  }
+  const clusterId = parseClusterId(getInput('cluster-id').trim())
+  const regionText = getInput('region').trim()
+  const endpointText = getInput('endpoint').trim()
+  const dbNameText = getInput('db-name').trim()
+  // A malformed region is a mistake worth reporting even when it is not used.
+  const region = regionText === '' ? undefined : parseRegion(regionText)
+  const endpoint = endpointText === '' ? undefined : parseEndpoint(endpointText)
+
+  if (apiVersion === 'v1') {
+    if (dbNameText !== '') {
+      throw new InputError(
+        'Input "db-name" is only used with api-version: v2 (the v1 API has no databases).',
+      )
+    }
+    if (clusterId === undefined)
+      throw new InputError('Input "cluster-id" is required but was empty.')
+    if (endpoint !== undefined) return { api: 'v1', baseUrl: endpoint, clusterId }
+    if (region !== undefined) return { api: 'v1', baseUrl: regionBaseUrl(region), clusterId }
+    throw new InputError(
+      'Input "region" is required unless "endpoint" is set: give the region ID of the cluster, such as gcp-us-west1.',
+    )
+  }
+
+  if (dbNameText !== '' && !DB_NAME.test(dbNameText)) {
+    throw new InputError(
+      `Input "db-name" must be a Milvus database name (a letter or "_", then letters, digits or "_"); got ${quote(dbNameText)}.`,
+    )
+  }
+  const baseUrl = endpoint ?? new URL(V2_CLOUD_BASE)
+  const product = isZillizCloudHost(baseUrl.hostname) ? 'Zilliz Cloud' : 'Milvus'
+  if (product === 'Zilliz Cloud' && clusterId === undefined) {
+    throw new InputError(
+      'Input "cluster-id" is required for Zilliz Cloud (it may be left out only for a self-hosted Milvus "endpoint").',
+    )
+  }
+  const target: ApiTarget = { api: 'v2', product, baseUrl }
+  if (clusterId !== undefined) target.clusterId = clusterId
+  if (dbNameText !== '') target.dbName = dbNameText
+  return target
+}
+
 export function parseSettings(getInput: GetInput): Settings {
   const apiKey = required(getInput, 'api-key')
   if (!API_KEY.test(apiKey)) {
     // Never echo the key, not even a part of it.
     throw new InputError(
-      'Input "api-key" contains spaces, line breaks or non-ASCII characters; pass the API key alone.',
+      'Input "api-key" contains spaces, line breaks or non-ASCII characters; pass the key alone.',
     )
   }
   const jobIds = parseJobIds(getInput('job-id'))
-  const clusterId = required(getInput, 'cluster-id')
-  if (!CLUSTER_ID.test(clusterId)) {
-    throw new InputError(
-      `Input "cluster-id" must be a cluster ID such as in03-0123456789abcdef (letters, digits and dashes); got ${quote(clusterId)}.`,
-    )
-  }
-  const regionText = getInput('region').trim()
-  const endpointText = getInput('endpoint').trim()
-  // A malformed region is a mistake worth reporting even when endpoint overrides it.
-  const region = regionText === '' ? undefined : parseRegion(regionText)
-  let baseUrl: URL
-  if (endpointText !== '') baseUrl = parseEndpoint(endpointText)
-  else if (region !== undefined) baseUrl = regionBaseUrl(region)
-  else {
-    throw new InputError(
-      'Input "region" is required unless "endpoint" is set: give the region ID of the cluster, such as gcp-us-west1.',
-    )
-  }
+  const target = parseTarget(getInput)
   const timeoutMs = parseDurationInput(
     getInput,
     'timeout',
@@ -197,5 +255,5 @@ export function parseSettings(getInput: GetInput): Settings {
     LIMITS.maxPollIntervalMs,
   )
   const failOnTimeout = parseBoolean(getInput, 'fail-on-timeout', true)
-  return { jobIds, clusterId, apiKey, baseUrl, timeoutMs, pollIntervalMs, failOnTimeout }
+  return { jobIds, apiKey, target, timeoutMs, pollIntervalMs, failOnTimeout }
 }

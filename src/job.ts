@@ -12,6 +12,9 @@ export interface FileProgress {
   progress: number
   completeTime?: string
   errorMessage?: string
+  /** Row counts, where the API reports them (Milvus, Zilliz Cloud v2). */
+  importedRows?: number
+  totalRows?: number
 }
 
 export interface ImportJob {
@@ -23,6 +26,8 @@ export interface ImportJob {
   completeTime?: string
   errorMessage?: string
   fileSize?: number
+  importedRows?: number
+  totalRows?: number
   files: FileProgress[]
 }
 
@@ -56,20 +61,33 @@ export interface JobError {
   message: string
 }
 
-/** Every error the job reports: the job's own first, then each file's. */
+/**
+ * Every error the job reports: the job's own first, then each file's. A job
+ * error that only repeats one of its files' (Milvus gives a job failed by a
+ * file that file's reason) is left out, so it is not reported twice.
+ */
 export function jobErrors(job: ImportJob): JobError[] {
   const errors: JobError[] = []
-  if (job.errorMessage) errors.push({ jobId: job.jobId, message: job.errorMessage })
   for (const file of job.files) {
     if (file.errorMessage) {
       errors.push({ jobId: job.jobId, fileName: file.fileName, message: file.errorMessage })
     }
+  }
+  if (job.errorMessage && !errors.some((error) => error.message === job.errorMessage)) {
+    errors.unshift({ jobId: job.jobId, message: job.errorMessage })
   }
   return errors
 }
 
 export function filesDone(job: ImportJob): number {
   return job.files.filter((file) => file.progress >= 100 || file.completeTime !== undefined).length
+}
+
+/** Whether any job or file reports row counts (the summary then shows a Rows column). */
+export function reportsRows(jobs: readonly ImportJob[]): boolean {
+  const has = (item: { importedRows?: number; totalRows?: number }): boolean =>
+    item.importedRows !== undefined || item.totalRows !== undefined
+  return jobs.some((job) => has(job) || job.files.some(has))
 }
 
 /**

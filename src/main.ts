@@ -5,14 +5,17 @@
  * status. Everything written passes through the API-key redactor.
  */
 import * as core from '@actions/core'
+import { type ClientOptions, type Dialect, ImportApiClient } from './api/client.js'
 import { HttpTransport } from './api/http.js'
-import { V1Client } from './api/v1.js'
+import { v1Dialect } from './api/v1.js'
+import { V2Dialect } from './api/v2.js'
 import { errorMessage } from './errors.js'
-import { InputError, type Settings, parseSettings } from './inputs.js'
+import { type ApiTarget, InputError, type Settings, parseSettings } from './inputs.js'
 import { type Redact, createRedactor } from './redact.js'
 import { formatDuration } from './report/format.js'
 import { failureAnnotations, retryLine, updateLine, verdict } from './report/log.js'
 import { outputValues } from './report/outputs.js'
+import { createPlateauWatcher } from './report/plateau.js'
 import { renderSummary } from './report/summary.js'
 import { realSleep, systemClock } from './time.js'
 import { USER_AGENT } from './version.js'
@@ -45,22 +48,26 @@ async function waitAndReport(settings: Settings, redact: Redact): Promise<void> 
   process.on('SIGTERM', onSignal)
 
   const transport = new HttpTransport(`${USER_AGENT} node/${process.version}`)
-  const client = new V1Client({
-    baseUrl: settings.baseUrl,
-    clusterId: settings.clusterId,
+  const debug: NonNullable<ClientOptions['debug']> = (message) => {
+    if (core.isDebug()) core.debug(redact(message()))
+  }
+  const client = new ImportApiClient(dialectFor(settings.target, debug), {
     apiKey: settings.apiKey,
     transport,
     clock: systemClock,
-    debug: (message) => {
-      if (core.isDebug()) core.debug(redact(message()))
-    },
+    debug,
   })
+  const { target } = settings
   const jobs = settings.jobIds.length === 1 ? 'job' : 'jobs'
+  const cluster = target.clusterId === undefined ? '' : ` on cluster ${target.clusterId}`
+  const database =
+    target.api === 'v2' && target.dbName !== undefined ? ` in database ${target.dbName}` : ''
   core.info(
-    `Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')}) ` +
-      `on cluster ${settings.clusterId} via ${settings.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
+    `Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
+      `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
       `poll every ${formatDuration(settings.pollIntervalMs)}.`,
   )
+  const plateau = createPlateauWatcher()
   try {
     const outcome = await waitForJobs({
       jobIds: settings.jobIds,
@@ -72,7 +79,7 @@ async function waitAndReport(settings: Settings, redact: Redact): Promise<void> 
       timeoutMs: settings.timeoutMs,
       pollIntervalMs: settings.pollIntervalMs,
       onEvent: (event) => {
-        logEvent(event, redact)
+        logEvent(event, redact, plateau)
       },
     })
     await report(outcome, settings, redact)
@@ -83,13 +90,35 @@ async function waitAndReport(settings: Settings, redact: Redact): Promise<void> 
   }
 }
 
-function logEvent(event: WaitEvent, redact: Redact): void {
+function dialectFor(target: ApiTarget, debug: NonNullable<ClientOptions['debug']>): Dialect {
+  if (target.api === 'v1') return v1Dialect(target.baseUrl, target.clusterId)
+  return new V2Dialect({
+    ...target,
+    onUnknownState: (state) => {
+      debug(
+        () =>
+          `The API reported the state "${state}", unknown to this action: treated as still running.`,
+      )
+    },
+  })
+}
+
+function describeApi(target: ApiTarget): string {
+  return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`
+}
+
+function logEvent(
+  event: WaitEvent,
+  redact: Redact,
+  plateau: ReturnType<typeof createPlateauWatcher>,
+): void {
   if (event.kind === 'retry') {
     core.warning(redact(retryLine(event)))
     return
   }
-  const line = updateLine(event)
-  if (line !== undefined) core.info(redact(line))
+  for (const line of [updateLine(event), plateau(event)]) {
+    if (line !== undefined) core.info(redact(line))
+  }
 }
 
 async function report(outcome: Outcome, settings: Settings, redact: Redact): Promise<void> {

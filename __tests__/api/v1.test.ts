@@ -3,7 +3,8 @@
  * loopback: no mocked modules.
  */
 import { HttpTransport } from '../../src/api/http.js'
-import { V1Client, V1_PATH, v1Url } from '../../src/api/v1.js'
+import { ImportApiClient } from '../../src/api/client.js'
+import { V1_PATH, v1Dialect, v1Url } from '../../src/api/v1.js'
 import { AbortedError, PermanentError, TransientError } from '../../src/errors.js'
 import type { ImportJob } from '../../src/job.js'
 import { systemClock } from '../../src/time.js'
@@ -27,9 +28,7 @@ async function clientFor(
 ) {
   sim = await startSimulator({ jobs })
   transport = new HttpTransport('zilliz-import-wait/test', 64 * 1024)
-  const client = new V1Client({
-    baseUrl: new URL(overrides.base ?? sim.url),
-    clusterId: sim.clusterId,
+  const client = new ImportApiClient(v1Dialect(new URL(overrides.base ?? sim.url), sim.clusterId), {
     apiKey: overrides.apiKey ?? sim.apiKey,
     transport,
     clock: systemClock,
@@ -38,7 +37,7 @@ async function clientFor(
   return { client, sim }
 }
 
-const fetchOnce = (client: V1Client, jobId: string, timeoutMs = 5_000): Promise<ImportJob> =>
+const fetchOnce = (client: ImportApiClient, jobId: string, timeoutMs = 5_000): Promise<ImportJob> =>
   client.fetchJob(jobId, { signal: new AbortController().signal, timeoutMs })
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
@@ -87,9 +86,7 @@ describe('request', () => {
 
   test('an endpoint path prefix is kept', async () => {
     const { client, sim } = await clientFor(one(0.5))
-    const prefixed = new V1Client({
-      baseUrl: new URL(`${sim.url}/proxy`),
-      clusterId: sim.clusterId,
+    const prefixed = new ImportApiClient(v1Dialect(new URL(`${sim.url}/proxy`), sim.clusterId), {
       apiKey: sim.apiKey,
       transport: transport as HttpTransport,
       clock: systemClock,

@@ -6,71 +6,9 @@
  * Set E2E_NODE to run the bundle under another Node binary (e.g. Node 24).
  */
 import { jest } from '@jest/globals'
-import { type JobSpec, type Step, startSimulator } from '../../scripts/simulator.mjs'
-import { type RunResult, runAction } from '../../scripts/run-action.mjs'
+import { commands, expectNoStackTrace, file, job, run } from '../helpers/e2e.js'
 
 jest.setTimeout(60_000)
-
-const node = process.env.E2E_NODE ?? process.execPath
-
-interface Scenario {
-  jobs: Record<string, JobSpec>
-  inputs?: Record<string, string>
-  env?: Record<string, string>
-  apiKey?: string
-  signal?: { signal: NodeJS.Signals; when: (stdout: string) => boolean }
-}
-
-interface Run extends RunResult {
-  requests: number
-  /** When the simulator received each request (ms since epoch). */
-  requestTimes: number[]
-  apiKey: string
-}
-
-/** Starts a simulator for the scenario, runs the bundle against it, stops the simulator. */
-async function run(scenario: Scenario): Promise<Run> {
-  const sim = await startSimulator({ jobs: scenario.jobs })
-  try {
-    const result = await runAction({
-      node,
-      inputs: {
-        'job-id': Object.keys(scenario.jobs).join('\n'),
-        'cluster-id': sim.clusterId,
-        'api-key': scenario.apiKey ?? sim.apiKey,
-        endpoint: sim.url,
-        'poll-interval': '1s',
-        timeout: '20s',
-        ...scenario.inputs,
-      },
-      ...(scenario.signal ? { sendSignal: scenario.signal } : {}),
-      ...(scenario.env ? { env: scenario.env } : {}),
-    })
-    return {
-      ...result,
-      requests: sim.requests.length,
-      requestTimes: sim.requests.map((request) => request.at),
-      apiKey: sim.apiKey,
-    }
-  } finally {
-    await sim.close()
-  }
-}
-
-const file = (fileName: string, fileSize = 19_599_887) => ({ fileName, fileSize })
-const job = (script: Step[], files = [file('folder/1.parquet')]): JobSpec => ({
-  collectionName: 'medium_articles',
-  files,
-  script,
-})
-
-/** The annotation commands the runner would turn into error/warning annotations. */
-const commands = (stdout: string, kind: string): string[] =>
-  stdout.split('\n').filter((line) => line.startsWith(`::${kind}`))
-
-function expectNoStackTrace(result: RunResult): void {
-  expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
-}
 
 describe('dist/index.js as the runner runs it', () => {
   test.concurrent(

@@ -59,3 +59,10 @@ export function formatDuration(ms: number): string {
   if (m > 0) return `${m}m ${pad(s)}s`
   return `${s}s`
 }
+
+/** Imported / total rows, "-" for an unknown side: 12345, 100000 -> "12,345 / 100,000". */
+export function formatRows(imported: number | undefined, total: number | undefined): string {
+  const show = (n: number | undefined): string =>
+    n === undefined ? '-' : n.toLocaleString('en-US')
+  return `${show(imported)} / ${show(total)}`
+}

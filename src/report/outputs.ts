@@ -24,6 +24,8 @@ export interface FileEntry {
   progress: number
   completeTime: string | null
   errorMessage: string | null
+  importedRows: number | null
+  totalRows: number | null
 }
 
 export interface JobEntry {
@@ -35,6 +37,8 @@ export interface JobEntry {
   completeTime: string | null
   errorMessage: string | null
   fileSize: number | null
+  importedRows: number | null
+  totalRows: number | null
   details: FileEntry[]
   /** Present only when details were cut to keep the output bounded. */
   detailsOmitted?: number
@@ -55,6 +59,8 @@ function fileEntry(file: FileProgress): FileEntry {
     progress: file.progress,
     completeTime: file.completeTime ?? null,
     errorMessage: file.errorMessage ?? null,
+    importedRows: file.importedRows ?? null,
+    totalRows: file.totalRows ?? null,
   }
 }
 
@@ -74,6 +80,8 @@ function jobEntry(status: JobStatus): JobEntry {
     completeTime: job?.completeTime ?? null,
     errorMessage: firstError(status) ?? null,
     fileSize: job?.fileSize ?? null,
+    importedRows: job?.importedRows ?? null,
+    totalRows: job?.totalRows ?? null,
     details: job?.files.map(fileEntry) ?? [],
   }
 }

@@ -5,10 +5,23 @@
  * When rows must be cut, files with errors are kept first, then unfinished
  * ones, so the reason a job failed is never what gets cut.
  */
-import { type FileProgress, type ImportJob, filesDone, overallProgress } from '../job.js'
+import {
+  type FileProgress,
+  type ImportJob,
+  filesDone,
+  overallProgress,
+  reportsRows,
+} from '../job.js'
 import { type JobStatus, type Outcome, type OutcomeState, lastKnownJob } from '../wait.js'
 import { byteLength, fitByRank } from './budget.js'
-import { clip, escapeHtml, formatBytes, formatDuration, formatPercent } from './format.js'
+import {
+  clip,
+  escapeHtml,
+  formatBytes,
+  formatDuration,
+  formatPercent,
+  formatRows,
+} from './format.js'
 
 /** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
 export const SUMMARY_MAX_BYTES = 1_000_000
@@ -31,18 +44,25 @@ const bytesOf = byteLength
 const cell = (text: string | undefined): string =>
   `<td>${text === undefined || text === '' ? '-' : text}</td>`
 
-const TABLE_HEAD =
-  '<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th><th>Completed</th><th>Error</th></tr></thead>\n<tbody>\n'
+const tableHead = (withRows: boolean): string =>
+  `<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th>${withRows ? '<th>Rows</th>' : ''}` +
+  '<th>Completed</th><th>Error</th></tr></thead>\n<tbody>\n'
 const TABLE_TAIL = '</tbody>\n</table>\n'
+const hasRows = (item: { importedRows?: number; totalRows?: number }): boolean =>
+  item.importedRows !== undefined || item.totalRows !== undefined
 /** Room kept per job for the "N more files not shown" line. */
 const CUT_NOTE_RESERVE = 160
 
-function fileRow(file: FileProgress): string {
+function fileRow(file: FileProgress, withRows: boolean): string {
+  const rows = withRows
+    ? cell(hasRows(file) ? formatRows(file.importedRows, file.totalRows) : undefined)
+    : ''
   return (
     '<tr>' +
     cell(escapeHtml(clip(file.fileName, 300))) +
     cell(file.fileSize === undefined ? undefined : formatBytes(file.fileSize)) +
     cell(formatPercent(file.progress)) +
+    rows +
     cell(file.completeTime === undefined ? undefined : escapeHtml(clip(file.completeTime, 64))) +
     cell(file.errorMessage === undefined ? undefined : escapeHtml(clip(file.errorMessage, 1_000))) +
     '</tr>\n'
@@ -60,6 +80,7 @@ function jobHeader(status: JobStatus, outcomeElapsedMs: number): string {
       `Progress: ${formatPercent(job.progress)}`,
       `Files done: ${filesDone(job)}/${job.files.length}`,
       `Size: ${job.fileSize === undefined ? '-' : formatBytes(job.fileSize)}`,
+      ...(hasRows(job) ? [`Rows: ${formatRows(job.importedRows, job.totalRows)}`] : []),
       `Elapsed: ${formatDuration(status.settledAfterMs ?? outcomeElapsedMs)}`,
     ]
     if (job.completeTime !== undefined)
@@ -98,8 +119,12 @@ export function renderSummary(outcome: Outcome, maxBytes = SUMMARY_MAX_BYTES): s
     `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n`
 
   const headers = outcome.jobs.map((status) => jobHeader(status, outcome.elapsedMs))
+  // One Rows column for every table when any job reports rows, so all tables look alike.
+  const withRows = reportsRows(outcome.jobs.map(lastKnownJob))
   const tableCost = (status: JobStatus): number =>
-    status.job !== undefined && status.job.files.length > 0 ? bytesOf(TABLE_HEAD + TABLE_TAIL) : 0
+    status.job !== undefined && status.job.files.length > 0
+      ? bytesOf(tableHead(withRows) + TABLE_TAIL)
+      : 0
   const fixed = outcome.jobs.reduce(
     (sum, status, i) => sum + bytesOf(headers[i] ?? '') + tableCost(status) + CUT_NOTE_RESERVE,
     bytesOf(html),
@@ -121,14 +146,14 @@ export function renderSummary(outcome: Outcome, maxBytes = SUMMARY_MAX_BYTES): s
     html += headers[jobIndex] ?? ''
     const job: ImportJob | undefined = status.job
     if (job === undefined || job.files.length === 0) return
-    const rows = job.files.map(fileRow)
+    const rows = job.files.map((file) => fileRow(file, withRows))
     // Share what is left evenly among the jobs still to render; unused bytes carry forward.
     const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex))
     const picked = fitByRank(job.files, rowRank, (_, i) => bytesOf(rows[i] ?? ''), share)
     const shownRows = rows.filter((_, i) => picked.has(i))
     const body = shownRows.join('')
     rowBudget -= bytesOf(body)
-    html += TABLE_HEAD + body + TABLE_TAIL
+    html += tableHead(withRows) + body + TABLE_TAIL
     if (picked.size < rows.length) html += cutNote(rows.length - picked.size, 'files')
   })
   return html

@@ -1,0 +1,367 @@
+import { ImportApiClient } from '../../src/api/client.js'
+import { HttpTransport } from '../../src/api/http.js'
+import { NO_REASON, V2Dialect, V2_PATHS, mapV2Job } from '../../src/api/v2.js'
+import { PermanentError, TransientError } from '../../src/errors.js'
+import type { ImportJob } from '../../src/job.js'
+import { systemClock } from '../../src/time.js'
+import {
+  type JobSpec,
+  type SimulatorOptions,
+  type Step,
+  startSimulator,
+} from '../../scripts/simulator.mjs'
+
+const fail = (expected: string): PermanentError => new PermanentError(`expected ${expected}`)
+
+describe('mapV2Job', () => {
+  const completed = {
+    jobId: '448761313698322011',
+    collectionName: 'medium_articles',
+    fileName: 'medium_articles_2020_dpr.json',
+    fileSize: 3279917,
+    state: 'Completed',
+    progress: 100,
+    completeTime: '2024-04-01T06:17:55Z',
+    reason: '',
+    totalRows: 100000,
+    details: [
+      {
+        fileName: 'medium_articles_2020_dpr.json',
+        fileSize: 3279917,
+        state: 'Completed',
+        progress: 100,
+        completeTime: '2024-04-01T06:17:53Z',
+        reason: '',
+      },
+    ],
+  }
+
+  test('the documented Zilliz Cloud v2 sample', () => {
+    expect(mapV2Job('j', completed, fail)).toEqual({
+      jobId: 'j',
+      state: 'completed',
+      progress: 100,
+      collectionName: 'medium_articles',
+      completeTime: '2024-04-01T06:17:55Z',
+      fileSize: 3279917,
+      totalRows: 100000,
+      files: [
+        {
+          fileName: 'medium_articles_2020_dpr.json',
+          fileSize: 3279917,
+          progress: 100,
+          completeTime: '2024-04-01T06:17:53Z',
+        },
+      ],
+    })
+  })
+
+  test('Milvus: rows per job and file, "" completion times, reason left out', () => {
+    const job = mapV2Job(
+      'j',
+      {
+        state: 'Importing',
+        progress: 85,
+        completeTime: '',
+        importedRows: 60000,
+        totalRows: 80000,
+        details: [
+          {
+            fileName: 'a.parquet',
+            state: 'Importing',
+            progress: 85,
+            completeTime: '',
+            importedRows: '51000',
+            totalRows: '60000',
+          },
+        ],
+      },
+      fail,
+    )
+    expect(job).toEqual({
+      jobId: 'j',
+      state: 'importing',
+      progress: 85,
+      importedRows: 60000,
+      totalRows: 80000,
+      files: [{ fileName: 'a.parquet', progress: 85, importedRows: 51000, totalRows: 60000 }],
+    })
+  })
+
+  test.each([
+    ['Pending', 'pending'],
+    ['Importing', 'importing'],
+    ['completed', 'completed'],
+    ['FAILED', 'failed'],
+  ])('state %s -> %s', (state, expected) => {
+    expect(mapV2Job('j', { state, progress: 10 }, fail).state).toBe(expected)
+  })
+
+  test('unknown or absent states mean still running, each unknown state reported', () => {
+    const unknown: string[] = []
+    const job = mapV2Job(
+      'j',
+      { state: 'IndexBuilding', progress: 90, details: [{ state: 'Sorting' }, {}] },
+      fail,
+      (s) => unknown.push(s),
+    )
+    expect(job.state).toBe('importing')
+    expect(job.files.map((f) => f.progress)).toEqual([0, 0])
+    expect(unknown).toEqual(['Sorting', 'IndexBuilding'])
+    expect(mapV2Job('j', {}, fail)).toEqual({
+      jobId: 'j',
+      state: 'importing',
+      progress: 0,
+      files: [],
+    })
+  })
+
+  test('a failed file fails the job; its reason is the error text', () => {
+    const job = mapV2Job(
+      'j',
+      {
+        state: 'Importing',
+        progress: 40,
+        details: [{ fileName: 'b', state: 'Failed', reason: 'dim mismatch' }],
+      },
+      fail,
+    )
+    expect(job.state).toBe('failed')
+    expect(job.files[0]?.errorMessage).toBe('dim mismatch')
+  })
+
+  test('Failed without any reason still carries an error text, at the most specific level', () => {
+    expect(mapV2Job('j', { state: 'Failed' }, fail).errorMessage).toBe(NO_REASON)
+    const byFile = mapV2Job(
+      'j',
+      { state: 'Failed', details: [{ fileName: 'a', state: 'Failed' }] },
+      fail,
+    )
+    expect([byFile.errorMessage, byFile.files[0]?.errorMessage]).toEqual([undefined, NO_REASON])
+    const withReason = mapV2Job(
+      'j',
+      { state: 'Failed', details: [{ fileName: 'a', state: 'Failed', reason: 'bad row' }] },
+      fail,
+    )
+    expect([withReason.errorMessage, withReason.files[0]?.errorMessage]).toEqual([
+      undefined,
+      'bad row',
+    ])
+  })
+
+  test('a reason alone fails a job or file whatever its state says', () => {
+    expect(mapV2Job('j', { state: 'Importing', reason: 'disk full' }, fail)).toMatchObject({
+      state: 'failed',
+      errorMessage: 'disk full',
+    })
+  })
+
+  test('progress is clamped and keeps one decimal; text that is not a number is a shape error', () => {
+    expect(mapV2Job('j', { state: 'Importing', progress: '42.57' }, fail).progress).toBe(42.5)
+    expect(mapV2Job('j', { state: 'Importing', progress: 250 }, fail).progress).toBe(100)
+    expect(() => mapV2Job('j', { state: 'Importing', progress: 'lots' }, fail)).toThrow(
+      'expected "progress" to be a number from 0 to 100',
+    )
+    expect(() => mapV2Job('j', { details: 'x' }, fail)).toThrow('expected "details" to be an array')
+  })
+})
+
+describe('V2Dialect', () => {
+  const base = new URL('https://api.cloud.zilliz.com')
+
+  test('POSTs jobId, clusterId and dbName, with a DB-Name header', () => {
+    const dialect = new V2Dialect({
+      product: 'Zilliz Cloud',
+      baseUrl: base,
+      clusterId: 'in03-1',
+      dbName: 'analytics',
+    })
+    const request = dialect.request('job-1')
+    expect(request.method).toBe('POST')
+    expect(request.url.href).toBe('https://api.cloud.zilliz.com/v2/vectordb/jobs/import/describe')
+    expect(request.headers).toEqual({ 'content-type': 'application/json', 'db-name': 'analytics' })
+    expect(JSON.parse(request.body ?? '')).toEqual({
+      jobId: 'job-1',
+      clusterId: 'in03-1',
+      dbName: 'analytics',
+    })
+  })
+
+  test('sends clusterId and dbName only when given', () => {
+    const dialect = new V2Dialect({
+      product: 'Milvus',
+      baseUrl: new URL('https://milvus.example.com/api'),
+    })
+    const request = dialect.request('42')
+    expect(request.url.pathname).toBe('/api/v2/vectordb/jobs/import/describe')
+    expect(request.headers).toEqual({ 'content-type': 'application/json' })
+    expect(JSON.parse(request.body ?? '')).toEqual({ jobId: '42' })
+  })
+
+  test('falls back from /describe to /get_progress once and stays there', () => {
+    const dialect = new V2Dialect({ product: 'Milvus', baseUrl: base })
+    const first = dialect.request('a')
+    const inFlight = dialect.request('b')
+    expect(dialect.retryOnNotFound(first)).toBe(true)
+    expect(dialect.request('a').url.pathname).toBe(V2_PATHS[1])
+    // A request sent on the old path before the switch is simply asked again.
+    expect(dialect.retryOnNotFound(inFlight)).toBe(true)
+    // A 404 on /get_progress too is final.
+    expect(dialect.retryOnNotFound(dialect.request('a'))).toBe(false)
+    expect(dialect.request('c').url.pathname).toBe(V2_PATHS[1])
+  })
+
+  test('hints name what to check, per product', () => {
+    const milvus = new V2Dialect({ product: 'Milvus', baseUrl: base })
+    const cloud = new V2Dialect({ product: 'Zilliz Cloud', baseUrl: base })
+    expect(milvus.hint(1800, "user hasn't authenticated")).toMatch(/Milvus token or user:password/)
+    expect(cloud.hint(80001, 'Invalid token')).toMatch(/check the "api-key" secret/)
+    expect(milvus.hint(2100, 'import job does not exist')).toMatch(
+      /forgets finished jobs after its retention period/,
+    )
+    expect(milvus.hint(1100, 'database not found')).toBe('Check "db-name".')
+  })
+})
+
+describe('the v2 client against the simulator', () => {
+  type Simulator = Awaited<ReturnType<typeof startSimulator>>
+  let sim: Simulator | undefined
+  let transport: HttpTransport | undefined
+
+  afterEach(async () => {
+    transport?.dispose()
+    await sim?.close()
+    sim = undefined
+  })
+
+  const one = (...script: Step[]): Record<string, JobSpec> => ({
+    'job-1': {
+      collectionName: 'medium_articles',
+      files: [
+        { fileName: 'a.parquet', fileSize: 1_000, rows: 600 },
+        { fileName: 'b.parquet', fileSize: 3_000, rows: 400 },
+      ],
+      script,
+    },
+  })
+
+  async function clientFor(
+    jobs: Record<string, JobSpec>,
+    options: Partial<SimulatorOptions> & {
+      product?: 'Zilliz Cloud' | 'Milvus'
+      apiKey?: string
+      dbName?: string
+    } = {},
+  ) {
+    sim = await startSimulator({ jobs, ...options, apiKey: undefined })
+    transport = new HttpTransport('zilliz-import-wait/test')
+    const product = options.product ?? (options.v2 === 'milvus' ? 'Milvus' : 'Zilliz Cloud')
+    const dialect = new V2Dialect({
+      product,
+      baseUrl: new URL(sim.url),
+      ...(product === 'Zilliz Cloud' ? { clusterId: sim.clusterId } : {}),
+      ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
+    })
+    const client = new ImportApiClient(dialect, {
+      apiKey: options.apiKey ?? sim.apiKey,
+      transport,
+      clock: systemClock,
+    })
+    return { client, sim }
+  }
+
+  const fetchOnce = (client: ImportApiClient, jobId = 'job-1'): Promise<ImportJob> =>
+    client.fetchJob(jobId, { signal: new AbortController().signal, timeoutMs: 5_000 })
+
+  async function failure(promise: Promise<unknown>): Promise<Error> {
+    try {
+      await promise
+    } catch (error) {
+      return error as Error
+    }
+    throw new Error('expected a rejection')
+  }
+
+  test('Zilliz Cloud v2: progress, then completion with total rows', async () => {
+    const { client, sim } = await clientFor(one(0.5, 1))
+    expect(await fetchOnce(client)).toMatchObject({
+      state: 'importing',
+      progress: 50,
+      totalRows: 1_000,
+    })
+    const done = await fetchOnce(client)
+    expect(done).toMatchObject({
+      state: 'completed',
+      progress: 100,
+      collectionName: 'medium_articles',
+    })
+    expect(done.completeTime).toMatch(/Z$/)
+    expect(sim.requests[0]?.body).toEqual({ jobId: 'job-1', clusterId: sim.clusterId })
+  })
+
+  test('Milvus: staged progress with rows; a plateau is just a repeated value', async () => {
+    const { client } = await clientFor(one(0.85, 1), { v2: 'milvus' })
+    const job = await fetchOnce(client)
+    expect(job).toMatchObject({
+      state: 'importing',
+      progress: 85,
+      importedRows: 850,
+      totalRows: 1_000,
+    })
+    expect(job.completeTime).toBeUndefined()
+    expect(job.files[0]).toMatchObject({ importedRows: 510, totalRows: 600 })
+    expect((await fetchOnce(client)).state).toBe('completed')
+  })
+
+  test('a failed file with a reason fails the job', async () => {
+    const { client } = await clientFor(one({ progress: 0.4, fileErrors: { 1: 'bad schema' } }), {
+      v2: 'milvus',
+    })
+    const job = await fetchOnce(client)
+    expect(job.state).toBe('failed')
+    expect(job.files[1]).toMatchObject({ errorMessage: 'bad schema', progress: 40 })
+  })
+
+  test('an unknown Milvus job: code 2100 with the retention hint', async () => {
+    const { client } = await clientFor(one(1), { v2: 'milvus' })
+    const error = await failure(fetchOnce(client, 'job-gone'))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(
+      /^Milvus refused the request for job job-gone: code 2100, "import job does not exist: jobID=job-gone"\. The job is unknown.*retention period/,
+    )
+  })
+
+  test('Milvus bad credentials: HTTP 401 with code 1800 is permanent', async () => {
+    const { client } = await clientFor(one(1), { v2: 'milvus', apiKey: 'root:wrong' })
+    const error = await failure(fetchOnce(client))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(
+      /HTTP 401 Unauthorized .*code 1800, "user hasn't authenticated".*"api-key"/,
+    )
+  })
+
+  test('Milvus rate limiting (code 1807) is transient', async () => {
+    const { client } = await clientFor(one({ code: 1807, message: 'rate limit exceeded' }, 1), {
+      v2: 'milvus',
+    })
+    const error = await failure(fetchOnce(client))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(error.message).toBe(
+      'Milvus asked to slow down for job job-1: code 1807, "rate limit exceeded"',
+    )
+  })
+
+  test('a Milvus 2.4 without /describe is asked on /get_progress, which is then kept', async () => {
+    const { client, sim } = await clientFor(one(0.5, 1), { v2: 'milvus', legacyMilvus: true })
+    expect((await fetchOnce(client)).progress).toBe(50)
+    expect((await fetchOnce(client)).state).toBe('completed')
+    expect(sim.requests.map((r) => r.path)).toEqual([V2_PATHS[0], V2_PATHS[1], V2_PATHS[1]])
+  })
+
+  test('db-name reaches the server as header and field', async () => {
+    const { client, sim } = await clientFor(one(1), { v2: 'milvus', dbName: 'analytics' })
+    await fetchOnce(client)
+    expect(sim.requests[0]?.headers['db-name']).toBe('analytics')
+    expect(sim.requests[0]?.body).toEqual({ jobId: 'job-1', dbName: 'analytics' })
+  })
+})

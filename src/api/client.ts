@@ -1,0 +1,146 @@
+/**
+ * The import-progress client, the same for every API dialect: sends the
+ * dialect's request with the key, logs the raw answer lazily at debug level,
+ * turns HTTP statuses and body codes into Transient/Permanent errors, and
+ * hands a well-formed `data` object to the dialect's mapping. Knows nothing
+ * of the runner. Every server-supplied text is redacted before it leaves.
+ */
+import { PermanentError, TransientError } from '../errors.js'
+import type { FetchRequest, ImportJob } from '../job.js'
+import { type Redact, createRedactor, redactDeep } from '../redact.js'
+import { clip } from '../report/format.js'
+import type { Clock } from '../time.js'
+import { type Transport, statusFault } from './http.js'
+import { type ShapeError, isRecord, readText } from './read.js'
+
+export interface DialectRequest {
+  method: 'GET' | 'POST'
+  url: URL
+  headers: Record<string, string>
+  body?: string
+}
+
+/** What differs between the v1, Zilliz Cloud v2 and Milvus APIs. */
+export interface Dialect {
+  /** Who answers, for messages: "Zilliz Cloud" or "Milvus". */
+  readonly product: string
+  /** Names the expected answer format in shape errors. */
+  readonly format: string
+  /** Body codes that mean success. */
+  readonly successCodes: readonly number[]
+  /** Body codes that mean "come back later" (rate limiting), retried like HTTP 429. */
+  readonly transientCodes: readonly number[]
+  request(jobId: string): DialectRequest
+  /** Told that `request` got HTTP 404; true means "ask again" (the dialect knows another path). */
+  retryOnNotFound?(request: DialectRequest): boolean
+  mapData(jobId: string, data: Record<string, unknown>, fail: ShapeError): ImportJob
+  /** What to check, given a refusal's code and message. */
+  hint(code: number, message: string): string
+}
+
+export interface ClientOptions {
+  apiKey: string
+  transport: Transport
+  clock: Clock
+  /** Lazy debug sink: the message is only built when debug logging is on. */
+  debug?: (message: () => string) => void
+}
+
+export class ImportApiClient {
+  private readonly redact: Redact
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly options: ClientOptions,
+  ) {
+    this.redact = createRedactor(options.apiKey)
+  }
+
+  async fetchJob(jobId: string, request: FetchRequest): Promise<ImportJob> {
+    const { apiKey, transport, clock } = this.options
+    for (;;) {
+      const call = this.dialect.request(jobId)
+      const response = await transport.send({
+        ...call,
+        headers: { ...call.headers, authorization: `Bearer ${apiKey}`, accept: 'application/json' },
+        signal: request.signal,
+        timeoutMs: request.timeoutMs,
+      })
+      this.options.debug?.(() => {
+        const sent = call.body === undefined ? '' : ` ${call.body}`
+        return this.redact(
+          `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${response.body}`,
+        )
+      })
+      if (response.status === 404 && this.dialect.retryOnNotFound?.(call) === true) continue
+      const fault = statusFault(
+        response,
+        call.url,
+        clock.now(),
+        this.describeErrorBody(response.body),
+      )
+      if (fault) throw fault
+      return this.interpret(jobId, response.body)
+    }
+  }
+
+  /** What a non-2xx body says, for the error message: its {code, message}, or an excerpt. */
+  private describeErrorBody(body: string): string {
+    try {
+      const parsed: unknown = JSON.parse(body)
+      if (isRecord(parsed)) {
+        const code = readText(parsed.code)
+        const message = readText(parsed.message)
+        const said = [
+          code === undefined ? undefined : `code ${code}`,
+          message === undefined ? undefined : JSON.stringify(clip(this.redact(message), 300)),
+        ].filter((part) => part !== undefined)
+        if (said.length > 0) return said.join(', ')
+      }
+    } catch {
+      // not JSON: fall through to an excerpt
+    }
+    return this.excerpt(body)
+  }
+
+  private excerpt(body: string): string {
+    const text = body.trim()
+    return text === '' ? 'an empty body' : JSON.stringify(clip(this.redact(text), 200))
+  }
+
+  private interpret(jobId: string, body: string): ImportJob {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body)
+    } catch {
+      // A gateway's HTML error page or a cut-off body: the next poll may be fine.
+      throw new TransientError(`the answer for job ${jobId} was not JSON: ${this.excerpt(body)}`)
+    }
+    const safe = redactDeep(parsed, this.redact)
+    const fail: ShapeError = (expected) =>
+      new PermanentError(
+        `the answer for job ${jobId} is not in ${this.dialect.format} (expected ${expected}): ${this.excerpt(body)}`,
+      )
+    if (!isRecord(safe)) throw fail('a JSON object')
+    if (safe.code === undefined) throw fail('a "code" field')
+    const code = Number(safe.code)
+    if (!this.dialect.successCodes.includes(code))
+      throw this.refusal(jobId, code, safe.code, safe.message)
+    if (!isRecord(safe.data)) throw fail('a "data" object')
+    return this.dialect.mapData(jobId, safe.data, fail)
+  }
+
+  /** The server said no in its body. */
+  private refusal(jobId: string, code: number, rawCode: unknown, message: unknown): Error {
+    const text = clip(readText(message) ?? '', 300)
+    const said = `code ${readText(rawCode) ?? '?'}${text ? `, ${JSON.stringify(text)}` : ''}`
+    if (this.dialect.transientCodes.includes(code)) {
+      return new TransientError(
+        `${this.dialect.product} asked to slow down for job ${jobId}: ${said}`,
+      )
+    }
+    return new PermanentError(
+      `${this.dialect.product} refused the request for job ${jobId}: ${said}. ${this.dialect.hint(code, text)}`,
+    )
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The v2 jobs API, spoken by Zilliz Cloud (api.cloud.zilliz.com) and by
+ * self-hosted Milvus 2.4+. Facts: shared/reference/import-progress-apis.md §2-3
+ * (state Pending/Importing/Completed/Failed, progress 0-100, `reason` is the
+ * error text, Milvus reports rows and uses "" for "not completed yet").
+ */
+import { type FileProgress, type ImportJob, type JobState } from '../job.js'
+import type { Dialect, DialectRequest } from './client.js'
+import {
+  type ShapeError,
+  readCount,
+  readDetails,
+  readNumber,
+  readText,
+  withOptional,
+} from './read.js'
+
+/** Tried in order: Milvus 2.4 before /describe existed only answers /get_progress. */
+export const V2_PATHS = [
+  '/v2/vectordb/jobs/import/describe',
+  '/v2/vectordb/jobs/import/get_progress',
+] as const
+
+export type V2Product = 'Zilliz Cloud' | 'Milvus'
+
+export interface V2Options {
+  product: V2Product
+  baseUrl: URL
+  /** Sent only when given (self-hosted Milvus has no clusters). */
+  clusterId?: string
+  /** Milvus database: sent as the DB-Name header and the dbName field. */
+  dbName?: string
+  /** Told (once per state) about states this action does not know. */
+  onUnknownState?: (state: string) => void
+}
+
+/** Milvus: 1807 is rate limiting. */
+const RATE_LIMITED = 1807
+const AUTH_FAILED = 1800
+const JOB_NOT_FOUND = 2100
+
+const KNOWN_STATES: Record<string, JobState> = {
+  pending: 'pending',
+  importing: 'importing',
+  completed: 'completed',
+  failed: 'failed',
+}
+
+export class V2Dialect implements Dialect {
+  readonly successCodes = [0, 200]
+  readonly transientCodes = [RATE_LIMITED]
+  readonly format = 'the v2 import-job format'
+  readonly product: V2Product
+  private pathIndex = 0
+  private readonly unknownStates = new Set<string>()
+
+  constructor(private readonly options: V2Options) {
+    this.product = options.product
+  }
+
+  request(jobId: string): DialectRequest {
+    const { baseUrl, clusterId, dbName } = this.options
+    const url = new URL(baseUrl.href)
+    url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${V2_PATHS[this.pathIndex] ?? V2_PATHS[0]}`
+    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    if (dbName !== undefined) headers['db-name'] = dbName
+    const body = JSON.stringify(
+      withOptional<Record<string, string>>({ jobId }, { clusterId, dbName }),
+    )
+    return { method: 'POST', url, headers, body }
+  }
+
+  /** After a 404 on /describe, ask /get_progress once; keep whichever path answered. */
+  retryOnNotFound(request: DialectRequest): boolean {
+    const current = V2_PATHS[this.pathIndex] ?? ''
+    // Another job already moved on to the next path while this request was in flight.
+    if (!request.url.pathname.endsWith(current)) return true
+    if (this.pathIndex + 1 >= V2_PATHS.length) return false
+    this.pathIndex += 1
+    return true
+  }
+
+  hint(code: number, message: string): string {
+    if (
+      code === AUTH_FAILED ||
+      code === 80001 ||
+      /token|api.?key|auth|credential|password/i.test(message)
+    ) {
+      return this.product === 'Milvus'
+        ? 'The credentials were refused: "api-key" must be a Milvus token or user:password.'
+        : 'The API key is invalid or expired: check the "api-key" secret.'
+    }
+    if (code === JOB_NOT_FOUND || /job.*(not (exist|found)|does ?n[o']?t exist)/i.test(message)) {
+      return this.product === 'Milvus'
+        ? 'The job is unknown: check "job-id" (and "db-name"). Milvus forgets finished jobs after its retention period, so an old job ID can no longer be looked up.'
+        : 'The job is unknown: check "job-id" and that the job was created on this cluster.'
+    }
+    if (/cluster/i.test(message)) return 'Check "cluster-id".'
+    if (/database/i.test(message)) return 'Check "db-name".'
+    return this.product === 'Milvus'
+      ? 'Check "job-id", "db-name" and "endpoint".'
+      : 'Check "job-id" and "cluster-id".'
+  }
+
+  mapData(jobId: string, data: Record<string, unknown>, fail: ShapeError): ImportJob {
+    return mapV2Job(jobId, data, fail, (state) => {
+      if (this.unknownStates.has(state)) return
+      this.unknownStates.add(state)
+      this.options.onUnknownState?.(state)
+    })
+  }
+}
+
+/** A v2 state as the model's: unknown states (and absent ones) mean "still running". */
+function readState(value: unknown, onUnknown: (state: string) => void): JobState {
+  const text = readText(value)
+  if (text === undefined) return 'importing'
+  const known = KNOWN_STATES[text.toLowerCase()]
+  if (known !== undefined) return known
+  onUnknown(text)
+  return 'importing'
+}
+
+/** progress: 0-100 (numeric strings tolerated), clamped, one decimal rounded down. */
+function readPercent(value: unknown, field: string, fail: ShapeError): number {
+  const number = readNumber(value, field, fail, 'a number from 0 to 100') ?? 0
+  return Math.floor(Math.min(100, Math.max(0, number)) * 10 + 1e-6) / 10
+}
+
+interface Reading {
+  state: JobState
+  progress: number
+  completeTime: string | undefined
+  errorMessage: string | undefined
+}
+
+/** What a Failed state with no reason is reported as: the log and outputs still need words. */
+export const NO_REASON = 'failed (the server gave no reason)'
+
+/** State, progress, time and error of a job or file, settled against each other. */
+function readProgress(
+  entry: Record<string, unknown>,
+  field: string,
+  fail: ShapeError,
+  onUnknown: (state: string) => void,
+): Reading {
+  const errorMessage = readText(entry.reason)
+  // A reason means failure whatever the state says.
+  const state = errorMessage !== undefined ? 'failed' : readState(entry.state, onUnknown)
+  const progress =
+    state === 'completed' ? 100 : readPercent(entry.progress, `${field}progress`, fail)
+  return { state, progress, completeTime: readText(entry.completeTime), errorMessage }
+}
+
+export function mapV2Job(
+  jobId: string,
+  data: Record<string, unknown>,
+  fail: ShapeError,
+  onUnknownState: (state: string) => void = () => undefined,
+): ImportJob {
+  const files = readDetails(data.details, fail).map((entry, index): FileProgress => {
+    const reading = readProgress(entry, `details[${index}].`, fail, onUnknownState)
+    return withOptional<FileProgress>(
+      { fileName: readText(entry.fileName) ?? `(file ${index + 1})`, progress: reading.progress },
+      {
+        fileSize: readCount(entry.fileSize),
+        completeTime: reading.completeTime,
+        errorMessage: reading.state === 'failed' ? (reading.errorMessage ?? NO_REASON) : undefined,
+        importedRows: readCount(entry.importedRows),
+        totalRows: readCount(entry.totalRows),
+      },
+    )
+  })
+  const job = readProgress(data, '', fail, onUnknownState)
+  const fileFailed = files.some((file) => file.errorMessage !== undefined)
+  // One failed file fails the job, as in v1 (fail fast). The job's own reason
+  // is kept; a stand-in is made only when no file says what went wrong.
+  const state: JobState = fileFailed ? 'failed' : job.state
+  const errorMessage =
+    job.errorMessage ?? (job.state === 'failed' && !fileFailed ? NO_REASON : undefined)
+  return withOptional<ImportJob>(
+    { jobId, state, progress: job.progress, files },
+    {
+      collectionName: readText(data.collectionName),
+      completeTime: job.completeTime,
+      errorMessage,
+      fileSize: readCount(data.fileSize),
+      importedRows: readCount(data.importedRows),
+      totalRows: readCount(data.totalRows),
+    },
+  )
+}
