@@ -31810,13 +31810,17 @@ function isSettled(state) {
     return state === 'completed' || state === 'failed';
 }
 /**
- * A fraction 0..1 as a percentage with one decimal, rounded DOWN so that an
+ * A percentage clamped to 0-100 with one decimal, rounded DOWN so that an
  * unfinished job never shows 100%.
  */
-function fractionToPercent(fraction) {
-    const clamped = Math.min(1, Math.max(0, fraction));
+function percentFloor(percent) {
+    const clamped = Math.min(100, Math.max(0, percent));
     // The epsilon absorbs float noise such as 0.7 * 1000 = 699.9999999.
-    return Math.floor(clamped * 1000 + 1e-6) / 10;
+    return Math.floor(clamped * 10 + 1e-6) / 10;
+}
+/** A fraction 0..1 as a percentage: see percentFloor. */
+function fractionToPercent(fraction) {
+    return percentFloor(fraction * 100);
 }
 /**
  * Every error the job reports: the job's own first, then each file's. A job
@@ -31854,8 +31858,7 @@ function overallProgress(jobs) {
     const weighted = sizes.every((size) => size > 0);
     const totalWeight = weighted ? sizes.reduce((a, b) => a + b, 0) : jobs.length;
     const sum = jobs.reduce((acc, job, i) => acc + job.progress * (weighted ? (sizes[i] ?? 0) : 1), 0);
-    const percent = sum / totalWeight;
-    return Math.floor(percent * 10 + 1e-6) / 10;
+    return percentFloor(sum / totalWeight);
 }
 
 ;// CONCATENATED MODULE: ./src/api/v1.ts
@@ -31938,6 +31941,13 @@ function mapV1Job(jobId, data, fail) {
 }
 
 ;// CONCATENATED MODULE: ./src/api/v2.ts
+/**
+ * The v2 jobs API, spoken by Zilliz Cloud (api.cloud.zilliz.com) and by
+ * self-hosted Milvus 2.4+. Facts: shared/reference/import-progress-apis.md §2-3
+ * (state Pending/Importing/Completed/Failed, progress 0-100, `reason` is the
+ * error text, Milvus reports rows and uses "" for "not completed yet").
+ */
+
 
 /** Tried in order: Milvus 2.4 before /describe existed only answers /get_progress. */
 const V2_PATHS = [
@@ -32030,8 +32040,7 @@ function readState(value, onUnknown) {
 }
 /** progress: 0-100 (numeric strings tolerated), clamped, one decimal rounded down. */
 function readPercent(value, field, fail) {
-    const number = readNumber(value, field, fail, 'a number from 0 to 100') ?? 0;
-    return Math.floor(Math.min(100, Math.max(0, number)) * 10 + 1e-6) / 10;
+    return percentFloor(readNumber(value, field, fail, 'a number from 0 to 100') ?? 0);
 }
 /** What a Failed state with no reason is reported as: the log and outputs still need words. */
 const NO_REASON = 'failed (the server gave no reason)';

@@ -45,13 +45,18 @@ export function isSettled(state: JobState): boolean {
 }
 
 /**
- * A fraction 0..1 as a percentage with one decimal, rounded DOWN so that an
+ * A percentage clamped to 0-100 with one decimal, rounded DOWN so that an
  * unfinished job never shows 100%.
  */
-export function fractionToPercent(fraction: number): number {
-  const clamped = Math.min(1, Math.max(0, fraction))
+export function percentFloor(percent: number): number {
+  const clamped = Math.min(100, Math.max(0, percent))
   // The epsilon absorbs float noise such as 0.7 * 1000 = 699.9999999.
-  return Math.floor(clamped * 1000 + 1e-6) / 10
+  return Math.floor(clamped * 10 + 1e-6) / 10
+}
+
+/** A fraction 0..1 as a percentage: see percentFloor. */
+export function fractionToPercent(fraction: number): number {
+  return percentFloor(fraction * 100)
 }
 
 export interface JobError {
@@ -100,6 +105,5 @@ export function overallProgress(jobs: readonly ImportJob[]): number {
   const weighted = sizes.every((size) => size > 0)
   const totalWeight = weighted ? sizes.reduce((a, b) => a + b, 0) : jobs.length
   const sum = jobs.reduce((acc, job, i) => acc + job.progress * (weighted ? (sizes[i] ?? 0) : 1), 0)
-  const percent = sum / totalWeight
-  return Math.floor(percent * 10 + 1e-6) / 10
+  return percentFloor(sum / totalWeight)
 }

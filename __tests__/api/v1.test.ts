@@ -6,8 +6,8 @@ import { HttpTransport } from '../../src/api/http.js'
 import { ImportApiClient } from '../../src/api/client.js'
 import { V1_PATH, v1Dialect, v1Url } from '../../src/api/v1.js'
 import { AbortedError, PermanentError, TransientError } from '../../src/errors.js'
-import type { ImportJob } from '../../src/job.js'
 import { systemClock } from '../../src/time.js'
+import { failure, fetchOnce } from '../helpers/api.js'
 import { type JobSpec, type Step, startSimulator } from '../../scripts/simulator.mjs'
 
 type Simulator = Awaited<ReturnType<typeof startSimulator>>
@@ -35,18 +35,6 @@ async function clientFor(
     debug: (message) => debugLines.push(message()),
   })
   return { client, sim }
-}
-
-const fetchOnce = (client: ImportApiClient, jobId: string, timeoutMs = 5_000): Promise<ImportJob> =>
-  client.fetchJob(jobId, { signal: new AbortController().signal, timeoutMs })
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
 }
 
 const one = (...script: Step[]): Record<string, JobSpec> => ({

@@ -2,8 +2,8 @@ import { ImportApiClient } from '../../src/api/client.js'
 import { HttpTransport } from '../../src/api/http.js'
 import { NO_REASON, V2Dialect, V2_PATHS, mapV2Job } from '../../src/api/v2.js'
 import { PermanentError, TransientError } from '../../src/errors.js'
-import type { ImportJob } from '../../src/job.js'
 import { systemClock } from '../../src/time.js'
+import { failure, fetchOnce } from '../helpers/api.js'
 import {
   type JobSpec,
   type SimulatorOptions,
@@ -270,26 +270,14 @@ describe('the v2 client against the simulator', () => {
     return { client, sim }
   }
 
-  const fetchOnce = (client: ImportApiClient, jobId = 'job-1'): Promise<ImportJob> =>
-    client.fetchJob(jobId, { signal: new AbortController().signal, timeoutMs: 5_000 })
-
-  async function failure(promise: Promise<unknown>): Promise<Error> {
-    try {
-      await promise
-    } catch (error) {
-      return error as Error
-    }
-    throw new Error('expected a rejection')
-  }
-
   test('Zilliz Cloud v2: progress, then completion with total rows', async () => {
     const { client, sim } = await clientFor(one(0.5, 1))
-    expect(await fetchOnce(client)).toMatchObject({
+    expect(await fetchOnce(client, 'job-1')).toMatchObject({
       state: 'importing',
       progress: 50,
       totalRows: 1_000,
     })
-    const done = await fetchOnce(client)
+    const done = await fetchOnce(client, 'job-1')
     expect(done).toMatchObject({
       state: 'completed',
       progress: 100,
@@ -301,7 +289,7 @@ describe('the v2 client against the simulator', () => {
 
   test('Milvus: staged progress with rows; a plateau is just a repeated value', async () => {
     const { client } = await clientFor(one(0.85, 1), { v2: 'milvus' })
-    const job = await fetchOnce(client)
+    const job = await fetchOnce(client, 'job-1')
     expect(job).toMatchObject({
       state: 'importing',
       progress: 85,
@@ -310,14 +298,14 @@ describe('the v2 client against the simulator', () => {
     })
     expect(job.completeTime).toBeUndefined()
     expect(job.files[0]).toMatchObject({ importedRows: 510, totalRows: 600 })
-    expect((await fetchOnce(client)).state).toBe('completed')
+    expect((await fetchOnce(client, 'job-1')).state).toBe('completed')
   })
 
   test('a failed file with a reason fails the job', async () => {
     const { client } = await clientFor(one({ progress: 0.4, fileErrors: { 1: 'bad schema' } }), {
       v2: 'milvus',
     })
-    const job = await fetchOnce(client)
+    const job = await fetchOnce(client, 'job-1')
     expect(job.state).toBe('failed')
     expect(job.files[1]).toMatchObject({ errorMessage: 'bad schema', progress: 40 })
   })
@@ -333,7 +321,7 @@ describe('the v2 client against the simulator', () => {
 
   test('Milvus bad credentials: HTTP 401 with code 1800 is permanent', async () => {
     const { client } = await clientFor(one(1), { v2: 'milvus', apiKey: 'root:wrong' })
-    const error = await failure(fetchOnce(client))
+    const error = await failure(fetchOnce(client, 'job-1'))
     expect(error).toBeInstanceOf(PermanentError)
     expect(error.message).toMatch(
       /HTTP 401 Unauthorized .*code 1800, "user hasn't authenticated".*"api-key"/,
@@ -344,7 +332,7 @@ describe('the v2 client against the simulator', () => {
     const { client } = await clientFor(one({ code: 1807, message: 'rate limit exceeded' }, 1), {
       v2: 'milvus',
     })
-    const error = await failure(fetchOnce(client))
+    const error = await failure(fetchOnce(client, 'job-1'))
     expect(error).toBeInstanceOf(TransientError)
     expect(error.message).toBe(
       'Milvus asked to slow down for job job-1: code 1807, "rate limit exceeded"',
@@ -353,14 +341,14 @@ describe('the v2 client against the simulator', () => {
 
   test('a Milvus 2.4 without /describe is asked on /get_progress, which is then kept', async () => {
     const { client, sim } = await clientFor(one(0.5, 1), { v2: 'milvus', legacyMilvus: true })
-    expect((await fetchOnce(client)).progress).toBe(50)
-    expect((await fetchOnce(client)).state).toBe('completed')
+    expect((await fetchOnce(client, 'job-1')).progress).toBe(50)
+    expect((await fetchOnce(client, 'job-1')).state).toBe('completed')
     expect(sim.requests.map((r) => r.path)).toEqual([V2_PATHS[0], V2_PATHS[1], V2_PATHS[1]])
   })
 
   test('db-name reaches the server as header and field', async () => {
     const { client, sim } = await clientFor(one(1), { v2: 'milvus', dbName: 'analytics' })
-    await fetchOnce(client)
+    await fetchOnce(client, 'job-1')
     expect(sim.requests[0]?.headers['db-name']).toBe('analytics')
     expect(sim.requests[0]?.body).toEqual({ jobId: 'job-1', dbName: 'analytics' })
   })

@@ -4,7 +4,7 @@
  * (state Pending/Importing/Completed/Failed, progress 0-100, `reason` is the
  * error text, Milvus reports rows and uses "" for "not completed yet").
  */
-import { type FileProgress, type ImportJob, type JobState } from '../job.js'
+import { type FileProgress, type ImportJob, type JobState, percentFloor } from '../job.js'
 import type { Dialect, DialectRequest } from './client.js'
 import {
   type ShapeError,
@@ -123,8 +123,7 @@ function readState(value: unknown, onUnknown: (state: string) => void): JobState
 
 /** progress: 0-100 (numeric strings tolerated), clamped, one decimal rounded down. */
 function readPercent(value: unknown, field: string, fail: ShapeError): number {
-  const number = readNumber(value, field, fail, 'a number from 0 to 100') ?? 0
-  return Math.floor(Math.min(100, Math.max(0, number)) * 10 + 1e-6) / 10
+  return percentFloor(readNumber(value, field, fail, 'a number from 0 to 100') ?? 0)
 }
 
 interface Reading {
