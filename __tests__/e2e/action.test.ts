@@ -211,6 +211,20 @@ describe('dist/index.js as the runner runs it', () => {
     expect(r.requests).toBe(5)
   })
 
+  test.concurrent(
+    'outside a runner (no GITHUB_STEP_SUMMARY) the summary is skipped with a warning',
+    async () => {
+      const r = await run({ jobs: { 'job-1': job([1]) }, env: { GITHUB_STEP_SUMMARY: '' } })
+      expect(r.code).toBe(0)
+      expect(r.outputs.state).toBe('completed')
+      expect(commands(r.stdout, 'warning')).toEqual([
+        expect.stringMatching(
+          /^::warning::Could not write the job summary: Unable to find environment variable/,
+        ),
+      ])
+    },
+  )
+
   test.concurrent('many jobs share the rate limit without warnings on stderr', async () => {
     const ids = Array.from({ length: 15 }, (_, i) => `job-${i}`)
     const r = await run({ jobs: Object.fromEntries(ids.map((id) => [id, job([0.5, 1])])) })
