@@ -23,7 +23,7 @@
  * is replaced by the Authorization header received (to test key echoes).
  *
  * Used by the tests and `npm run demo`; run it alone to poke at it:
- *   node scripts/simulator.mjs --scenario demo --port 8080 [--v2 milvus]
+ *   node scripts/simulator.mjs --scenario demo[,failure,...] --port 8080 [--v2 milvus]
  */
 import http from 'node:http'
 import { pathToFileURL } from 'node:url'
@@ -394,11 +394,17 @@ async function main() {
     const i = args.indexOf(`--${name}`)
     return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback
   }
-  const scenario = flag('scenario', 'demo') ?? 'demo'
-  const jobs = SCENARIOS[scenario]
-  if (!jobs) {
-    console.error(`Unknown scenario "${scenario}"; known: ${Object.keys(SCENARIOS).join(', ')}`)
-    process.exit(2)
+  // Several scenarios can be served at once: --scenario demo,failure
+  const names = (flag('scenario', 'demo') ?? 'demo').split(',')
+  /** @type {Record<string, JobSpec>} */
+  const jobs = {}
+  for (const name of names) {
+    const scenario = SCENARIOS[name]
+    if (!scenario) {
+      console.error(`Unknown scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`)
+      process.exit(2)
+    }
+    Object.assign(jobs, scenario)
   }
   const v2 = flag('v2', 'zilliz') === 'milvus' ? 'milvus' : 'zilliz'
   const sim = await startSimulator({ jobs, port: Number(flag('port', '0')), v2 })
