@@ -14,7 +14,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const BUNDLE = path.join(ROOT, 'dist', 'index.js')
 
 /**
- * @typedef {{ signal: NodeJS.Signals, when: (stdout: string) => boolean }} SignalPlan
+ * @typedef {{ signal: NodeJS.Signals, when: (stdout: string) => boolean, delayMs?: number }} SignalPlan
  * @typedef {{
  *   inputs: Record<string, string>,
  *   env?: Record<string, string>,
@@ -83,12 +83,17 @@ export async function runAction(options) {
     let stderr = ''
     /** @type {number | undefined} */
     let signalledAt
+    let signalPlanned = false
     child.stdout.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => {
       stdout += chunk
       options.onStdout?.(chunk)
-      if (options.sendSignal && signalledAt === undefined && options.sendSignal.when(stdout)) {
-        signalledAt = Date.now()
-        child.kill(options.sendSignal.signal)
+      const plan = options.sendSignal
+      if (plan && !signalPlanned && plan.when(stdout)) {
+        signalPlanned = true
+        setTimeout(() => {
+          signalledAt = Date.now()
+          child.kill(plan.signal)
+        }, plan.delayMs ?? 0)
       }
     })
     child.stderr.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => {

@@ -19,9 +19,11 @@ export interface Scenario {
   /** Simulator options beyond the jobs: the v2 flavour, a legacy Milvus. */
   simulator?: Omit<SimulatorOptions, 'jobs'>
   inputs?: Record<string, string>
+  /** Appended to the simulator's URL in the endpoint input (a proxy's path prefix). */
+  endpointPath?: string
   env?: Record<string, string>
   apiKey?: string
-  signal?: { signal: NodeJS.Signals; when: (stdout: string) => boolean }
+  signal?: { signal: NodeJS.Signals; when: (stdout: string) => boolean; delayMs?: number }
 }
 
 export interface Run extends RunResult {
@@ -43,7 +45,7 @@ export async function run(scenario: Scenario): Promise<Run> {
         'job-id': Object.keys(scenario.jobs).join('\n'),
         'cluster-id': sim.clusterId,
         'api-key': scenario.apiKey ?? sim.apiKey,
-        endpoint: sim.url,
+        endpoint: sim.url + (scenario.endpointPath ?? ''),
         'poll-interval': '1s',
         timeout: '20s',
         ...scenario.inputs,
