@@ -306,6 +306,67 @@ describe('waitForJobs', () => {
   })
 })
 
+describe('forecast polls', () => {
+  /** A job whose progress follows `progressAt`, answered instantly on the virtual clock. */
+  function modelled(vt: VirtualTime, progressAt: (t: number) => number) {
+    const calls: number[] = []
+    const fetchJob: FetchJob = (jobId) => {
+      calls.push(vt.now)
+      const progress = Math.min(100, progressAt(vt.now))
+      return Promise.resolve(job(jobId, progress >= 100 ? 'completed' : 'importing', progress))
+    }
+    return { fetchJob, calls }
+  }
+  const linear = (durationMs: number) => (t: number) => Math.floor((1_000 * t) / durationMs) / 10
+
+  test('steady progress: one early poll lands just after the finish, no extra requests', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = modelled(vt, linear(62_000))
+    const outcome = await waitForJobs(options(vt, fetchJob, { timeoutMs: 600_000 }))
+    expect(outcome.state).toBe('completed')
+    // Fixed polling would see it at 65 s; the forecast poll lands just after it ends
+    // (progress is reported to 0.1%, so the forecast is a few hundred ms late at most).
+    expect(calls.at(-1)).toBeGreaterThanOrEqual(62_000)
+    expect(calls.at(-1)).toBeLessThan(62_600)
+    expect(calls.slice(0, -1)).toEqual(Array.from({ length: 13 }, (_, i) => i * 5_000))
+    expect(calls).toHaveLength(14)
+  })
+
+  test('forecast: false keeps the fixed grid', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = modelled(vt, linear(62_000))
+    await waitForJobs(options(vt, fetchJob, { timeoutMs: 600_000, forecast: false }))
+    expect(calls).toEqual(Array.from({ length: 14 }, (_, i) => i * 5_000))
+  })
+
+  test('stepped progress and plateaus get no early polls', async () => {
+    const vt = new VirtualTime()
+    const stepped = (t: number): number =>
+      t < 20_000 ? 10 : t < 40_000 ? 40 : t < 90_000 ? 85 : 100
+    const { fetchJob, calls } = modelled(vt, stepped)
+    await waitForJobs(options(vt, fetchJob, { timeoutMs: 600_000 }))
+    expect(calls.every((t) => t % 5_000 === 0)).toBe(true)
+  })
+
+  test('a wrong forecast never stretches a gap past the interval, and is not repeated at once', async () => {
+    const vt = new VirtualTime()
+    // Steady all the way to 99.9% (due at 47.5 s), then held there until 60 s while the
+    // last step runs: the forecast is too early, and the pace still looks steady after it.
+    const slowing = (t: number): number =>
+      t >= 60_000 ? 100 : Math.min(99.9, Math.floor((t * 1_000) / 47_500) / 10)
+    const { fetchJob, calls } = modelled(vt, slowing)
+    await waitForJobs(options(vt, fetchJob, { timeoutMs: 600_000 }))
+    const gaps = calls.slice(1).map((t, i) => t - (calls[i] ?? 0))
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(5_000)
+    // The forecast did fire (a short gap) ...
+    expect(gaps.some((g) => g < 5_000)).toBe(true)
+    // ... but never twice in a row: after an early poll comes a full interval.
+    for (let i = 1; i < gaps.length; i++) {
+      if ((gaps[i - 1] ?? 0) < 5_000 && i < gaps.length - 1) expect(gaps[i]).toBe(5_000)
+    }
+  })
+})
+
 describe('decideState', () => {
   const s = (state?: JobState, problem?: string): JobStatus => {
     const status: JobStatus = { jobId: 'j' }

@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(69);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(345);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -295,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 69:
+/***/ 345:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4193,6 +4193,31 @@ function parseSettings(getInput) {
 
 ;// CONCATENATED MODULE: external "node:events"
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+;// CONCATENATED MODULE: ./src/forecast.ts
+/**
+ * When will a job reach 100%? Only answered when its progress is steady:
+ * the last three samples rising at rates within 25% of each other. Stepped
+ * or stalled progress (Milvus stages, index-building plateaus) gives no
+ * forecast, so the poll loop keeps its regular interval there. Pure.
+ */
+/** How far apart two consecutive rates may be and still count as one pace. */
+const STEADY_TOLERANCE = 0.25;
+function forecastFinish(samples) {
+    const [a, b, c] = samples.slice(-3);
+    if (a === undefined || b === undefined || c === undefined)
+        return undefined;
+    if (!(a.atMs < b.atMs && b.atMs < c.atMs) ||
+        !(a.progress < b.progress && b.progress < c.progress)) {
+        return undefined;
+    }
+    const rate1 = (b.progress - a.progress) / (b.atMs - a.atMs);
+    const rate2 = (c.progress - b.progress) / (c.atMs - b.atMs);
+    if (Math.abs(rate2 - rate1) > STEADY_TOLERANCE * Math.max(rate1, rate2))
+        return undefined;
+    const rate = (c.progress - a.progress) / (c.atMs - a.atMs);
+    return c.atMs + (100 - c.progress) / rate;
+}
+
 ;// CONCATENATED MODULE: ./src/rate-limit.ts
 function createRateLimiter(spacingMs, clock, sleep) {
     let lastSlot = Number.NEGATIVE_INFINITY;
@@ -4225,6 +4250,7 @@ function createRateLimiter(spacingMs, clock, sleep) {
 
 
 
+
 /** For reporting: a job with no answer yet counts as pending at 0% of unknown size. */
 function lastKnownJob(status) {
     return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] };
@@ -4233,6 +4259,8 @@ const POLL_DEFAULTS = {
     requestTimeoutMs: 30_000,
     minRequestTimeoutMs: 2_000,
     requestSpacingMs: 200,
+    /** An early poll comes this long after the forecast finish, to land after it. */
+    forecastMarginMs: 250,
 };
 async function waitForJobs(options) {
     const { clock, sleep, fetchJob } = options;
@@ -4248,13 +4276,17 @@ async function waitForJobs(options) {
     // Every job's sleep and request listens on this one signal; that is by
     // design, not a leak, so lift Node's warning threshold of 10 listeners.
     (0,external_node_events_namespaceObject.setMaxListeners)(0, stop);
-    const limiter = createRateLimiter(options.requestSpacingMs ?? POLL_DEFAULTS.requestSpacingMs, clock, sleep);
+    const spacingMs = options.requestSpacingMs ?? POLL_DEFAULTS.requestSpacingMs;
+    const limiter = createRateLimiter(spacingMs, clock, sleep);
     const statuses = options.jobIds.map((jobId) => ({ jobId }));
     const elapsed = () => clock.now() - startedAt;
     // A function, not a property read: the signal can fire during any await.
     const stopped = () => stop.aborted;
     async function pollOne(status) {
         let failures = 0;
+        const samples = [];
+        // No two forecast polls in a row: a missed forecast falls back to the interval.
+        let lastWasForecast = false;
         while (!stopped()) {
             // Once the deadline has come, only a slot free right now is taken: the
             // last poll happens at the deadline, never after a wait past it.
@@ -4278,7 +4310,18 @@ async function waitForJobs(options) {
                         failFast.abort();
                     return;
                 }
+                // Every poll restarts the interval, so no gap is ever longer than it.
                 nextPollAt = sentAt + options.pollIntervalMs;
+                samples.push({ atMs: sentAt, progress: job.progress });
+                if (samples.length > 3)
+                    samples.shift();
+                const forecastAllowed = options.forecast !== false && !lastWasForecast;
+                const finish = forecastAllowed ? forecastFinish(samples) : undefined;
+                const early = finish === undefined ? undefined : finish + POLL_DEFAULTS.forecastMarginMs;
+                lastWasForecast = early !== undefined && early < nextPollAt;
+                if (early !== undefined && lastWasForecast) {
+                    nextPollAt = Math.max(early, sentAt + spacingMs);
+                }
             }
             catch (error) {
                 if (stopped() || error instanceof AbortedError)

@@ -7,6 +7,7 @@
  */
 import { setMaxListeners } from 'node:events'
 import { AbortedError, PermanentError, TransientError, errorMessage } from './errors.js'
+import { forecastFinish, type Sample } from './forecast.js'
 import { type FetchJob, type ImportJob, isSettled } from './job.js'
 import { createRateLimiter } from './rate-limit.js'
 import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './retry.js'
@@ -74,12 +75,20 @@ export interface WaitOptions {
   /** Minimum gap between two request starts across all jobs (200 ms = 5/s). */
   requestSpacingMs?: number
   backoff?: BackoffPolicy
+  /**
+   * Poll early, at the forecast finish, when steady progress predicts the job
+   * ends before the next regular poll (default true). Every poll restarts the
+   * interval, so no gap is longer than it; never two forecast polls in a row.
+   */
+  forecast?: boolean
 }
 
 export const POLL_DEFAULTS = {
   requestTimeoutMs: 30_000,
   minRequestTimeoutMs: 2_000,
   requestSpacingMs: 200,
+  /** An early poll comes this long after the forecast finish, to land after it. */
+  forecastMarginMs: 250,
 } as const
 
 export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
@@ -97,11 +106,8 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
   // Every job's sleep and request listens on this one signal; that is by
   // design, not a leak, so lift Node's warning threshold of 10 listeners.
   setMaxListeners(0, stop)
-  const limiter = createRateLimiter(
-    options.requestSpacingMs ?? POLL_DEFAULTS.requestSpacingMs,
-    clock,
-    sleep,
-  )
+  const spacingMs = options.requestSpacingMs ?? POLL_DEFAULTS.requestSpacingMs
+  const limiter = createRateLimiter(spacingMs, clock, sleep)
   const statuses: JobStatus[] = options.jobIds.map((jobId) => ({ jobId }))
   const elapsed = (): number => clock.now() - startedAt
   // A function, not a property read: the signal can fire during any await.
@@ -109,6 +115,9 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
 
   async function pollOne(status: JobStatus): Promise<void> {
     let failures = 0
+    const samples: Sample[] = []
+    // No two forecast polls in a row: a missed forecast falls back to the interval.
+    let lastWasForecast = false
     while (!stopped()) {
       // Once the deadline has come, only a slot free right now is taken: the
       // last poll happens at the deadline, never after a wait past it.
@@ -132,7 +141,18 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
           if (job.state === 'failed') failFast.abort()
           return
         }
+        // Every poll restarts the interval, so no gap is ever longer than it.
         nextPollAt = sentAt + options.pollIntervalMs
+        samples.push({ atMs: sentAt, progress: job.progress })
+        if (samples.length > 3) samples.shift()
+        const forecastAllowed: boolean = options.forecast !== false && !lastWasForecast
+        const finish: number | undefined = forecastAllowed ? forecastFinish(samples) : undefined
+        const early: number | undefined =
+          finish === undefined ? undefined : finish + POLL_DEFAULTS.forecastMarginMs
+        lastWasForecast = early !== undefined && early < nextPollAt
+        if (early !== undefined && lastWasForecast) {
+          nextPollAt = Math.max(early, sentAt + spacingMs)
+        }
       } catch (error) {
         if (stopped() || error instanceof AbortedError) return
         if (!(error instanceof TransientError)) {

@@ -1,0 +1,31 @@
+/**
+ * When will a job reach 100%? Only answered when its progress is steady:
+ * the last three samples rising at rates within 25% of each other. Stepped
+ * or stalled progress (Milvus stages, index-building plateaus) gives no
+ * forecast, so the poll loop keeps its regular interval there. Pure.
+ */
+
+export interface Sample {
+  atMs: number
+  /** 0-100 */
+  progress: number
+}
+
+/** How far apart two consecutive rates may be and still count as one pace. */
+export const STEADY_TOLERANCE = 0.25
+
+export function forecastFinish(samples: readonly Sample[]): number | undefined {
+  const [a, b, c] = samples.slice(-3)
+  if (a === undefined || b === undefined || c === undefined) return undefined
+  if (
+    !(a.atMs < b.atMs && b.atMs < c.atMs) ||
+    !(a.progress < b.progress && b.progress < c.progress)
+  ) {
+    return undefined
+  }
+  const rate1 = (b.progress - a.progress) / (b.atMs - a.atMs)
+  const rate2 = (c.progress - b.progress) / (c.atMs - b.atMs)
+  if (Math.abs(rate2 - rate1) > STEADY_TOLERANCE * Math.max(rate1, rate2)) return undefined
+  const rate = (c.progress - a.progress) / (c.atMs - a.atMs)
+  return c.atMs + (100 - c.progress) / rate
+}
