@@ -20,7 +20,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['scripts/**/*.mjs', '*.js'],
+    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', '*.js'],
     rules: {
       // Plain JS (checked by tsc through JSDoc) gives typed rules too little to work with.
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -19,6 +19,7 @@ export const BUNDLE = path.join(ROOT, 'dist', 'index.js')
  *   inputs: Record<string, string>,
  *   env?: Record<string, string>,
  *   node?: string,
+ *   nodeArgs?: string[],
  *   entry?: string,
  *   onStdout?: (chunk: string) => void,
  *   sendSignal?: SignalPlan,
@@ -73,10 +74,14 @@ export async function runAction(options) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
   try {
-    const child = spawn(options.node ?? process.execPath, [options.entry ?? BUNDLE], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      options.node ?? process.execPath,
+      [...(options.nodeArgs ?? []), options.entry ?? BUNDLE],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     /** @type {string} */
     let stdout = ''
     /** @type {string} */
