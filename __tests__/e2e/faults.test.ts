@@ -6,7 +6,13 @@
  */
 import { jest } from '@jest/globals'
 import { createServer } from 'node:net'
-import { type JobSpec, type Step, startSimulator } from '../../scripts/simulator.mjs'
+import {
+  DEFAULT_API_KEY,
+  DEFAULT_CLUSTER_ID,
+  type JobSpec,
+  type Step,
+  startSimulator,
+} from '../../scripts/simulator.mjs'
 import { runAction } from '../../scripts/run-action.mjs'
 import { type Run, commands, expectNoStackTrace, file, job, node, run } from '../helpers/e2e.js'
 
@@ -140,17 +146,7 @@ describe('transient faults through the bundle', () => {
   test.concurrent('a refused connection: retried, then success once the server is up', async () => {
     const port = await freePort()
     const sim = startSimulatorLater(port, 1_500, { 'job-r': job([1]) })
-    const r = await runAction({
-      node,
-      inputs: {
-        'job-id': 'job-r',
-        'cluster-id': 'in03-simulator0001',
-        'api-key': 'sim-key-0123456789abcdef',
-        endpoint: `http://127.0.0.1:${port}`,
-        'poll-interval': '1s',
-        timeout: '30s',
-      },
-    })
+    const r = await runOnPort(port, '30s')
     await (await sim).close()
     expect(r.code).toBe(0)
     expect(r.outputs.state).toBe('completed')
@@ -163,17 +159,7 @@ describe('transient faults through the bundle', () => {
     'a refused connection that never clears: a clean timeout saying why',
     async () => {
       const port = await freePort()
-      const r = await runAction({
-        node,
-        inputs: {
-          'job-id': 'job-r',
-          'cluster-id': 'in03-simulator0001',
-          'api-key': 'sim-key-0123456789abcdef',
-          endpoint: `http://127.0.0.1:${port}`,
-          'poll-interval': '1s',
-          timeout: '2s',
-        },
-      })
+      const r = await runOnPort(port, '2s')
       expect(r.code).toBe(1)
       expect(r.outputs.state).toBe('timed-out')
       expect(r.summary).toContain('❔ no answer')
@@ -412,6 +398,21 @@ describe('cancellation through the bundle', () => {
     },
   )
 })
+
+/** The bundle against whatever listens on a loopback port (maybe nothing). */
+function runOnPort(port: number, timeout: string) {
+  return runAction({
+    node,
+    inputs: {
+      'job-id': 'job-r',
+      'cluster-id': DEFAULT_CLUSTER_ID,
+      'api-key': DEFAULT_API_KEY,
+      endpoint: `http://127.0.0.1:${port}`,
+      'poll-interval': '1s',
+      timeout,
+    },
+  })
+}
 
 /** A port nobody listens on (the OS picks it, then it is released). */
 async function freePort(): Promise<number> {
