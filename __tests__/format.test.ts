@@ -1,10 +1,5 @@
-import {
-  clip,
-  escapeHtml,
-  formatBytes,
-  formatDuration,
-  formatPercent,
-} from '../src/report/format.js'
+import { formatBytes, formatDuration, formatPercent } from '../src/report/format.js'
+import { clip, escapeHtml } from '../src/text.js'
 
 describe('escapeHtml', () => {
   test('escapes HTML and every markdown-active character', () => {

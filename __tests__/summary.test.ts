@@ -115,7 +115,10 @@ describe('renderSummary', () => {
     expect(html).toContain('part-04321.parquet')
     expect(html).toContain('row 17: dim mismatch')
     const shown = (html.match(/<tr><td>/g) ?? []).length
-    expect(html).toContain(`${(5_000 - shown).toLocaleString('en-US')} more files not shown`)
+    expect(html).toContain(
+      `${(5_000 - shown).toLocaleString('en-US')} more files not shown: the summary is kept under 1 MiB. ` +
+        'Files with errors are shown first.',
+    )
     expect(shown).toBeGreaterThan(500)
   })
 

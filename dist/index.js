@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(345);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(12);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -295,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 345:
+/***/ 12:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3278,8 +3278,11 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
-/** Small, pure formatters shared by the log, summary and output renderers. */
+;// CONCATENATED MODULE: ./src/text.ts
+/**
+ * Text made safe to show: shared by the API client (server text in error
+ * messages), redaction and the renderers. Pure.
+ */
 const HTML_ESCAPES = {
     '&': '&amp;',
     '<': '&lt;',
@@ -3304,43 +3307,6 @@ function escapeHtml(text) {
 function clip(text, max) {
     const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ');
     return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
-}
-const BINARY_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-/** 19599887 -> "18.7 MiB" (binary units, one decimal). */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    let value = bytes;
-    let unit = 'B';
-    for (const next of BINARY_UNITS) {
-        if (value < 1024)
-            break;
-        value /= 1024;
-        unit = next;
-    }
-    return `${value.toFixed(1)} ${unit}`;
-}
-/** 42.5 -> "42.5%", 100 -> "100%". Input already has at most one decimal. */
-function formatPercent(percent) {
-    return `${Number(percent.toFixed(1))}%`;
-}
-/** 65_000 -> "1m 05s"; 3_725_000 -> "1h 02m 05s"; 4_000 -> "4s". */
-function formatDuration(ms) {
-    const total = Math.floor(Math.max(0, ms) / 1000);
-    const h = Math.floor(total / 3600);
-    const m = Math.floor((total % 3600) / 60);
-    const s = total % 60;
-    const pad = (n) => String(n).padStart(2, '0');
-    if (h > 0)
-        return `${h}h ${pad(m)}m ${pad(s)}s`;
-    if (m > 0)
-        return `${m}m ${pad(s)}s`;
-    return `${s}s`;
-}
-/** Imported / total rows, "-" for an unknown side: 12345, 100000 -> "12,345 / 100,000". */
-function formatRows(imported, total) {
-    const show = (n) => n === undefined ? '-' : n.toLocaleString('en-US');
-    return `${show(imported)} / ${show(total)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
@@ -4191,6 +4157,46 @@ function parseSettings(getInput) {
     return { jobIds, apiKey, target, timeoutMs, pollIntervalMs, failOnTimeout };
 }
 
+;// CONCATENATED MODULE: ./src/report/format.ts
+/** Small, pure formatters shared by the log, summary and output renderers. */
+const BINARY_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+/** 19599887 -> "18.7 MiB" (binary units, one decimal). */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    let value = bytes;
+    let unit = 'B';
+    for (const next of BINARY_UNITS) {
+        if (value < 1024)
+            break;
+        value /= 1024;
+        unit = next;
+    }
+    return `${value.toFixed(1)} ${unit}`;
+}
+/** 42.5 -> "42.5%", 100 -> "100%". Input already has at most one decimal. */
+function formatPercent(percent) {
+    return `${Number(percent.toFixed(1))}%`;
+}
+/** 65_000 -> "1m 05s"; 3_725_000 -> "1h 02m 05s"; 4_000 -> "4s". */
+function formatDuration(ms) {
+    const total = Math.floor(Math.max(0, ms) / 1000);
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    if (h > 0)
+        return `${h}h ${pad(m)}m ${pad(s)}s`;
+    if (m > 0)
+        return `${m}m ${pad(s)}s`;
+    return `${s}s`;
+}
+/** Imported / total rows, "-" for an unknown side: 12345, 100000 -> "12,345 / 100,000". */
+function formatRows(imported, total) {
+    const show = (n) => n === undefined ? '-' : n.toLocaleString('en-US');
+    return `${show(imported)} / ${show(total)}`;
+}
+
 ;// CONCATENATED MODULE: external "node:events"
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 ;// CONCATENATED MODULE: ./src/forecast.ts
@@ -4375,6 +4381,7 @@ function decideState(statuses, cancelled) {
 
 ;// CONCATENATED MODULE: ./src/report/log.ts
 /** Log lines, annotations and the final verdict, as pure functions of events and outcomes. */
+
 
 
 
@@ -4633,6 +4640,7 @@ function createPlateauWatcher(thresholdMs = PLATEAU_MS) {
 
 
 
+
 /** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
 const SUMMARY_MAX_BYTES = 1_000_000;
 const STATE_LABEL = {
@@ -4707,7 +4715,7 @@ function rowRank(file) {
     return file.progress < 100 && file.completeTime === undefined ? 1 : 2;
 }
 function cutNote(hidden, what) {
-    return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. The <code>jobs</code> output lists them.</em></p>\n`;
+    return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. Files with errors are shown first.</em></p>\n`;
 }
 function renderSummary(outcome, maxBytes = SUMMARY_MAX_BYTES) {
     const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)));

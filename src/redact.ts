@@ -4,7 +4,7 @@
  * starts only after ::add-mask:: is processed and never covers files, so the
  * action redacts everything it writes itself.
  */
-import { escapeHtml } from './report/format.js'
+import { escapeHtml } from './text.js'
 
 export const REDACTED = '***'
 

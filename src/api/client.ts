@@ -8,7 +8,7 @@
 import { PermanentError, TransientError } from '../errors.js'
 import type { FetchRequest, ImportJob } from '../job.js'
 import { type Redact, createRedactor, redactDeep } from '../redact.js'
-import { clip } from '../report/format.js'
+import { clip } from '../text.js'
 import type { Clock } from '../time.js'
 import { type Transport, statusFault } from './http.js'
 import { type ShapeError, isRecord, readText } from './read.js'

@@ -1,7 +1,8 @@
 /** Log lines, annotations and the final verdict, as pure functions of events and outcomes. */
 import { type ImportJob, type JobState, filesDone, jobErrors, overallProgress } from '../job.js'
 import { type Outcome, type WaitEvent, lastKnownJob } from '../wait.js'
-import { clip, formatDuration, formatPercent } from './format.js'
+import { clip } from '../text.js'
+import { formatDuration, formatPercent } from './format.js'
 
 type UpdateEvent = Extract<WaitEvent, { kind: 'update' }>
 type RetryEvent = Extract<WaitEvent, { kind: 'retry' }>

@@ -14,14 +14,8 @@ import {
 } from '../job.js'
 import { type JobStatus, type Outcome, type OutcomeState, lastKnownJob } from '../wait.js'
 import { byteLength, fitByRank } from './budget.js'
-import {
-  clip,
-  escapeHtml,
-  formatBytes,
-  formatDuration,
-  formatPercent,
-  formatRows,
-} from './format.js'
+import { clip, escapeHtml } from '../text.js'
+import { formatBytes, formatDuration, formatPercent, formatRows } from './format.js'
 
 /** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
 export const SUMMARY_MAX_BYTES = 1_000_000
@@ -108,7 +102,7 @@ function rowRank(file: FileProgress): number {
 }
 
 function cutNote(hidden: number, what: string): string {
-  return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. The <code>jobs</code> output lists them.</em></p>\n`
+  return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. Files with errors are shown first.</em></p>\n`
 }
 
 export function renderSummary(outcome: Outcome, maxBytes = SUMMARY_MAX_BYTES): string {
