@@ -110,7 +110,7 @@ describe('renderSummary', () => {
       i === 4_321 ? { errorMessage: 'row 17: dim mismatch', progress: 10 } : {},
     )
     const job = importJob('job-1', { state: 'failed', files: many })
-    const html = renderSummary(outcome('failed', [{ jobId: 'job-1', job }]), 200_000)
+    const html = renderSummary(outcome('failed', [{ jobId: 'job-1', job }]), { maxBytes: 200_000 })
     expect(bytes(html)).toBeLessThanOrEqual(200_000)
     expect(html).toContain('part-04321.parquet')
     expect(html).toContain('row 17: dim mismatch')
@@ -134,7 +134,7 @@ describe('renderSummary', () => {
       jobId: id,
       job: importJob(id, { files: files(3_000) }),
     }))
-    const html = renderSummary(outcome('completed', jobs), 150_000)
+    const html = renderSummary(outcome('completed', jobs), { maxBytes: 150_000 })
     expect(bytes(html)).toBeLessThanOrEqual(150_000)
     const tables = html.split('<table>').slice(1)
     expect(tables).toHaveLength(3)
@@ -146,7 +146,7 @@ describe('renderSummary', () => {
       jobId: `job-${i}`,
       job: importJob(`job-${i}`, { errorMessage: 'e'.repeat(900), state: 'failed' }),
     }))
-    const html = renderSummary(outcome('failed', jobs), 100_000)
+    const html = renderSummary(outcome('failed', jobs), { maxBytes: 100_000 })
     expect(bytes(html)).toBeLessThanOrEqual(100_000)
     expect(html).toMatch(/\d+ more jobs not shown/)
     expect(html).toContain('job-0')

@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+/* unused reexport */ __nccwpck_require__(218);
 
 
 /***/ }),
@@ -24,10 +24,10 @@ var assert = __nccwpck_require__(613);
 var util = __nccwpck_require__(23);
 
 
-exports.httpOverHttp = httpOverHttp;
-exports.httpsOverHttp = httpsOverHttp;
-exports.httpOverHttps = httpOverHttps;
-exports.httpsOverHttps = httpsOverHttps;
+__webpack_unused_export__ = httpOverHttp;
+__webpack_unused_export__ = httpsOverHttp;
+__webpack_unused_export__ = httpOverHttps;
+__webpack_unused_export__ = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(12);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(420);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -295,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 12:
+/***/ 420:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -477,10 +477,8 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -573,7 +571,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+var node_modules_tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./build/undici-stub.cjs
 var undici_stub = __nccwpck_require__(235);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -636,7 +634,7 @@ var MediaTypes;
  * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
  */
 function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    const proxyUrl = getProxyUrl(new URL(serverUrl));
     return proxyUrl ? proxyUrl.href : '';
 }
 const HttpRedirectCodes = [
@@ -651,7 +649,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -1000,7 +998,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -1011,7 +1009,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        info.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -1110,7 +1108,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -1125,7 +1123,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -1150,7 +1148,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -1173,7 +1171,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici_stub.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -3308,6 +3306,27 @@ function clip(text, max) {
     const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ');
     return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
+/**
+ * Server text without terminal escapes (ANSI colours, cursor moves, OSC
+ * titles) or other control characters, Unicode direction overrides included:
+ * in a log or an annotation they would restyle or hide what follows. Tabs and
+ * line breaks stay (clip() flattens those where one line is needed).
+ */
+function stripControls(text) {
+    return (text
+        // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), then any other ESC pair.
+        // eslint-disable-next-line no-control-regex -- matching control characters is the point
+        .replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?/g, '')
+        // eslint-disable-next-line no-control-regex -- as above
+        .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ''));
+}
+/** Cuts text longer than `max` characters and says how much went, for values a later step reads. */
+function clipNoted(text, max) {
+    if (text.length <= max)
+        return text;
+    const cut = text.length - max;
+    return `${text.slice(0, max)}… [${cut.toLocaleString('en-US')} more characters cut]`;
+}
 
 ;// CONCATENATED MODULE: ./src/redact.ts
 /**
@@ -3345,10 +3364,6 @@ function redactDeep(value, redact) {
     return value;
 }
 
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/retry.ts
 /** When to try again after a transient fault. Pure: randomness and "now" are passed in. */
 const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 60_000 };
@@ -3383,116 +3398,78 @@ function parseRetryAfter(value, nowMs) {
     return Math.max(0, date - nowMs);
 }
 
-;// CONCATENATED MODULE: ./src/api/http.ts
-/**
- * One HTTP request, done right for a poller: a hard per-request timeout that
- * covers the body too, cancellation that really closes the socket, a cap on
- * body size, no redirects (so the key never travels to another host), and
- * every failure turned into a TransientError or PermanentError.
- *
- * Built on @actions/http-client for its proxy support (https_proxy, no_proxy),
- * but through requestRaw(): its request() cannot be aborted and its readBody()
- * never settles when a connection dies mid-body.
- */
+;// CONCATENATED MODULE: ./src/api/faults.ts
 
 
 
-
-
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
-// Codes that mean "this host or its certificate is wrong", not "the network
-// hiccuped": retrying them for half an hour would only hide a typo.
-const PERMANENT_NETWORK_CODES = new Set([
-    'ENOTFOUND',
+/** Certificate checks that failed: retrying cannot fix them, a CA bundle or the host name can. */
+const TLS_VERIFY_CODES = new Set([
     'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_REVOKED',
+    'CERT_UNTRUSTED',
+    'CERT_REJECTED',
+    'CERT_SIGNATURE_FAILURE',
+    'CERT_CHAIN_TOO_LONG',
     'DEPTH_ZERO_SELF_SIGNED_CERT',
     'SELF_SIGNED_CERT_IN_CHAIN',
     'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
     'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+    'INVALID_CA',
+    'INVALID_PURPOSE',
+    'HOSTNAME_MISMATCH',
     'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
-class HttpTransport {
-    userAgent;
-    maxBodyBytes;
-    client;
-    constructor(userAgent, maxBodyBytes = MAX_BODY_BYTES) {
-        this.userAgent = userAgent;
-        this.maxBodyBytes = maxBodyBytes;
-        this.client = new lib_HttpClient(userAgent, [], {
-            // requestRaw() never follows redirects; this guards a future switch to request().
-            allowRedirects: false,
-            allowRetries: false,
-            keepAlive: true,
-        });
-    }
-    async send(request) {
-        const timeout = AbortSignal.timeout(request.timeoutMs);
-        const signal = AbortSignal.any([request.signal, timeout]);
-        const { url } = request;
-        const info = {
-            parsedUrl: url,
-            httpModule: url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_namespaceObject,
-            options: {
-                method: request.method,
-                protocol: url.protocol,
-                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-                port: url.port === '' ? undefined : Number(url.port),
-                path: url.pathname + url.search,
-                headers: { ...request.headers, 'user-agent': this.userAgent },
-                agent: this.client.getAgent(url.href),
-                signal,
-            },
-        };
-        try {
-            const response = await this.client.requestRaw(info, request.body ?? null);
-            const body = await readBody(response.message, this.maxBodyBytes);
-            return {
-                status: response.message.statusCode ?? 0,
-                statusText: response.message.statusMessage ?? '',
-                headers: response.message.headers,
-                body,
-            };
-        }
-        catch (error) {
-            if (request.signal.aborted)
-                throw new AbortedError('request cancelled');
-            if (timeout.aborted) {
-                throw new TransientError(`no answer from ${url.host} within ${formatSeconds(request.timeoutMs)}`);
-            }
-            if (error instanceof PermanentError)
-                throw error;
-            throw networkFault(error, url);
-        }
-    }
-    /** Closes kept-alive sockets so the process can exit. */
-    dispose() {
-        this.client.dispose();
-    }
+/** OpenSSL's words for "the other side does not speak TLS" (plain HTTP on an https:// URL). */
+const NOT_TLS = /wrong version number|packet length too long|http request/i;
+const CA_HINT = 'If a corporate CA or a TLS-inspecting proxy signs your traffic, point NODE_EXTRA_CA_CERTS at its ' +
+    'certificate (a PEM file) in the step\'s env; otherwise check the "region" or "endpoint" input';
+function errorCode(error) {
+    const code = error?.code;
+    return typeof code === 'string' ? code : undefined;
 }
-async function readBody(message, maxBytes) {
-    const chunks = [];
-    let size = 0;
-    // Async iteration rejects when the connection dies before the body ends.
-    for await (const chunk of message) {
-        size += chunk.length;
-        if (size > maxBytes) {
-            message.destroy();
-            throw new PermanentError(`the answer is larger than ${maxBytes / 1024 / 1024} MiB; refusing to read it`);
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function formatSeconds(ms) {
-    return `${Number((ms / 1000).toFixed(1))} s`;
+/**
+ * A Node error in one line: its code and the first line of its message, with
+ * OpenSSL's "80EC...:error:0A00010B:SSL routines:fn:reason:file:line" cut down
+ * to the reason. Line breaks would show as %0A in annotations.
+ */
+function describeSystemError(error) {
+    const firstLine = errorMessage(error).split(/\r?\n/)[0] ?? '';
+    const openssl = /:?error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(firstLine);
+    const text = clip(openssl?.[1] ?? firstLine, 200);
+    const code = errorCode(error);
+    return code === undefined || text.startsWith(code) ? text : `${code}: ${text}`;
 }
 function networkFault(error, url) {
-    const code = error?.code;
-    const detail = typeof code === 'string' ? `${code}: ${errorMessage(error)}` : errorMessage(error);
-    if (typeof code === 'string' && PERMANENT_NETWORK_CODES.has(code)) {
-        return new PermanentError(`cannot reach ${url.host} (${detail}); check the "region" or "endpoint" input`);
+    const code = errorCode(error);
+    const detail = describeSystemError(error);
+    if (code === 'ENOTFOUND') {
+        return new PermanentError(`cannot resolve ${url.hostname} (${detail}); check the "region" or "endpoint" input`);
+    }
+    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+        return new PermanentError(`the TLS certificate of ${url.host} was not accepted (${detail}). ${CA_HINT}`);
+    }
+    if ((code === 'EPROTO' || code?.startsWith('ERR_SSL_') === true) && NOT_TLS.test(detail)) {
+        return new PermanentError(`${url.host} did not answer in TLS, as if it spoke plain HTTP (${code}): the endpoint's scheme or port ` +
+            'is wrong; use http:// for a plain-HTTP port, or the port that serves https://');
     }
     return new TransientError(`network error talking to ${url.host} (${detail})`);
+}
+/** Headers that identify a request to the server's operators, quoted so a support ticket can cite them. */
+const REQUEST_ID_HEADER = /(^|-)(request-?id|trace-?id)$/i;
+/** " (request ID abc-123)" when the answer carries one, else "". */
+function requestIdNote(headers) {
+    for (const [name, value] of Object.entries(headers)) {
+        if (!REQUEST_ID_HEADER.test(name))
+            continue;
+        const id = (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+        // IDs are tokens; anything else is not worth quoting (and must not carry control characters).
+        if (/^[\w.:/=+-]{1,128}$/.test(id))
+            return ` (${name}: ${id})`;
+    }
+    return '';
 }
 /**
  * The verdict on an HTTP status: undefined for 2xx, else the error to throw.
@@ -3503,7 +3480,8 @@ function statusFault(response, url, nowMs, detail) {
     if (status >= 200 && status < 300)
         return undefined;
     const said = detail === '' ? '' : `: ${detail}`;
-    const what = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''} from ${url.host}${said}`;
+    const what = `HTTP ${status}${response.statusText ? ` ${clip(response.statusText, 80)}` : ''} from ${url.host}` +
+        `${requestIdNote(response.headers)}${said}`;
     if (status >= 300 && status < 400) {
         const location = headerValue(response.headers.location);
         let target = 'elsewhere';
@@ -3533,29 +3511,108 @@ function headerValue(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/api/read.ts
+/** Real answers nest 4 levels ({data: {details: [{...}]}}); anything this deep is not one. */
+const MAX_JSON_DEPTH = 32;
 function isRecord(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
-/** Text, or undefined for null, absent or blank. Non-strings are shown as JSON. */
+/**
+ * How deeply JSON text nests, counted without recursion (so without a stack
+ * to overflow), stopping as soon as it passes `limit`.
+ */
+function jsonDepthExceeds(text, limit) {
+    let depth = 0;
+    let inString = false;
+    let escaped = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (ch === 0x5c)
+                escaped = true;
+            else if (ch === 0x22)
+                inString = false;
+        }
+        else if (ch === 0x22)
+            inString = true;
+        else if (ch === 0x7b || ch === 0x5b) {
+            depth += 1;
+            if (depth > limit)
+                return true;
+        }
+        else if (ch === 0x7d || ch === 0x5d)
+            depth -= 1;
+    }
+    return false;
+}
+/** Text for messages, or undefined for null, absent or blank. Non-strings are shown as JSON. */
 function readText(value) {
     if (value === null || value === undefined)
         return undefined;
     const text = (typeof value === 'string' ? value : JSON.stringify(value)).trim();
     return text === '' ? undefined : text;
 }
-/** A finite number, or a numeric string; undefined when absent; else a shape error. */
+/** A text field: a string, or null/absent/"" for none; anything else is a shape error. */
+function readString(value, field, fail) {
+    if (value === null || value === undefined)
+        return undefined;
+    if (typeof value !== 'string')
+        throw fail(`"${field}" to be text or null`);
+    const text = value.trim();
+    return text === '' ? undefined : text;
+}
+/** A plain decimal number as text: what int64 and float fields can arrive as. No hex, binary or Infinity. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A finite number, or a plain decimal string; undefined when absent; else a shape error. */
 function readNumber(value, field, fail, expected = 'a number') {
     if (value === null || value === undefined)
         return undefined;
-    const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (typeof number !== 'number' || !Number.isFinite(number))
+    const number = typeof value === 'number'
+        ? value
+        : typeof value === 'string' && DECIMAL.test(value.trim())
+            ? Number(value.trim())
+            : Number.NaN;
+    if (!Number.isFinite(number))
         throw fail(`"${field}" to be ${expected}`);
     return number;
 }
-/** Sizes and row counts: non-negative numbers (numeric strings too, as int64 often is); anything else is left out. */
-function readCount(value) {
-    const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-    return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? number : undefined;
+/**
+ * A number within [min, max]; float noise just outside (1.0000000001) is
+ * pulled in, anything further out is a shape error, never clamped into a
+ * plausible value (50 as a fraction is not "done").
+ */
+function readInRange(value, field, fail, min, max) {
+    const expected = `a number from ${min} to ${max}`;
+    const number = readNumber(value, field, fail, expected);
+    if (number === undefined)
+        return undefined;
+    const slack = (max - min) * 1e-9;
+    if (number < min - slack || number > max + slack)
+        throw fail(`"${field}" to be ${expected}`);
+    return Math.min(max, Math.max(min, number));
+}
+/** Sizes and row counts: whole numbers from 0 to 2^53 - 1, as numbers or digit strings. */
+function readCount(value, field, fail) {
+    if (value === null || value === undefined)
+        return undefined;
+    const number = typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^\d+$/.test(value.trim())
+            ? Number(value.trim())
+            : Number.NaN;
+    if (!Number.isSafeInteger(number) || number < 0) {
+        throw fail(`"${field}" to be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`);
+    }
+    return number;
+}
+/** A response code: a whole number, or its digits as text; undefined for anything else. */
+function readCode(value) {
+    if (typeof value === 'number')
+        return Number.isSafeInteger(value) ? value : undefined;
+    if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim()))
+        return Number(value.trim());
+    return undefined;
 }
 /** The details array: absent means no files; anything but an array of objects is a shape error. */
 function readDetails(value, fail) {
@@ -3578,13 +3635,6 @@ function withOptional(target, fields) {
 }
 
 ;// CONCATENATED MODULE: ./src/api/client.ts
-/**
- * The import-progress client, the same for every API dialect: sends the
- * dialect's request with the key, logs the raw answer lazily at debug level,
- * turns HTTP statuses and body codes into Transient/Permanent errors, and
- * hands a well-formed `data` object to the dialect's mapping. Knows nothing
- * of the runner. Every server-supplied text is redacted before it leaves.
- */
 
 
 
@@ -3593,21 +3643,29 @@ function withOptional(target, fields) {
 class ImportApiClient {
     dialect;
     options;
+    /** Server text made safe to show: the key removed, terminal escapes and control characters stripped. */
     redact;
     constructor(dialect, options) {
         this.dialect = dialect;
         this.options = options;
-        this.redact = createRedactor(options.apiKey);
+        const redactKey = createRedactor(options.apiKey);
+        this.redact = (text) => stripControls(redactKey(text));
     }
     async fetchJob(jobId, request) {
         const { apiKey, transport, clock } = this.options;
+        // One poll, one time budget: a second path after a 404 gets what is left, not a fresh one.
+        const startedAt = clock.now();
         for (;;) {
             const call = this.dialect.request(jobId);
+            const timeoutMs = request.timeoutMs - (clock.now() - startedAt);
+            if (timeoutMs <= 0) {
+                throw new TransientError(`no answer for job ${jobId} within ${request.timeoutMs / 1000} s (${call.url.pathname} was next)`);
+            }
             const response = await transport.send({
                 ...call,
                 headers: { ...call.headers, authorization: `Bearer ${apiKey}`, accept: 'application/json' },
                 signal: request.signal,
-                timeoutMs: request.timeoutMs,
+                timeoutMs,
             });
             this.options.debug?.(() => {
                 const sent = call.body === undefined ? '' : ` ${call.body}`;
@@ -3618,7 +3676,7 @@ class ImportApiClient {
             const fault = statusFault(response, call.url, clock.now(), this.describeErrorBody(response.body));
             if (fault)
                 throw fault;
-            return this.interpret(jobId, response.body);
+            return this.interpret(jobId, response.body, response.headers);
         }
     }
     /** What a non-2xx body says, for the error message: its {code, message}, or an excerpt. */
@@ -3645,7 +3703,15 @@ class ImportApiClient {
         const text = body.trim();
         return text === '' ? 'an empty body' : JSON.stringify(clip(this.redact(text), 200));
     }
-    interpret(jobId, body) {
+    interpret(jobId, rawBody, headers) {
+        // A byte-order mark is not JSON, but some gateways prepend one.
+        const body = rawBody.replace(/^\uFEFF/, '');
+        const requestId = requestIdNote(headers);
+        const fail = (expected) => new PermanentError(`the answer for job ${jobId}${requestId} is not in ${this.dialect.format} (expected ${expected}): ${this.excerpt(body)}`);
+        // Checked before parsing: everything after (redaction, mapping) walks the value.
+        if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
+            throw fail(`JSON nested at most ${MAX_JSON_DEPTH} levels deep`);
+        }
         let parsed;
         try {
             parsed = JSON.parse(body);
@@ -3655,27 +3721,493 @@ class ImportApiClient {
             throw new TransientError(`the answer for job ${jobId} was not JSON: ${this.excerpt(body)}`);
         }
         const safe = redactDeep(parsed, this.redact);
-        const fail = (expected) => new PermanentError(`the answer for job ${jobId} is not in ${this.dialect.format} (expected ${expected}): ${this.excerpt(body)}`);
         if (!isRecord(safe))
             throw fail('a JSON object');
+        const hasData = safe.data !== undefined && safe.data !== null;
+        // An error envelope: {code, message} and no data. v1's own example of a bad
+        // key is {"code": 200, "message": "The token is illegal."}: success code, still a refusal.
+        if (!hasData && readText(safe.message) !== undefined) {
+            throw this.refusal(jobId, readCode(safe.code), safe.code, safe.message, requestId);
+        }
         if (safe.code === undefined)
             throw fail('a "code" field');
-        const code = Number(safe.code);
-        if (!this.dialect.successCodes.includes(code))
-            throw this.refusal(jobId, code, safe.code, safe.message);
+        const code = readCode(safe.code);
+        if (code === undefined)
+            throw fail('"code" to be a whole number');
+        if (!this.dialect.successCodes.includes(code)) {
+            throw this.refusal(jobId, code, safe.code, safe.message, requestId);
+        }
         if (!isRecord(safe.data))
             throw fail('a "data" object');
         return this.dialect.mapData(jobId, safe.data, fail);
     }
     /** The server said no in its body. */
-    refusal(jobId, code, rawCode, message) {
+    refusal(jobId, code, rawCode, message, requestId) {
         const text = clip(readText(message) ?? '', 300);
-        const said = `code ${readText(rawCode) ?? '?'}${text ? `, ${JSON.stringify(text)}` : ''}`;
-        if (this.dialect.transientCodes.includes(code)) {
+        const said = `code ${readText(rawCode) ?? '?'}${requestId}${text ? `, ${JSON.stringify(text)}` : ''}`;
+        if (code !== undefined && this.dialect.transientCodes.includes(code)) {
             return new TransientError(`${this.dialect.product} asked to slow down for job ${jobId}: ${said}`);
         }
-        return new PermanentError(`${this.dialect.product} refused the request for job ${jobId}: ${said}. ${this.dialect.hint(code, text)}`);
+        return new PermanentError(`${this.dialect.product} refused the request for job ${jobId}: ${said}. ${this.dialect.hint(code ?? Number.NaN, text)}`);
     }
+}
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+;// CONCATENATED MODULE: ./src/api/proxy.ts
+/**
+ * Reaching an https:// API through a forward proxy: which proxy (the
+ * https_proxy and no_proxy rules of @actions/http-client), and the CONNECT
+ * tunnel, done here rather than by an agent so that every stage can be cut off
+ * and every failure names the proxy, not the API host. The API key travels
+ * only inside the TLS session with the API host; the proxy sees the host name.
+ */
+
+
+
+
+
+
+/** A proxy answer head larger than this is not an HTTP answer to CONNECT. */
+const MAX_HEAD_BYTES = 16 * 1024;
+/**
+ * The proxy for an https:// URL from https_proxy / HTTPS_PROXY, or undefined
+ * when none is set or no_proxy (or loopback) bypasses it. Plain http:// is
+ * allowed only to loopback, which is never proxied.
+ */
+function proxyFromEnv(url) {
+    if (url.protocol !== 'https:')
+        return undefined;
+    const text = lib_getProxyUrl(url.href);
+    if (text === '')
+        return undefined;
+    let proxy;
+    try {
+        proxy = new URL(text);
+    }
+    catch {
+        proxy = undefined;
+    }
+    if (proxy?.protocol !== 'http:' && proxy?.protocol !== 'https:') {
+        throw new PermanentError('The https_proxy environment variable is not an http:// or https:// URL such as http://proxy.example:3128.');
+    }
+    return proxy;
+}
+/** host:port of the proxy, never its credentials. */
+function proxyName(proxy) {
+    return `${proxy.hostname}:${proxy.port || (proxy.protocol === 'https:' ? '443' : '80')}`;
+}
+/**
+ * Opens a CONNECT tunnel to `target` through `proxy` and a TLS session with
+ * `target` over it. Every socket it makes is added to `held`, so the caller can
+ * destroy them at any stage; `stage` says where it is.
+ */
+async function tunnelTo(target, proxy, held, stage) {
+    const name = proxyName(proxy);
+    const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1');
+    const address = `${target.hostname}:${target.port || '443'}`;
+    stage.peer = `the proxy ${name}`;
+    stage.doing = 'connecting to it';
+    const proxyHost = proxy.hostname.replace(/^\[(.*)\]$/, '$1');
+    const socket = proxy.protocol === 'https:'
+        ? external_node_tls_namespaceObject.connect({
+            host: proxyHost,
+            port: Number(proxy.port || 443),
+            servername: external_node_net_namespaceObject.isIP(proxyHost) ? undefined : proxyHost,
+        })
+        : external_node_net_namespaceObject.connect({ host: proxyHost, port: Number(proxy.port || 80) });
+    held.add(socket);
+    try {
+        await settled(socket, proxy.protocol === 'https:' ? 'secureConnect' : 'connect');
+    }
+    catch (error) {
+        throw unreachableProxy(error, name);
+    }
+    stage.doing = `waiting for it to open a tunnel to ${address}`;
+    socket.write(connectRequest(address, proxy));
+    const head = await readHead(socket, name);
+    if (head.status < 200 || head.status > 299)
+        throw refusedTunnel(head, name, address, proxy);
+    if (head.rest.length > 0)
+        socket.unshift(head.rest);
+    stage.peer = target.host;
+    stage.doing = 'in the TLS handshake';
+    const secure = external_node_tls_namespaceObject.connect({ socket, servername: external_node_net_namespaceObject.isIP(hostname) ? undefined : hostname });
+    held.add(secure);
+    await settled(secure, 'secureConnect');
+    return secure;
+}
+function connectRequest(address, proxy) {
+    const lines = [`CONNECT ${address} HTTP/1.1`, `Host: ${address}`];
+    if (proxy.username !== '' || proxy.password !== '') {
+        const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+        lines.push(`Proxy-Authorization: Basic ${Buffer.from(credentials).toString('base64')}`);
+    }
+    return `${lines.join('\r\n')}\r\n\r\n`;
+}
+/** Resolves on `event`; rejects on an error or when the socket closes first. */
+function settled(socket, event) {
+    return new Promise((resolve, reject) => {
+        const cleanup = () => {
+            socket.off(event, onEvent);
+            socket.off('error', onError);
+            socket.off('close', onClose);
+        };
+        const onEvent = () => {
+            cleanup();
+            resolve();
+        };
+        const onError = (error) => {
+            cleanup();
+            reject(error);
+        };
+        const onClose = () => {
+            cleanup();
+            reject(Object.assign(new Error('the connection was closed'), { code: 'ECONNRESET' }));
+        };
+        socket.on(event, onEvent);
+        socket.on('error', onError);
+        socket.on('close', onClose);
+    });
+}
+/** Reads the proxy's answer to CONNECT up to the blank line. */
+function readHead(socket, name) {
+    return new Promise((resolve, reject) => {
+        let buffered = Buffer.alloc(0);
+        const cleanup = () => {
+            socket.off('data', onData);
+            socket.off('error', onError);
+            socket.off('close', onClose);
+        };
+        const fail = (error) => {
+            cleanup();
+            reject(error);
+        };
+        const onData = (chunk) => {
+            buffered = Buffer.concat([buffered, chunk]);
+            const end = buffered.indexOf('\r\n\r\n');
+            if (end < 0) {
+                if (buffered.length > MAX_HEAD_BYTES)
+                    fail(notHttp(name));
+                return;
+            }
+            // The proxy sends nothing more until our TLS hello; any early bytes are handed back.
+            cleanup();
+            const statusLine = buffered.subarray(0, end).toString('latin1').split('\r\n')[0] ?? '';
+            const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
+            if (match === null) {
+                reject(notHttp(name));
+                return;
+            }
+            resolve({
+                status: Number(match[1]),
+                statusText: clip(match[2] ?? '', 80),
+                rest: buffered.subarray(end + 4),
+            });
+        };
+        const onError = (error) => {
+            fail(new TransientError(`the proxy ${name} broke the connection before answering CONNECT (${describeSystemError(error)})`));
+        };
+        const onClose = () => {
+            fail(new TransientError(`the proxy ${name} closed the connection without answering CONNECT`));
+        };
+        socket.on('data', onData);
+        socket.on('error', onError);
+        socket.on('close', onClose);
+    });
+}
+function notHttp(name) {
+    return new TransientError(`the proxy ${name} did not answer CONNECT in HTTP`);
+}
+function unreachableProxy(error, name) {
+    const detail = describeSystemError(error);
+    const message = `cannot connect to the proxy ${name} set by https_proxy (${detail})`;
+    // A proxy host that does not resolve is a typo in the variable, not a blip.
+    return errorCode(error) === 'ENOTFOUND'
+        ? new PermanentError(`${message}; check the https_proxy variable`)
+        : new TransientError(message);
+}
+function refusedTunnel(head, name, address, proxy) {
+    const what = `HTTP ${head.status}${head.statusText === '' ? '' : ` ${head.statusText}`}`;
+    if (head.status === 407) {
+        const fix = proxy.username === ''
+            ? 'put user:password in https_proxy (http://user:password@host:port)'
+            : 'check the user:password in https_proxy';
+        return new PermanentError(`the proxy ${name} asked for authentication (${what}): ${fix}`);
+    }
+    const refused = `the proxy ${name} did not open a tunnel to ${address} (${what})`;
+    if (head.status === 502 || head.status === 504) {
+        return new TransientError(`${refused}: it could not resolve or reach that host; if the host name is wrong, check the "region" or "endpoint" input`);
+    }
+    if (head.status >= 500)
+        return new TransientError(refused);
+    return new PermanentError(`${refused}: its rules do not allow this host; ask its operators, or list the host in no_proxy if it is reachable directly`);
+}
+
+;// CONCATENATED MODULE: ./src/api/http.ts
+/**
+ * One HTTP request, done right for a poller:
+ * - it settles the moment its deadline passes or its signal fires, whatever
+ *   stage it is in (DNS, a proxy's CONNECT, TLS, headers, body), and destroys
+ *   what it opened. Node raises nothing for a request aborted before it has a
+ *   socket, so the request is raced against the signal rather than trusted to
+ *   report its own end;
+ * - proxies via CONNECT (./proxy.ts), named in their own failures;
+ * - a kept-alive socket the server closed just as it was reused is re-sent
+ *   once, at once, on a fresh connection: nothing of the answer was lost;
+ * - bodies are capped, decoded (gzip, deflate, br) within the same cap, and
+ *   redirects and protocol switches are refused (the key stays on its host).
+ * Every failure becomes a TransientError or a PermanentError.
+ */
+
+
+
+
+
+
+
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** Thrown inside send() when a reused keep-alive socket died before any byte of the answer. */
+class StaleConnection extends Error {
+}
+class HttpTransport {
+    userAgent;
+    maxBodyBytes;
+    proxyFor;
+    agents = {
+        http: new external_node_http_namespaceObject.Agent({ keepAlive: true }),
+        https: new external_node_https_namespaceObject.Agent({ keepAlive: true }),
+    };
+    constructor(userAgent, maxBodyBytes = MAX_BODY_BYTES, 
+    /** Which proxy a URL goes through; the environment's rules unless a test says otherwise. */
+    proxyFor = proxyFromEnv) {
+        this.userAgent = userAgent;
+        this.maxBodyBytes = maxBodyBytes;
+        this.proxyFor = proxyFor;
+    }
+    async send(request) {
+        const timeout = AbortSignal.timeout(request.timeoutMs);
+        const signal = AbortSignal.any([request.signal, timeout]);
+        const stage = { peer: request.url.host, doing: 'connecting' };
+        try {
+            const proxy = this.proxyFor(request.url);
+            try {
+                return await this.exchange(request, signal, proxy, stage, false);
+            }
+            catch (error) {
+                if (!(error instanceof StaleConnection))
+                    throw error;
+                return await this.exchange(request, signal, proxy, stage, true);
+            }
+        }
+        catch (error) {
+            if (request.signal.aborted)
+                throw new AbortedError('request cancelled');
+            if (timeout.aborted) {
+                throw new TransientError(`no answer from ${stage.peer} within ${formatSeconds(request.timeoutMs)} (${stage.doing})`);
+            }
+            if (error instanceof PermanentError || error instanceof TransientError)
+                throw error;
+            throw networkFault(error, request.url);
+        }
+    }
+    /** Closes kept-alive sockets so the process can exit. */
+    dispose() {
+        this.agents.http.destroy();
+        this.agents.https.destroy();
+    }
+    /** One attempt: (tunnel,) request, answer, body. Whatever it opened is destroyed if it does not finish. */
+    async exchange(request, signal, proxy, stage, fresh) {
+        const held = new Set();
+        const work = (async () => {
+            stage.peer = request.url.host;
+            stage.doing = 'connecting';
+            const tunnel = proxy === undefined ? undefined : await tunnelTo(request.url, proxy, held, stage);
+            const message = await this.answer(request, tunnel, fresh, held, stage);
+            stage.doing = 'reading the answer';
+            const raw = await readBody(message, this.maxBodyBytes);
+            const body = await decodeBody(raw, message.headers['content-encoding'], this.maxBodyBytes);
+            // A tunnel is not kept: a proxy's CONNECT is cheap next to the poll interval.
+            tunnel?.destroy();
+            return {
+                status: message.statusCode ?? 0,
+                statusText: message.statusMessage ?? '',
+                headers: message.headers,
+                body,
+            };
+        })();
+        try {
+            return await untilAborted(work, signal);
+        }
+        catch (error) {
+            for (const item of held)
+                item.destroy();
+            throw error;
+        }
+    }
+    /** Sends the request and resolves with the answer's head. */
+    answer(request, tunnel, fresh, held, stage) {
+        const { url, body } = request;
+        const secure = url.protocol === 'https:';
+        const headers = {
+            ...request.headers,
+            'user-agent': this.userAgent,
+            'accept-encoding': ACCEPT_ENCODING,
+        };
+        if (body !== undefined)
+            headers['content-length'] = Buffer.byteLength(body);
+        const options = {
+            method: request.method,
+            protocol: url.protocol,
+            hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+            port: url.port === '' ? undefined : Number(url.port),
+            // Without an agent (through a tunnel) Node would take 80 and send "Host: name:80".
+            defaultPort: secure ? 443 : 80,
+            path: url.pathname + url.search,
+            headers,
+        };
+        if (tunnel !== undefined)
+            options.createConnection = () => tunnel;
+        // agent: false is a fresh connection, used once.
+        else
+            options.agent = fresh ? false : secure ? this.agents.https : this.agents.http;
+        return new Promise((resolve, reject) => {
+            const req = (secure ? external_node_https_namespaceObject : external_node_http_namespaceObject).request(options);
+            held.add(req);
+            req.on('socket', (socket) => {
+                if (tunnel !== undefined || !socket.connecting) {
+                    stage.doing = 'waiting for the answer';
+                    return;
+                }
+                stage.doing = 'connecting';
+                socket.once('connect', () => {
+                    stage.doing = secure ? 'in the TLS handshake' : 'waiting for the answer';
+                });
+                socket.once('secureConnect', () => {
+                    stage.doing = 'waiting for the answer';
+                });
+            });
+            req.on('response', resolve);
+            // Node hands a 101 to 'upgrade' and, without a listener, drops the socket and never settles.
+            req.on('upgrade', (message, socket) => {
+                socket.destroy();
+                reject(new PermanentError(`${url.host} answered HTTP ${message.statusCode} ${clip(message.statusMessage ?? '', 80)}, ` +
+                    'switching to another protocol, which the import API never does: check the "endpoint" input'));
+            });
+            req.on('error', (error) => {
+                const code = errorCode(error);
+                const stale = req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE');
+                reject(stale ? new StaleConnection(errorMessage(error)) : error);
+            });
+            req.end(body);
+        });
+    }
+}
+/**
+ * The work's result, or the signal's reason the moment it fires. The work may
+ * settle later; that is nobody's business any more.
+ */
+function untilAborted(work, signal) {
+    return new Promise((resolve, reject) => {
+        // send() tells a cancel from a timeout by its own signals; the reason here does not matter.
+        const onAbort = () => {
+            reject(new Error('aborted'));
+        };
+        if (signal.aborted) {
+            work.catch(() => undefined);
+            onAbort();
+            return;
+        }
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            // As it is: Node's errors carry the code the verdict depends on, and need
+            // not be instanceof this realm's Error (jest runs tests in a VM context).
+            // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+            reject(error);
+        });
+    });
+}
+async function readBody(message, maxBytes) {
+    const chunks = [];
+    let size = 0;
+    // Async iteration rejects when the connection dies before the body ends.
+    for await (const chunk of message) {
+        size += chunk.length;
+        if (size > maxBytes) {
+            message.destroy();
+            throw tooLarge(maxBytes);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+}
+function tooLarge(maxBytes) {
+    return new PermanentError(`the answer is larger than ${maxBytes / 1024 / 1024} MiB; refusing to read it`);
+}
+const gunzip = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.gunzip);
+const inflate = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.inflate);
+const inflateRaw = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.inflateRaw);
+const brotli = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.brotliDecompress);
+/** "deflate" is meant to be zlib-wrapped, but some servers send it raw: the header tells. */
+const inflateEither = (data, options) => {
+    const [first = 0, second = 0] = data;
+    const zlibWrapped = (first & 0x0f) === 8 && ((first << 8) | second) % 31 === 0;
+    return (zlibWrapped ? inflate : inflateRaw)(data, options);
+};
+const DECODERS = {
+    gzip: gunzip,
+    'x-gzip': gunzip,
+    deflate: inflateEither,
+    br: brotli,
+};
+/**
+ * The body as text, undoing Content-Encoding (gateways compress whether asked
+ * or not). The decoded size is capped like the raw size: a small bomb stays small.
+ */
+async function decodeBody(raw, contentEncoding, maxBytes) {
+    const codings = (contentEncoding ?? '')
+        .split(',')
+        .map((coding) => coding.trim().toLowerCase())
+        .filter((coding) => coding !== '' && coding !== 'identity');
+    let data = raw;
+    // Codings are listed in the order they were applied: undo the last first.
+    for (const coding of codings.reverse()) {
+        if (data.length === 0)
+            break;
+        const decoder = DECODERS[coding];
+        if (decoder === undefined) {
+            throw new PermanentError(`the answer is encoded as ${JSON.stringify(clip(coding, 40))}, which this action cannot decode ` +
+                `(it accepts ${ACCEPT_ENCODING}); a proxy or gateway on the way may be re-encoding answers`);
+        }
+        try {
+            data = await decoder(data, { maxOutputLength: maxBytes });
+        }
+        catch (error) {
+            if (errorCode(error) === 'ERR_BUFFER_TOO_LARGE')
+                throw tooLarge(maxBytes);
+            throw new TransientError(`the answer said it was ${coding}-encoded but could not be decoded (${clip(errorMessage(error), 120)})`);
+        }
+    }
+    return data.toString('utf8');
+}
+function formatSeconds(ms) {
+    return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/job.ts
@@ -3683,8 +4215,17 @@ class ImportApiClient {
  * The one model every API dialect maps into, and the rules on it. Pure: no
  * I/O, no clock. Progress is always a percentage 0-100 here; dialects convert.
  */
+/** The call that makes an uncommitted job's data visible, for messages. */
+const COMMIT_CALL = 'POST /v2/vectordb/jobs/import/commit';
 function isSettled(state) {
-    return state === 'completed' || state === 'failed';
+    return state === 'completed' || state === 'failed' || state === 'uncommitted';
+}
+/** A failed job that fell back to a lower progress keeps the last one seen, and says so. */
+function keepLastProgress(previous, job) {
+    if (job.state !== 'failed' || previous === undefined || previous.progress <= job.progress) {
+        return job;
+    }
+    return { ...job, progress: previous.progress, progressLastSeen: true };
 }
 /**
  * A percentage clamped to 0-100 with one decimal, rounded DOWN so that an
@@ -3778,10 +4319,9 @@ function v1Hint(code, message) {
         return 'Check "cluster-id" and "region".';
     return 'Check "job-id", "cluster-id" and "region".';
 }
-/** readyPercentage: a fraction 0..1 (numeric strings tolerated), clamped. */
+/** readyPercentage: a fraction 0..1 (plain decimal strings tolerated); out of range is a shape error. */
 function readFraction(value, field, fail) {
-    const number = readNumber(value, field, fail, 'a number from 0 to 1') ?? 0;
-    return Math.min(1, Math.max(0, number));
+    return readInRange(value, field, fail, 0, 1) ?? 0;
 }
 function v1State(fraction, completeTime, error) {
     if (error)
@@ -3792,28 +4332,29 @@ function v1State(fraction, completeTime, error) {
 }
 function mapV1Job(jobId, data, fail) {
     const files = readDetails(data.details, fail).map((entry, index) => {
-        const fraction = readFraction(entry.readyPercentage, `details[${index}].readyPercentage`, fail);
-        const completeTime = readText(entry.completeTime);
+        const field = `details[${index}].`;
+        const fraction = readFraction(entry.readyPercentage, `${field}readyPercentage`, fail);
+        const completeTime = readString(entry.completeTime, `${field}completeTime`, fail);
         const done = v1State(fraction, completeTime, false) === 'completed';
         return withOptional({
-            fileName: readText(entry.fileName) ?? `(file ${index + 1})`,
+            fileName: readString(entry.fileName, `${field}fileName`, fail) ?? `(file ${index + 1})`,
             progress: done ? 100 : fractionToPercent(fraction),
         }, {
-            fileSize: readCount(entry.fileSize),
+            fileSize: readCount(entry.fileSize, `${field}fileSize`, fail),
             completeTime,
-            errorMessage: readText(entry.errorMessage),
+            errorMessage: readString(entry.errorMessage, `${field}errorMessage`, fail),
         });
     });
     const fraction = readFraction(data.readyPercentage, 'readyPercentage', fail);
-    const completeTime = readText(data.completeTime);
-    const errorMessage = readText(data.errorMessage);
+    const completeTime = readString(data.completeTime, 'completeTime', fail);
+    const errorMessage = readString(data.errorMessage, 'errorMessage', fail);
     const anyError = errorMessage !== undefined || files.some((file) => file.errorMessage !== undefined);
     const state = v1State(fraction, completeTime, anyError);
     return withOptional({ jobId, state, progress: state === 'completed' ? 100 : fractionToPercent(fraction), files }, {
-        collectionName: readText(data.collectionName),
+        collectionName: readString(data.collectionName, 'collectionName', fail),
         completeTime,
         errorMessage,
-        fileSize: readCount(data.fileSize),
+        fileSize: readCount(data.fileSize, 'fileSize', fail),
     });
 }
 
@@ -3835,9 +4376,18 @@ const V2_PATHS = [
 const RATE_LIMITED = 1807;
 const AUTH_FAILED = 1800;
 const JOB_NOT_FOUND = 2100;
+/**
+ * Job states (Pending, Importing, Completed, Failed; Uncommitted and Committing
+ * for two-phase commit) and file (task) states (InProgress; Retry while Milvus
+ * retries a task, with a reason), lower-cased.
+ */
 const KNOWN_STATES = {
     pending: 'pending',
     importing: 'importing',
+    inprogress: 'importing',
+    retry: 'importing',
+    committing: 'importing',
+    uncommitted: 'uncommitted',
     completed: 'completed',
     failed: 'failed',
 };
@@ -3904,55 +4454,69 @@ class V2Dialect {
         });
     }
 }
-/** A v2 state as the model's: unknown states (and absent ones) mean "still running". */
-function readState(value, onUnknown) {
-    const text = readText(value);
-    if (text === undefined)
-        return 'importing';
+/** A v2 state as the model's: unknown states mean "still running". */
+function readState(text, onUnknown) {
     const known = KNOWN_STATES[text.toLowerCase()];
     if (known !== undefined)
         return known;
     onUnknown(text);
     return 'importing';
 }
-/** progress: 0-100 (numeric strings tolerated), clamped, one decimal rounded down. */
-function readPercent(value, field, fail) {
-    return percentFloor(readNumber(value, field, fail, 'a number from 0 to 100') ?? 0);
-}
 /** What a Failed state with no reason is reported as: the log and outputs still need words. */
 const NO_REASON = 'failed (the server gave no reason)';
-/** State, progress, time and error of a job or file, settled against each other. */
+/**
+ * State, progress, time and error of a job or file, settled against each
+ * other. A reason fails it only with state Failed, or with no state at all;
+ * with a running state (Milvus marks a task Retry, with a reason, while it
+ * retries it) the reason is a note and polling goes on.
+ */
 function readProgress(entry, field, fail, onUnknown) {
-    const errorMessage = readText(entry.reason);
-    // A reason means failure whatever the state says.
-    const state = errorMessage !== undefined ? 'failed' : readState(entry.state, onUnknown);
-    const progress = state === 'completed' ? 100 : readPercent(entry.progress, `${field}progress`, fail);
-    return { state, progress, completeTime: readText(entry.completeTime), errorMessage };
+    const reason = readString(entry.reason, `${field}reason`, fail);
+    const stateText = readString(entry.state, `${field}state`, fail);
+    const state = stateText === undefined
+        ? reason === undefined
+            ? 'importing'
+            : 'failed'
+        : readState(stateText, onUnknown);
+    const percent = readInRange(entry.progress, `${field}progress`, fail, 0, 100) ?? 0;
+    return {
+        state,
+        progress: state === 'completed' ? 100 : percentFloor(percent),
+        completeTime: readString(entry.completeTime, `${field}completeTime`, fail),
+        errorMessage: state === 'failed' ? (reason ?? NO_REASON) : undefined,
+        retrying: state === 'failed' || state === 'completed' ? undefined : reason,
+    };
 }
 function mapV2Job(jobId, data, fail, onUnknownState = () => undefined) {
     const files = readDetails(data.details, fail).map((entry, index) => {
-        const reading = readProgress(entry, `details[${index}].`, fail, onUnknownState);
-        return withOptional({ fileName: readText(entry.fileName) ?? `(file ${index + 1})`, progress: reading.progress }, {
-            fileSize: readCount(entry.fileSize),
+        const field = `details[${index}].`;
+        const reading = readProgress(entry, field, fail, onUnknownState);
+        return withOptional({
+            fileName: readString(entry.fileName, `${field}fileName`, fail) ?? `(file ${index + 1})`,
+            progress: reading.progress,
+        }, {
+            fileSize: readCount(entry.fileSize, `${field}fileSize`, fail),
             completeTime: reading.completeTime,
-            errorMessage: reading.state === 'failed' ? (reading.errorMessage ?? NO_REASON) : undefined,
-            importedRows: readCount(entry.importedRows),
-            totalRows: readCount(entry.totalRows),
+            errorMessage: reading.errorMessage,
+            retrying: reading.retrying,
+            importedRows: readCount(entry.importedRows, `${field}importedRows`, fail),
+            totalRows: readCount(entry.totalRows, `${field}totalRows`, fail),
         });
     });
     const job = readProgress(data, '', fail, onUnknownState);
     const fileFailed = files.some((file) => file.errorMessage !== undefined);
     // One failed file fails the job, as in v1 (fail fast). The job's own reason
-    // is kept; a stand-in is made only when no file says what went wrong.
+    // is kept; the stand-in for no reason is dropped when a file says what went wrong.
     const state = fileFailed ? 'failed' : job.state;
-    const errorMessage = job.errorMessage ?? (job.state === 'failed' && !fileFailed ? NO_REASON : undefined);
+    const errorMessage = job.errorMessage === NO_REASON && fileFailed ? undefined : job.errorMessage;
     return withOptional({ jobId, state, progress: job.progress, files }, {
-        collectionName: readText(data.collectionName),
+        collectionName: readString(data.collectionName, 'collectionName', fail),
         completeTime: job.completeTime,
         errorMessage,
-        fileSize: readCount(data.fileSize),
-        importedRows: readCount(data.importedRows),
-        totalRows: readCount(data.totalRows),
+        retrying: state === 'failed' ? undefined : job.retrying,
+        fileSize: readCount(data.fileSize, 'fileSize', fail),
+        importedRows: readCount(data.importedRows, 'importedRows', fail),
+        totalRows: readCount(data.totalRows, 'totalRows', fail),
     });
 }
 
@@ -4302,12 +4866,13 @@ async function waitForJobs(options) {
             let nextPollAt;
             try {
                 const timeoutMs = Math.min(requestTimeoutMs, Math.max(deadline - sentAt, minRequestTimeoutMs));
-                const job = await fetchJob(status.jobId, { signal: stop, timeoutMs });
+                const answer = await fetchJob(status.jobId, { signal: stop, timeoutMs });
                 if (stopped())
                     return; // the answer raced a cancel; keep the state we reported
                 failures = 0;
                 delete status.lastError;
                 const previous = status.job;
+                const job = keepLastProgress(previous, answer);
                 status.job = job;
                 emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() });
                 if (isSettled(job.state)) {
@@ -4370,12 +4935,17 @@ async function waitForJobs(options) {
         elapsedMs: elapsed(),
     };
 }
-/** Failed wins; then all completed; then cancelled; anything else ran out of time. */
+/**
+ * Failed wins; then every job done (uncommitted when any waits for its
+ * commit, else completed); then cancelled; anything else ran out of time.
+ */
 function decideState(statuses, cancelled) {
     if (statuses.some((s) => s.problem !== undefined || s.job?.state === 'failed'))
         return 'failed';
-    if (statuses.every((s) => s.job?.state === 'completed'))
-        return 'completed';
+    const states = statuses.map((s) => s.job?.state);
+    if (states.every((state) => state === 'completed' || state === 'uncommitted')) {
+        return states.includes('uncommitted') ? 'uncommitted' : 'completed';
+    }
     return cancelled ? 'cancelled' : 'timed-out';
 }
 
@@ -4395,7 +4965,29 @@ function updateLine(event) {
         return undefined;
     }
     const files = job.files.length > 0 ? ` (${filesDone(job)}/${job.files.length} files done)` : '';
-    return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${files}, ${formatDuration(event.elapsedMs)} elapsed`;
+    const lastSeen = job.progressLastSeen === true ? ' (the last progress seen before the failure)' : '';
+    const uncommitted = job.state === 'uncommitted'
+        ? `; the data is imported but not visible until the job is committed (${COMMIT_CALL})`
+        : '';
+    return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${lastSeen}${files}, ${formatDuration(event.elapsedMs)} elapsed${uncommitted}`;
+}
+/**
+ * "retrying: <reason>" lines for reasons the server gives while it goes on
+ * (Milvus retrying a task): one per reason that is new since the last answer.
+ */
+function retryingLines(event) {
+    const { job, previous } = event;
+    const lines = [];
+    if (job.retrying !== undefined && job.retrying !== previous?.retrying) {
+        lines.push(`Job ${job.jobId}: retrying: ${clip(job.retrying, 1_000)}`);
+    }
+    const before = new Map(previous?.files.map((file) => [file.fileName, file.retrying]));
+    for (const file of job.files) {
+        if (file.retrying === undefined || before.get(file.fileName) === file.retrying)
+            continue;
+        lines.push(`Job ${job.jobId}: ${clip(file.fileName, 300)} retrying: ${clip(file.retrying, 1_000)}`);
+    }
+    return lines;
 }
 function retryLine(event) {
     const seconds = Number((event.delayMs / 1000).toFixed(1));
@@ -4440,6 +5032,18 @@ function verdict(outcome, failOnTimeout) {
     switch (outcome.state) {
         case 'completed':
             return { level: 'success', message: `${jobsWord} completed after ${waited}.` };
+        case 'uncommitted': {
+            const waiting = outcome.jobs
+                .filter((status) => status.job?.state === 'uncommitted')
+                .map((status) => status.jobId);
+            const shown = waiting.slice(0, 5).join(', ');
+            const more = waiting.length > 5 ? ` and ${waiting.length - 5} more` : '';
+            return {
+                level: 'success',
+                message: `${jobsWord} imported after ${waited}; not committed yet: ${shown}${more}. ` +
+                    `The data is imported but not visible until each job is committed (${COMMIT_CALL}).`,
+            };
+        }
         case 'failed': {
             const reasons = failureAnnotations(outcome).map((a) => `${a.title}: ${a.message}`);
             const shown = reasons.slice(0, 5).join('; ');
@@ -4493,14 +5097,31 @@ const byteLength = (text) => Buffer.byteLength(text, 'utf8');
 
 
 
+
 const JOBS_OUTPUT_MAX_BYTES = 100_000;
+/**
+ * Longest text kept in one value, in characters. Server text has no upper
+ * bound, and one 150 kB error must not push every job out of `jobs`.
+ */
+const TEXT_LIMITS = {
+    errorMessage: 2_000,
+    fileName: 1_000,
+    collectionName: 256,
+    completeTime: 64,
+    /** The collection-name output: all names, joined. */
+    collections: 4_000,
+};
+/** Text clipped to its limit (saying so), or null when absent. */
+function outputs_text(value, limit) {
+    return value === undefined ? null : clipNoted(value, limit);
+}
 function fileEntry(file) {
     return {
-        fileName: file.fileName,
+        fileName: clipNoted(file.fileName, TEXT_LIMITS.fileName),
         fileSize: file.fileSize ?? null,
         progress: file.progress,
-        completeTime: file.completeTime ?? null,
-        errorMessage: file.errorMessage ?? null,
+        completeTime: outputs_text(file.completeTime, TEXT_LIMITS.completeTime),
+        errorMessage: outputs_text(file.errorMessage, TEXT_LIMITS.errorMessage),
         importedRows: file.importedRows ?? null,
         totalRows: file.totalRows ?? null,
     };
@@ -4510,18 +5131,21 @@ function firstError(status) {
 }
 function jobEntry(status) {
     const job = status.job;
-    return {
+    const entry = {
         jobId: status.jobId,
         state: job?.state ?? 'unknown',
         progress: job?.progress ?? 0,
-        collectionName: job?.collectionName ?? null,
-        completeTime: job?.completeTime ?? null,
-        errorMessage: firstError(status) ?? null,
+        collectionName: outputs_text(job?.collectionName, TEXT_LIMITS.collectionName),
+        completeTime: outputs_text(job?.completeTime, TEXT_LIMITS.completeTime),
+        errorMessage: outputs_text(firstError(status), TEXT_LIMITS.errorMessage),
         fileSize: job?.fileSize ?? null,
         importedRows: job?.importedRows ?? null,
         totalRows: job?.totalRows ?? null,
         details: job?.files.map(fileEntry) ?? [],
     };
+    if (job?.progressLastSeen === true)
+        entry.progressLastSeen = true;
+    return entry;
 }
 const bytesOf = (value) => byteLength(JSON.stringify(value));
 /** Files with errors are kept first when details must be cut. */
@@ -4577,10 +5201,12 @@ function outputValues(outcome) {
         values: {
             state: outcome.state,
             progress: String(overallProgress(jobs)),
-            'collection-name': collections.join(','),
+            'collection-name': clipNoted(collections.map((name) => clipNoted(name, TEXT_LIMITS.collectionName)).join(','), TEXT_LIMITS.collections),
             // A job can finish (readyPercentage 1) before its completeTime is filled in: use those given.
-            'complete-time': outcome.state === 'completed' ? latestTime(completeTimes) : '',
-            'error-message': outcome.jobs.map(firstError).find((e) => e !== undefined) ?? '',
+            'complete-time': outcome.state === 'completed'
+                ? clipNoted(latestTime(completeTimes), TEXT_LIMITS.completeTime)
+                : '',
+            'error-message': clipNoted(outcome.jobs.map(firstError).find((e) => e !== undefined) ?? '', TEXT_LIMITS.errorMessage),
             'elapsed-seconds': String(Math.floor(outcome.elapsedMs / 1000)),
             jobs: json,
         },
@@ -4645,12 +5271,14 @@ function createPlateauWatcher(thresholdMs = PLATEAU_MS) {
 const SUMMARY_MAX_BYTES = 1_000_000;
 const STATE_LABEL = {
     completed: '✅ completed',
+    uncommitted: '⏸️ imported, not committed',
     failed: '❌ failed',
     'timed-out': '⏱️ timed out',
     cancelled: '🚫 cancelled',
 };
 const JOB_LABEL = {
     completed: '✅ completed',
+    uncommitted: '⏸️ uncommitted',
     failed: '❌ failed',
     importing: '🔄 importing',
     pending: '⏳ pending',
@@ -4673,9 +5301,19 @@ function fileRow(file, withRows) {
         cell(formatPercent(file.progress)) +
         rows +
         cell(file.completeTime === undefined ? undefined : escapeHtml(clip(file.completeTime, 64))) +
-        cell(file.errorMessage === undefined ? undefined : escapeHtml(clip(file.errorMessage, 1_000))) +
+        cell(fileNote(file)) +
         '</tr>\n');
 }
+/** The Error cell: the file's error, or what the server said while it retries the file. */
+function fileNote(file) {
+    if (file.errorMessage !== undefined)
+        return escapeHtml(clip(file.errorMessage, 1_000));
+    if (file.retrying !== undefined)
+        return `retrying: ${escapeHtml(clip(file.retrying, 1_000))}`;
+    return undefined;
+}
+const UNCOMMITTED_NOTE = 'The data is imported but not visible until the job is committed: call ' +
+    `<code>${COMMIT_CALL}</code> with its <code>jobId</code> (or abort it).`;
 function jobHeader(status, outcomeElapsedMs) {
     const { job } = status;
     const id = escapeHtml(status.jobId);
@@ -4684,7 +5322,7 @@ function jobHeader(status, outcomeElapsedMs) {
     if (job !== undefined) {
         const facts = [
             `Collection: ${job.collectionName === undefined ? '-' : `<code>${escapeHtml(clip(job.collectionName, 200))}</code>`}`,
-            `Progress: ${formatPercent(job.progress)}`,
+            `Progress: ${formatPercent(job.progress)}${job.progressLastSeen === true ? ' (the last seen before the failure)' : ''}`,
             `Files done: ${filesDone(job)}/${job.files.length}`,
             `Size: ${job.fileSize === undefined ? '-' : formatBytes(job.fileSize)}`,
             ...(hasRows(job) ? [`Rows: ${formatRows(job.importedRows, job.totalRows)}`] : []),
@@ -4696,6 +5334,11 @@ function jobHeader(status, outcomeElapsedMs) {
         if (job.errorMessage !== undefined) {
             html += `<p><strong>Error:</strong> ${escapeHtml(clip(job.errorMessage, 1_000))}</p>\n`;
         }
+        if (job.retrying !== undefined) {
+            html += `<p><strong>Retrying:</strong> ${escapeHtml(clip(job.retrying, 1_000))}</p>\n`;
+        }
+        if (job.state === 'uncommitted')
+            html += `<p>${UNCOMMITTED_NOTE}</p>\n`;
     }
     else {
         html += `<p>No progress was received for this job (elapsed ${formatDuration(outcomeElapsedMs)}).</p>\n`;
@@ -4717,10 +5360,12 @@ function rowRank(file) {
 function cutNote(hidden, what) {
     return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. Files with errors are shown first.</em></p>\n`;
 }
-function renderSummary(outcome, maxBytes = SUMMARY_MAX_BYTES) {
+function renderSummary(outcome, options = {}) {
+    const maxBytes = options.maxBytes ?? SUMMARY_MAX_BYTES;
+    const product = options.product === 'Milvus' ? 'Milvus' : 'Zilliz';
     const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)));
     const count = outcome.jobs.length === 1 ? '1 job' : `${outcome.jobs.length} jobs`;
-    let html = `<h2>Zilliz import: ${STATE_LABEL[outcome.state]}</h2>\n` +
+    let html = `<h2>${product} import: ${STATE_LABEL[outcome.state]}</h2>\n` +
         `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n`;
     const headers = outcome.jobs.map((status) => jobHeader(status, outcome.elapsedMs));
     // One Rows column for every table when any job reports rows, so all tables look alike.
@@ -4809,12 +5454,16 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
+
 async function run() {
     // Mask the key before anything else can print it.
     const apiKey = getInput('api-key');
     if (apiKey !== '')
         core_setSecret(apiKey);
-    const redact = createRedactor(apiKey);
+    const redactKey = createRedactor(apiKey);
+    // Every line for the log and annotations: the key out, and no terminal escapes
+    // (server text is already cleaned by the client; Node's error texts are not).
+    const redact = (text) => stripControls(redactKey(text));
     try {
         const settings = parseSettings((name) => getInput(name));
         await waitAndReport(settings, redact);
@@ -4894,7 +5543,7 @@ function logEvent(event, redact, plateau) {
         warning(redact(retryLine(event)));
         return;
     }
-    for (const line of [updateLine(event), plateau(event)]) {
+    for (const line of [updateLine(event), ...retryingLines(event), plateau(event)]) {
         if (line !== undefined)
             info(redact(line));
     }
@@ -4907,7 +5556,8 @@ async function report(outcome, settings, redact) {
         info(`The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`);
     }
     try {
-        await summary.addRaw(redact(renderSummary(outcome))).write();
+        const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product;
+        await summary.addRaw(redact(renderSummary(outcome, { product }))).write();
     }
     catch (error) {
         // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
@@ -5101,36 +5751,6 @@ module.exports = { ProxyAgent }
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -5146,17 +5766,6 @@ module.exports = { ProxyAgent }
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -18,15 +18,27 @@
  *   { redirect: 'http://127.0.0.2:1/' }                  a 302
  *   { reset: true }                       headers and half a body, then the socket dies
  *   { hang: true }                        accepts and never answers
+ *   { raw: 'HTTP/1.1 101 ...\r\n\r\n' }     these bytes on the socket, then it closes
+ *   { progress: 0.5, dropIfReused: true } on a kept-alive socket used before, close it
+ *                                         without a word (the keep-alive race); else answer
+ *   { progress: 0.5, fileRetry: { 0: 'datanode lost' } }  v2: file 1 in state Retry with a reason
+ *   { progress: 0.99, state: 'Uncommitted' }    v2: a two-phase-commit job waiting for its commit
  *
- * Any entry may add `delayMs` (answer later). In strings, `{{authorization}}`
- * is replaced by the Authorization header received (to test key echoes).
+ * Any entry may add `delayMs` (answer later), `headers` (on any answer) and
+ * `encoding` ('gzip' | 'deflate' | 'br', or any other name to send the body
+ * unencoded under that label). In strings, `{{authorization}}` is replaced by
+ * the Authorization header received (to test key echoes).
+ *
+ * As Milvus does: file (task) states are InProgress, not Importing, and a
+ * failed job reports progress 0 and no rows.
  *
  * Used by the tests and `npm run demo`; run it alone to poke at it:
  *   node scripts/simulator.mjs --scenario demo[,failure,...] --port 8080 [--v2 milvus]
  */
 import http from 'node:http'
+import https from 'node:https'
 import { pathToFileURL } from 'node:url'
+import zlib from 'node:zlib'
 
 export const V1_PATH = '/v1/vector/collections/import/get'
 export const V2_DESCRIBE = '/v2/vectordb/jobs/import/describe'
@@ -39,13 +51,15 @@ export const DEFAULT_CLUSTER_ID = 'in03-simulator0001'
  * @typedef {{ progress?: number, files?: number[], fileErrors?: Record<number, string>,
  *   jobError?: string, status?: number, body?: string, headers?: Record<string, string>,
  *   code?: number, message?: string, redirect?: string, reset?: boolean, hang?: boolean,
- *   delayMs?: number, state?: string }} StepObject
+ *   delayMs?: number, state?: string, raw?: string, dropIfReused?: boolean,
+ *   fileRetry?: Record<number, string>, encoding?: string }} StepObject
  * @typedef {number | StepObject} Step
  * @typedef {{ collectionName?: string, files?: FileSpec[], script: Step[] }} JobSpec
  * @typedef {{ method: string, path: string, query: Record<string, string>,
  *   headers: import('node:http').IncomingHttpHeaders, body: Record<string, unknown>, at: number }} RecordedRequest
  * @typedef {{ jobs?: Record<string, JobSpec>, apiKey?: string, clusterId?: string,
- *   host?: string, port?: number, v2?: 'zilliz' | 'milvus', legacyMilvus?: boolean }} SimulatorOptions
+ *   host?: string, port?: number, v2?: 'zilliz' | 'milvus', legacyMilvus?: boolean,
+ *   legacyDelayMs?: number, tls?: { key: string, cert: string } }} SimulatorOptions
  * @typedef {'v1' | 'zilliz' | 'milvus'} Flavour
  */
 
@@ -82,7 +96,26 @@ export const SCENARIOS = /** @type {Record<string, Record<string, JobSpec>>} */ 
         { fileName: 'articles/part-0002.parquet', fileSize: 6_553_600, rows: 20_000 },
       ],
       // Milvus moves in stages: pre-import, import, sort, index building (a long 85 % plateau).
-      script: [0.05, 0.3, 0.55, 0.75, 0.85, 0.85, 0.85, 1],
+      // On the way, one task is retried (state Retry, with a reason): not a failure.
+      script: [
+        0.05,
+        {
+          progress: 0.3,
+          files: [0.4, 0.2],
+          fileRetry: { 1: 'datanode 7 went away; retrying the task' },
+        },
+        0.55,
+        0.75,
+        0.85,
+        0.85,
+        1,
+      ],
+    },
+    'job-demo-milvus-2pc': {
+      collectionName: 'medium_articles',
+      files: [{ fileName: 'articles/part-0003.parquet', fileSize: 6_553_600, rows: 20_000 }],
+      // Created with auto_commit=false: it waits at 99 % for POST .../jobs/import/commit.
+      script: [0.2, 0.6, { progress: 0.99, state: 'Uncommitted' }],
     },
   },
   failure: {
@@ -158,17 +191,22 @@ function progressBody(jobId, spec, step, auth) {
  */
 function progressBodyV2(jobId, spec, step, auth, flavour) {
   const files = spec.files ?? [{ fileName: `${jobId}/data.parquet`, fileSize: 1_048_576 }]
-  const progress = step.progress ?? 0
-  const now = isoNow()
   const milvus = flavour === 'milvus'
-  /** @param {number} fraction @param {string | undefined} error */
-  const stateOf = (fraction, error) =>
+  // Two-phase commit: every task is done, the job waits at 99 % (Committing too).
+  const waitingForCommit = step.state === 'Uncommitted' || step.state === 'Committing'
+  const progress = waitingForCommit ? 1 : (step.progress ?? 0)
+  const now = isoNow()
+  /** @param {number} fraction @param {string | undefined} error @param {boolean} file */
+  const stateOf = (fraction, error, file) =>
     error !== undefined
       ? 'Failed'
       : fraction >= 1
         ? 'Completed'
         : fraction > 0
-          ? 'Importing'
+          ? // Milvus tasks say InProgress where jobs say Importing.
+            milvus && file
+            ? 'InProgress'
+            : 'Importing'
           : 'Pending'
   /** Milvus leaves `reason` out when empty; Zilliz Cloud sends "". @param {string | undefined} error */
   const reason = (error) =>
@@ -176,8 +214,9 @@ function progressBodyV2(jobId, spec, step, auth, flavour) {
   let importedTotal = 0
   let rowsTotal = 0
   const details = files.map((file, i) => {
-    const fraction = step.files?.[i] ?? progress
+    const fraction = waitingForCommit ? 1 : (step.files?.[i] ?? progress)
     const error = step.fileErrors?.[i]
+    const retrying = step.fileRetry?.[i]
     const total = file.rows ?? 10_000
     const imported = Math.floor(fraction * total)
     importedTotal += imported
@@ -185,15 +224,19 @@ function progressBodyV2(jobId, spec, step, auth, flavour) {
     return {
       fileName: file.fileName,
       fileSize: file.fileSize ?? 0,
-      state: stateOf(fraction, error),
+      state: retrying !== undefined ? 'Retry' : stateOf(fraction, error, true),
       progress: Math.round(fraction * 100),
       completeTime: fraction >= 1 && error === undefined ? now : '',
-      ...reason(error),
+      ...reason(error ?? retrying),
       ...(milvus ? { importedRows: imported, totalRows: total } : {}),
     }
   })
   const failed = step.jobError !== undefined || step.fileErrors !== undefined
-  const jobState = step.state ?? stateOf(progress, failed ? (step.jobError ?? '') : undefined)
+  const jobState =
+    step.state ?? stateOf(progress, failed ? (step.jobError ?? '') : undefined, false)
+  // Milvus reports a failed job at 0 % with no rows imported.
+  const failedMilvus = milvus && jobState === 'Failed'
+  const jobProgress = failedMilvus ? 0 : waitingForCommit ? 99 : Math.round(progress * 100)
   return {
     code: 0,
     data: {
@@ -202,12 +245,12 @@ function progressBodyV2(jobId, spec, step, auth, flavour) {
       fileName: files[0]?.fileName ?? '',
       fileSize: files.reduce((sum, f) => sum + (f.fileSize ?? 0), 0),
       state: jobState,
-      progress: Math.round(progress * 100),
-      completeTime: progress >= 1 && !failed ? now : '',
+      progress: jobProgress,
+      completeTime: progress >= 1 && !failed && !waitingForCommit ? now : '',
       // Milvus gives a job failed by a file that file's reason.
       ...reason(step.jobError ?? Object.values(step.fileErrors ?? {})[0]),
       ...(milvus
-        ? { importedRows: importedTotal, totalRows: rowsTotal }
+        ? { importedRows: failedMilvus ? 0 : importedTotal, totalRows: rowsTotal }
         : { totalRows: rowsTotal }),
       details,
     },
@@ -216,12 +259,38 @@ function progressBodyV2(jobId, spec, step, auth, flavour) {
 
 /**
  * @param {import('node:http').ServerResponse} res @param {number} status
- * @param {unknown} body @param {Record<string, string>} [headers]
+ * @param {unknown} body @param {Record<string, string>} [headers] @param {string} [encoding]
  */
-function sendJson(res, status, body, headers = {}) {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', ...headers })
-  res.end(text)
+function sendJson(res, status, body, headers = {}, encoding) {
+  send(
+    res,
+    status,
+    JSON.stringify(body),
+    { 'content-type': 'application/json', ...headers },
+    encoding,
+  )
+}
+
+/** @type {Record<string, (data: Buffer) => Buffer>} */
+const ENCODERS = {
+  gzip: (data) => zlib.gzipSync(data),
+  deflate: (data) => zlib.deflateSync(data),
+  br: (data) => zlib.brotliCompressSync(data),
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res @param {number} status @param {string} text
+ * @param {Record<string, string>} headers @param {string} [encoding]
+ */
+function send(res, status, text, headers, encoding) {
+  if (encoding === undefined) {
+    res.writeHead(status, headers)
+    res.end(text)
+    return
+  }
+  const encode = ENCODERS[encoding] ?? ((/** @type {Buffer} */ data) => data)
+  res.writeHead(status, { ...headers, 'content-encoding': encoding })
+  res.end(encode(Buffer.from(text)))
 }
 
 /**
@@ -239,14 +308,20 @@ export async function startSimulator(options = {}) {
 
   const flavourV2 = options.v2 ?? 'zilliz'
 
-  const server = http.createServer((req, res) => {
+  /** Sockets that have carried a request: the next request on one is a keep-alive reuse. */
+  const usedSockets = new WeakSet()
+  /** @type {import('node:http').RequestListener} */
+  const listener = (req, res) => {
     /** @type {Buffer[]} */
     const chunks = []
     req.on('data', (/** @type {Buffer} */ chunk) => chunks.push(chunk))
     req.on('end', () => {
       handle(req, res, Buffer.concat(chunks).toString('utf8'))
     })
-  })
+  }
+  const server = options.tls
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : http.createServer(listener)
 
   /**
    * @param {import('node:http').IncomingMessage} req
@@ -286,7 +361,11 @@ export async function startSimulator(options = {}) {
       jobId = typeof body.jobId === 'string' ? body.jobId : JSON.stringify(body.jobId ?? '')
       askedCluster = typeof body.clusterId === 'string' ? body.clusterId : undefined
     } else {
-      sendJson(res, 404, { code: 404, message: `no such API: ${req.method} ${url.pathname}` })
+      const notFound = () => {
+        sendJson(res, 404, { code: 404, message: `no such API: ${req.method} ${url.pathname}` })
+      }
+      if (options.legacyDelayMs) setTimeout(notFound, options.legacyDelayMs)
+      else notFound()
       return
     }
     if (auth !== `Bearer ${apiKey}`) {
@@ -304,7 +383,10 @@ export async function startSimulator(options = {}) {
     const spec = jobs.get(jobId)
     if (!spec) {
       if (flavour === 'milvus') {
-        sendJson(res, 200, { code: 2100, message: `import job does not exist: jobID=${jobId}` })
+        sendJson(res, 200, {
+          code: 2100,
+          message: `import job does not exist, jobID=${jobId}: importing data failed`,
+        })
       } else {
         sendJson(res, 200, { code: 80004, message: `The import job ${jobId} does not exist` })
       }
@@ -315,6 +397,12 @@ export async function startSimulator(options = {}) {
     const entry = spec.script[Math.min(count, spec.script.length - 1)] ?? 0
     /** @type {StepObject} */
     const step = typeof entry === 'number' ? { progress: entry } : entry
+    const reused = usedSockets.has(req.socket)
+    usedSockets.add(req.socket)
+    if (step.dropIfReused && reused) {
+      req.socket.destroy()
+      return
+    }
     const answer = () => {
       respond(res, jobId, spec, step, auth, flavour)
     }
@@ -328,6 +416,10 @@ export async function startSimulator(options = {}) {
    */
   function respond(res, jobId, spec, step, auth, flavour) {
     if (step.hang) return
+    if (step.raw !== undefined) {
+      res.socket?.end(step.raw)
+      return
+    }
     if (step.reset) {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' })
       res.write('{"code":200,"data":{"collectionName":')
@@ -342,12 +434,12 @@ export async function startSimulator(options = {}) {
     if (step.status !== undefined || step.body !== undefined) {
       const body = fill(step.body ?? '', auth)
       const type = body.trimStart().startsWith('{') ? 'application/json' : 'text/html'
-      res.writeHead(step.status ?? 200, { 'content-type': type, ...step.headers })
-      res.end(body)
+      send(res, step.status ?? 200, body, { 'content-type': type, ...step.headers }, step.encoding)
       return
     }
     if (step.code !== undefined) {
-      sendJson(res, 200, { code: step.code, message: fill(step.message ?? '', auth) })
+      const refusal = { code: step.code, message: fill(step.message ?? '', auth) }
+      sendJson(res, 200, refusal, step.headers, step.encoding)
       return
     }
     sendJson(
@@ -356,6 +448,8 @@ export async function startSimulator(options = {}) {
       flavour === 'v1'
         ? progressBody(jobId, spec, step, auth)
         : progressBodyV2(jobId, spec, step, auth, flavour),
+      step.headers,
+      step.encoding,
     )
   }
 
@@ -367,7 +461,7 @@ export async function startSimulator(options = {}) {
   const address = /** @type {import('node:net').AddressInfo} */ (server.address())
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
     port: address.port,
     apiKey,
     clusterId,

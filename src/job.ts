@@ -3,7 +3,15 @@
  * I/O, no clock. Progress is always a percentage 0-100 here; dialects convert.
  */
 
-export type JobState = 'pending' | 'importing' | 'completed' | 'failed'
+/**
+ * `uncommitted`: a two-phase-commit job (Milvus `auto_commit=false`) has
+ * imported everything and waits at 99% for someone to commit it. The import
+ * itself is done, so it settles there; the data is not visible until then.
+ */
+export type JobState = 'pending' | 'importing' | 'uncommitted' | 'completed' | 'failed'
+
+/** The call that makes an uncommitted job's data visible, for messages. */
+export const COMMIT_CALL = 'POST /v2/vectordb/jobs/import/commit'
 
 export interface FileProgress {
   fileName: string
@@ -12,6 +20,8 @@ export interface FileProgress {
   progress: number
   completeTime?: string
   errorMessage?: string
+  /** A reason the server gave while it retries this file (Milvus task state Retry); not a failure. */
+  retrying?: string
   /** Row counts, where the API reports them (Milvus, Zilliz Cloud v2). */
   importedRows?: number
   totalRows?: number
@@ -25,6 +35,13 @@ export interface ImportJob {
   collectionName?: string
   completeTime?: string
   errorMessage?: string
+  /** A reason the server gave while the job goes on (not a failure). */
+  retrying?: string
+  /**
+   * True when `progress` is the last one seen before the job failed: Milvus
+   * reports a failed job at 0%, which says nothing about how far it got.
+   */
+  progressLastSeen?: boolean
   fileSize?: number
   importedRows?: number
   totalRows?: number
@@ -41,7 +58,15 @@ export interface FetchRequest {
 export type FetchJob = (jobId: string, request: FetchRequest) => Promise<ImportJob>
 
 export function isSettled(state: JobState): boolean {
-  return state === 'completed' || state === 'failed'
+  return state === 'completed' || state === 'failed' || state === 'uncommitted'
+}
+
+/** A failed job that fell back to a lower progress keeps the last one seen, and says so. */
+export function keepLastProgress(previous: ImportJob | undefined, job: ImportJob): ImportJob {
+  if (job.state !== 'failed' || previous === undefined || previous.progress <= job.progress) {
+    return job
+  }
+  return { ...job, progress: previous.progress, progressLastSeen: true }
 }
 
 /**

@@ -13,10 +13,11 @@ import { errorMessage } from './errors.js'
 import { type ApiTarget, InputError, type Settings, parseSettings } from './inputs.js'
 import { type Redact, createRedactor } from './redact.js'
 import { formatDuration } from './report/format.js'
-import { failureAnnotations, retryLine, updateLine, verdict } from './report/log.js'
+import { failureAnnotations, retryLine, retryingLines, updateLine, verdict } from './report/log.js'
 import { outputValues } from './report/outputs.js'
 import { createPlateauWatcher } from './report/plateau.js'
 import { renderSummary } from './report/summary.js'
+import { stripControls } from './text.js'
 import { realSleep, systemClock } from './time.js'
 import { USER_AGENT } from './version.js'
 import { type Outcome, type WaitEvent, waitForJobs } from './wait.js'
@@ -25,7 +26,10 @@ export async function run(): Promise<void> {
   // Mask the key before anything else can print it.
   const apiKey = core.getInput('api-key')
   if (apiKey !== '') core.setSecret(apiKey)
-  const redact = createRedactor(apiKey)
+  const redactKey = createRedactor(apiKey)
+  // Every line for the log and annotations: the key out, and no terminal escapes
+  // (server text is already cleaned by the client; Node's error texts are not).
+  const redact: Redact = (text) => stripControls(redactKey(text))
   try {
     const settings = parseSettings((name) => core.getInput(name))
     await waitAndReport(settings, redact)
@@ -116,7 +120,7 @@ function logEvent(
     core.warning(redact(retryLine(event)))
     return
   }
-  for (const line of [updateLine(event), plateau(event)]) {
+  for (const line of [updateLine(event), ...retryingLines(event), plateau(event)]) {
     if (line !== undefined) core.info(redact(line))
   }
 }
@@ -131,7 +135,8 @@ async function report(outcome: Outcome, settings: Settings, redact: Redact): Pro
   }
 
   try {
-    await core.summary.addRaw(redact(renderSummary(outcome))).write()
+    const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product
+    await core.summary.addRaw(redact(renderSummary(outcome, { product }))).write()
   } catch (error) {
     // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
     core.warning(redact(`Could not write the job summary: ${errorMessage(error)}`))

@@ -30,3 +30,27 @@ export function clip(text: string, max: number): string {
   const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ')
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine
 }
+
+/**
+ * Server text without terminal escapes (ANSI colours, cursor moves, OSC
+ * titles) or other control characters, Unicode direction overrides included:
+ * in a log or an annotation they would restyle or hide what follows. Tabs and
+ * line breaks stay (clip() flattens those where one line is needed).
+ */
+export function stripControls(text: string): string {
+  return (
+    text
+      // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), then any other ESC pair.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      .replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?/g, '')
+      // eslint-disable-next-line no-control-regex -- as above
+      .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+  )
+}
+
+/** Cuts text longer than `max` characters and says how much went, for values a later step reads. */
+export function clipNoted(text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.length - max
+  return `${text.slice(0, max)}… [${cut.toLocaleString('en-US')} more characters cut]`
+}

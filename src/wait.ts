@@ -8,7 +8,7 @@
 import { setMaxListeners } from 'node:events'
 import { AbortedError, PermanentError, TransientError, errorMessage } from './errors.js'
 import { forecastFinish, type Sample } from './forecast.js'
-import { type FetchJob, type ImportJob, isSettled } from './job.js'
+import { type FetchJob, type ImportJob, isSettled, keepLastProgress } from './job.js'
 import { createRateLimiter } from './rate-limit.js'
 import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './retry.js'
 import type { Clock, Sleep } from './time.js'
@@ -30,7 +30,7 @@ export function lastKnownJob(status: JobStatus): ImportJob {
   return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] }
 }
 
-export type OutcomeState = 'completed' | 'failed' | 'timed-out' | 'cancelled'
+export type OutcomeState = 'completed' | 'uncommitted' | 'failed' | 'timed-out' | 'cancelled'
 
 export interface Outcome {
   state: OutcomeState
@@ -129,11 +129,12 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
           requestTimeoutMs,
           Math.max(deadline - sentAt, minRequestTimeoutMs),
         )
-        const job = await fetchJob(status.jobId, { signal: stop, timeoutMs })
+        const answer = await fetchJob(status.jobId, { signal: stop, timeoutMs })
         if (stopped()) return // the answer raced a cancel; keep the state we reported
         failures = 0
         delete status.lastError
         const previous = status.job
+        const job = keepLastProgress(previous, answer)
         status.job = job
         emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() })
         if (isSettled(job.state)) {
@@ -196,9 +197,15 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
   }
 }
 
-/** Failed wins; then all completed; then cancelled; anything else ran out of time. */
+/**
+ * Failed wins; then every job done (uncommitted when any waits for its
+ * commit, else completed); then cancelled; anything else ran out of time.
+ */
 export function decideState(statuses: readonly JobStatus[], cancelled: boolean): OutcomeState {
   if (statuses.some((s) => s.problem !== undefined || s.job?.state === 'failed')) return 'failed'
-  if (statuses.every((s) => s.job?.state === 'completed')) return 'completed'
+  const states = statuses.map((s) => s.job?.state)
+  if (states.every((state) => state === 'completed' || state === 'uncommitted')) {
+    return states.includes('uncommitted') ? 'uncommitted' : 'completed'
+  }
   return cancelled ? 'cancelled' : 'timed-out'
 }

@@ -1,33 +1,143 @@
-import { networkFault } from '../../src/api/http.js'
+import { describeSystemError, networkFault, requestIdNote } from '../../src/api/faults.js'
+import { decodeBody } from '../../src/api/http.js'
 import { PermanentError, TransientError } from '../../src/errors.js'
+import { promisify } from 'node:util'
+import * as zlib from 'node:zlib'
 
 const url = new URL('https://controller.api.gcp-us-wset1.zillizcloud.com')
-const fault = (code: string): Error => Object.assign(new Error(`getaddrinfo ${code}`), { code })
+const fault = (code: string, message = `getaddrinfo ${code}`): Error =>
+  Object.assign(new Error(message), { code })
 
 describe('networkFault', () => {
-  test.each([
-    'ENOTFOUND',
-    'CERT_HAS_EXPIRED',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-  ])('%s means a wrong host or certificate: permanent, pointing at region/endpoint', (code) => {
-    const error = networkFault(fault(code), url)
+  test('ENOTFOUND: permanent, the host cannot be resolved, check region/endpoint', () => {
+    const error = networkFault(fault('ENOTFOUND'), url)
     expect(error).toBeInstanceOf(PermanentError)
     expect(error.message).toBe(
-      `cannot reach controller.api.gcp-us-wset1.zillizcloud.com (${code}: getaddrinfo ${code}); check the "region" or "endpoint" input`,
+      'cannot resolve controller.api.gcp-us-wset1.zillizcloud.com (ENOTFOUND: getaddrinfo ENOTFOUND); check the "region" or "endpoint" input',
     )
   })
-  test.each(['ECONNRESET', 'ECONNREFUSED', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE'])(
+
+  test.each([
+    'CERT_HAS_EXPIRED',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+  ])('%s: permanent, naming NODE_EXTRA_CA_CERTS for corporate CAs', (code) => {
+    const error = networkFault(fault(code, 'certificate trouble'), url)
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(
+      new RegExp(
+        `^the TLS certificate of controller\\.api\\.gcp-us-wset1\\.zillizcloud\\.com was not accepted \\(${code}: certificate trouble\\)\\. .*NODE_EXTRA_CA_CERTS`,
+      ),
+    )
+  })
+
+  test.each([
+    [
+      'Node 20',
+      'EPROTO',
+      'write EPROTO 80EC41C9BC7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n',
+    ],
+    [
+      'Node 22+',
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+      'C0A7:error:0A00010B:SSL routines::wrong version number:../deps/openssl/openssl/ssl/record/methods/tlsany_meth.c:80:\n',
+    ],
+  ])(
+    'plain HTTP on an https:// URL (%s): permanent, scheme or port, no OpenSSL internals',
+    (_node, code, message) => {
+      const error = networkFault(fault(code, message), url)
+      expect(error).toBeInstanceOf(PermanentError)
+      expect(error.message).toMatch(/did not answer in TLS.*the endpoint's scheme or port is wrong/)
+      expect(error.message).not.toMatch(/\n|ssl3|deps|0A00010B|routines/)
+    },
+  )
+
+  test.each(['ECONNRESET', 'ECONNREFUSED', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EPROTO'])(
     '%s is transient',
     (code) => {
       expect(networkFault(fault(code), url)).toBeInstanceOf(TransientError)
     },
   )
+
   test('an error without a code is transient and still described', () => {
     const error = networkFault(new Error('socket hang up'), url)
     expect(error).toBeInstanceOf(TransientError)
     expect(error.message).toBe(
       'network error talking to controller.api.gcp-us-wset1.zillizcloud.com (socket hang up)',
     )
+  })
+
+  test('a multi-line error is described on its first line only', () => {
+    expect(describeSystemError(fault('EX', 'first\nsecond'))).toBe('EX: first')
+  })
+})
+
+describe('requestIdNote', () => {
+  test.each([
+    ['requestid', 'abc-123'],
+    ['x-request-id', 'f00d'],
+    ['x-zilliz-request-id', 'z-9'],
+    ['x-amzn-requestid', '1b2c'],
+    ['x-trace-id', 't.1'],
+  ])('quotes %s', (name, id) => {
+    expect(requestIdNote({ [name]: id })).toBe(` (${name}: ${id})`)
+  })
+  test('ignores other headers, and IDs that are not tokens', () => {
+    expect(requestIdNote({ 'content-type': 'application/json' })).toBe('')
+    expect(requestIdNote({ 'x-request-id': 'a\u001b[31mred' })).toBe('')
+    expect(requestIdNote({ 'x-request-id': 'x'.repeat(200) })).toBe('')
+  })
+})
+
+describe('decodeBody', () => {
+  const text = JSON.stringify({ code: 200, data: { readyPercentage: 0.5 } })
+  const gzip = promisify(zlib.gzip)
+  const deflate = promisify(zlib.deflate)
+  const deflateRaw = promisify(zlib.deflateRaw)
+  const brotli = promisify(zlib.brotliCompress)
+
+  test.each([
+    ['gzip', gzip],
+    ['x-gzip', gzip],
+    ['deflate', deflate],
+    ['deflate', deflateRaw],
+    ['br', brotli],
+    ['GZIP', gzip],
+  ])('%s is decoded', async (encoding, encode) => {
+    expect(await decodeBody(await encode(Buffer.from(text)), encoding, 1_000_000)).toBe(text)
+  })
+
+  test('identity, none and stacked codings', async () => {
+    expect(await decodeBody(Buffer.from(text), undefined, 1_000)).toBe(text)
+    expect(await decodeBody(Buffer.from(text), 'identity', 1_000)).toBe(text)
+    const stacked = await brotli(await gzip(Buffer.from(text)))
+    expect(await decodeBody(stacked, 'gzip, br', 1_000)).toBe(text)
+  })
+
+  test('an unknown encoding is a clear permanent error', async () => {
+    const error = await decodeBody(Buffer.from('\u0028\u00b5\u002f\u00fd'), 'zstd', 1_000).catch(
+      (e: unknown) => e as Error,
+    )
+    expect(error).toBeInstanceOf(PermanentError)
+    expect((error as Error).message).toMatch(/encoded as "zstd", which this action cannot decode/)
+  })
+
+  test('a body that is not what its encoding says is a transient error', async () => {
+    const error = await decodeBody(Buffer.from(text), 'gzip', 1_000).catch(
+      (e: unknown) => e as Error,
+    )
+    expect(error).toBeInstanceOf(TransientError)
+    expect((error as Error).message).toMatch(/said it was gzip-encoded but could not be decoded/)
+  })
+
+  test('the decoded size is capped too: a compression bomb is refused', async () => {
+    const bomb = await gzip(Buffer.alloc(10_000_000, 0x20))
+    expect(bomb.length).toBeLessThan(20_000)
+    const error = await decodeBody(bomb, 'gzip', 1_000_000).catch((e: unknown) => e as Error)
+    expect(error).toBeInstanceOf(PermanentError)
+    expect((error as Error).message).toMatch(/larger than/)
   })
 })

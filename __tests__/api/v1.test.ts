@@ -146,8 +146,7 @@ describe('mapping the v1 answer', () => {
 
   test.each([
     ['a numeric string', '"0.5"', 50],
-    ['a negative number', '-0.2', 0],
-    ['a value above 1', '1.7', 100],
+    ['float noise just above 1', '1.0000000001', 100],
     ['null', 'null', 0],
   ])('readyPercentage as %s is read sanely', async (_label, value, progress) => {
     const body = `{"code":200,"data":{"readyPercentage":${value},"details":[{"readyPercentage":${value}}],"extra":{"x":1}}}`
@@ -176,6 +175,98 @@ describe('mapping the v1 answer', () => {
       /"readyPercentage" to be a number/,
     ],
     ['an array body', '[1,2]', /expected a JSON object/],
+    // Out of range is never clamped into a plausible value: 50 as a fraction is not "done".
+    [
+      'readyPercentage 50',
+      '{"code":200,"data":{"readyPercentage":50}}',
+      /"readyPercentage" to be a number from 0 to 1/,
+    ],
+    [
+      'readyPercentage -0.2',
+      '{"code":200,"data":{"readyPercentage":-0.2}}',
+      /"readyPercentage" to be a number from 0 to 1/,
+    ],
+    [
+      'readyPercentage "0x1"',
+      '{"code":200,"data":{"readyPercentage":"0x1"}}',
+      /"readyPercentage" to be a number/,
+    ],
+    [
+      'readyPercentage "0b1"',
+      '{"code":200,"data":{"readyPercentage":"0b1"}}',
+      /"readyPercentage" to be a number/,
+    ],
+    [
+      'readyPercentage "Infinity"',
+      '{"code":200,"data":{"readyPercentage":"Infinity"}}',
+      /"readyPercentage" to be a number/,
+    ],
+    [
+      'completeTime 1',
+      '{"code":200,"data":{"completeTime":1}}',
+      /"completeTime" to be text or null/,
+    ],
+    [
+      'completeTime false',
+      '{"code":200,"data":{"completeTime":false}}',
+      /"completeTime" to be text or null/,
+    ],
+    [
+      'completeTime 0',
+      '{"code":200,"data":{"completeTime":0}}',
+      /"completeTime" to be text or null/,
+    ],
+    [
+      'completeTime []',
+      '{"code":200,"data":{"completeTime":[]}}',
+      /"completeTime" to be text or null/,
+    ],
+    [
+      'completeTime {}',
+      '{"code":200,"data":{"completeTime":{}}}',
+      /"completeTime" to be text or null/,
+    ],
+    [
+      'a file completeTime true',
+      '{"code":200,"data":{"details":[{"completeTime":true}]}}',
+      /"details\[0\]\.completeTime" to be text or null/,
+    ],
+    [
+      'fileSize 1e308',
+      '{"code":200,"data":{"fileSize":1e308}}',
+      /"fileSize" to be a whole number from 0 to 9007199254740991/,
+    ],
+    [
+      'a 309-digit fileSize',
+      `{"code":200,"data":{"fileSize":${'9'.repeat(309)}}}`,
+      /"fileSize" to be a whole number/,
+    ],
+    ['fileSize -1', '{"code":200,"data":{"fileSize":-1}}', /"fileSize" to be a whole number/],
+    [
+      'fileSize 2^53',
+      '{"code":200,"data":{"fileSize":9007199254740992}}',
+      /"fileSize" to be a whole number/,
+    ],
+    [
+      'a file fileSize "12kb"',
+      '{"code":200,"data":{"details":[{"fileSize":"12kb"}]}}',
+      /"details\[0\]\.fileSize" to be a whole number/,
+    ],
+    ['code null', '{"code":null,"data":{"readyPercentage":1}}', /"code" to be a whole number/],
+    ['code ""', '{"code":"","data":{"readyPercentage":1}}', /"code" to be a whole number/],
+    ['code []', '{"code":[],"data":{"readyPercentage":1}}', /"code" to be a whole number/],
+    ['code [200]', '{"code":[200],"data":{"readyPercentage":1}}', /"code" to be a whole number/],
+    ['code "0x0"', '{"code":"0x0","data":{"readyPercentage":1}}', /"code" to be a whole number/],
+    [
+      'errorMessage 42',
+      '{"code":200,"data":{"errorMessage":42}}',
+      /"errorMessage" to be text or null/,
+    ],
+    [
+      'nesting 2,500 levels deep',
+      `{"code":200,"data":{"x":${'['.repeat(2_500)}${']'.repeat(2_500)}}}`,
+      /JSON nested at most 32 levels deep/,
+    ],
   ])('a body with %s is a clear permanent error quoting it', async (_label, body, expected) => {
     const { client } = await clientFor(one({ status: 200, body }))
     const error = await failure(fetchOnce(client, 'job-1'))

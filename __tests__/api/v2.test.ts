@@ -149,18 +149,69 @@ describe('mapV2Job', () => {
     ])
   })
 
-  test('a reason alone fails a job or file whatever its state says', () => {
-    expect(mapV2Job('j', { state: 'Importing', reason: 'disk full' }, fail)).toMatchObject({
+  test('a reason fails a job only with state Failed or with no state at all', () => {
+    expect(mapV2Job('j', { state: 'Failed', reason: 'disk full' }, fail)).toMatchObject({
       state: 'failed',
       errorMessage: 'disk full',
     })
+    expect(mapV2Job('j', { reason: 'disk full' }, fail)).toMatchObject({
+      state: 'failed',
+      errorMessage: 'disk full',
+    })
+    const running = mapV2Job('j', { state: 'Importing', progress: 40, reason: 'slow' }, fail)
+    expect(running).toMatchObject({ state: 'importing', retrying: 'slow', progress: 40 })
+    expect(running.errorMessage).toBeUndefined()
   })
 
-  test('progress is clamped and keeps one decimal; text that is not a number is a shape error', () => {
+  test('Milvus Retry tasks: the reason is a note, the job keeps running', () => {
+    const job = mapV2Job(
+      'j',
+      {
+        state: 'Importing',
+        progress: 55,
+        details: [
+          { fileName: '[a.parquet]', state: 'Retry', progress: 20, reason: 'datanode lost' },
+          { fileName: '[b.parquet]', state: 'InProgress', progress: 60 },
+        ],
+      },
+      fail,
+    )
+    expect(job.state).toBe('importing')
+    expect(job.errorMessage).toBeUndefined()
+    expect(job.files[0]).toMatchObject({ retrying: 'datanode lost', progress: 20 })
+    expect(job.files[0]?.errorMessage).toBeUndefined()
+    expect(job.files[1]?.retrying).toBeUndefined()
+  })
+
+  test.each([
+    ['Uncommitted', 'uncommitted'],
+    ['Committing', 'importing'],
+    ['InProgress', 'importing'],
+    ['Retry', 'importing'],
+  ])('state %s is known: %s, with no "unknown state" note', (state, expected) => {
+    const unknown: string[] = []
+    const job = mapV2Job('j', { state, progress: 99 }, fail, (s) => unknown.push(s))
+    expect(job.state).toBe(expected)
+    expect(unknown).toEqual([])
+  })
+
+  test('progress keeps one decimal; out of range or not a plain number is a shape error', () => {
     expect(mapV2Job('j', { state: 'Importing', progress: '42.57' }, fail).progress).toBe(42.5)
-    expect(mapV2Job('j', { state: 'Importing', progress: 250 }, fail).progress).toBe(100)
+    expect(() => mapV2Job('j', { state: 'Importing', progress: 250 }, fail)).toThrow(
+      'expected "progress" to be a number from 0 to 100',
+    )
+    expect(() => mapV2Job('j', { state: 'Importing', progress: -1 }, fail)).toThrow(
+      'expected "progress" to be a number from 0 to 100',
+    )
     expect(() => mapV2Job('j', { state: 'Importing', progress: 'lots' }, fail)).toThrow(
       'expected "progress" to be a number from 0 to 100',
+    )
+    expect(() => mapV2Job('j', { state: 7 }, fail)).toThrow('expected "state" to be text or null')
+    expect(() => mapV2Job('j', { details: [{ reason: ['x'] }] }, fail)).toThrow(
+      'expected "details[0].reason" to be text or null',
+    )
+    expect(() => mapV2Job('j', { details: [{ importedRows: 1.5 }] }, fail)).toThrow(
+      'expected "details[0].importedRows" to be a whole number',
     )
     expect(() => mapV2Job('j', { details: 'x' }, fail)).toThrow('expected "details" to be an array')
   })
@@ -315,7 +366,7 @@ describe('the v2 client against the simulator', () => {
     const error = await failure(fetchOnce(client, 'job-gone'))
     expect(error).toBeInstanceOf(PermanentError)
     expect(error.message).toMatch(
-      /^Milvus refused the request for job job-gone: code 2100, "import job does not exist: jobID=job-gone"\. The job is unknown.*retention period/,
+      /^Milvus refused the request for job job-gone: code 2100, "import job does not exist, jobID=job-gone: importing data failed"\. The job is unknown.*retention period/,
     )
   })
 

@@ -232,9 +232,11 @@ describe('dist/index.js as the runner runs it', () => {
     expect(r.stderr).toBe('')
     expect(r.outputs.state).toBe('completed')
     expect(r.requests).toBe(30)
-    // 200 ms apart as sent; loopback jitter on arrival is a few ms at most.
-    const gaps = r.requestTimes.slice(1).map((t, i) => t - (r.requestTimes[i] ?? 0))
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150)
+    // Slots are 200 ms apart (exact spacing is asserted on the virtual clock in
+    // wait.test.ts). Arrival gaps on a busy machine can bunch when a timer fires
+    // late; the average rate over the run cannot exceed 5 requests a second.
+    const span = (r.requestTimes.at(-1) ?? 0) - (r.requestTimes[0] ?? 0)
+    expect((r.requestTimes.length - 1) / (span / 1_000)).toBeLessThanOrEqual(5.05)
   })
 
   test.concurrent.each(['SIGINT', 'SIGTERM'] as const)(

@@ -111,7 +111,7 @@ describe('transient faults through the bundle', () => {
       expect(r.code).toBe(0)
       expect(commands(r.stdout, 'warning')).toEqual([
         expect.stringMatching(
-          /^::warning::Job job-h: no answer from 127\.0\.0\.1:\d+ within 30 s; retry 1 in /,
+          /^::warning::Job job-h: no answer from 127\.0\.0\.1:\d+ within 30 s \(waiting for the answer\); retry 1 in /,
         ),
       ])
       expectClean(r)
@@ -189,8 +189,19 @@ const shapes: [string, Step[], 'completed' | 'failed', RegExp][] = [
     'completed',
     /importing 50%/,
   ],
-  ['readyPercentage negative', [body({ readyPercentage: -3 }), 1], 'completed', /pending 0%/],
-  ['readyPercentage above 1', [body({ readyPercentage: 7 })], 'completed', /completed 100%/],
+  // Out of range is a shape error, never clamped into "pending" or "completed".
+  [
+    'readyPercentage negative',
+    [body({ readyPercentage: -3 }), 1],
+    'failed',
+    /"readyPercentage" to be a number from 0 to 1/,
+  ],
+  [
+    'readyPercentage above 1',
+    [body({ readyPercentage: 7 })],
+    'failed',
+    /"readyPercentage" to be a number from 0 to 1/,
+  ],
   [
     'readyPercentage NaN-like',
     [body({ readyPercentage: 'NaN' })],
@@ -361,8 +372,7 @@ describe('scale through the bundle', () => {
       const r = await run({ jobs, inputs: { timeout: '2m' } })
       expect(r.code).toBe(0)
       expect(r.requests).toBe(200)
-      const gaps = r.requestTimes.slice(1).map((t, i) => t - (r.requestTimes[i] ?? 0))
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150)
+      // The average rate holds on a busy machine; single arrival gaps need not (see action.test.ts).
       const span = (r.requestTimes.at(-1) ?? 0) - (r.requestTimes[0] ?? 0)
       expect(199 / (span / 1_000)).toBeLessThanOrEqual(5.05)
       expect(Buffer.byteLength(r.summary)).toBeLessThan(1024 * 1024)

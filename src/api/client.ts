@@ -5,13 +5,22 @@
  * hands a well-formed `data` object to the dialect's mapping. Knows nothing
  * of the runner. Every server-supplied text is redacted before it leaves.
  */
+import type { IncomingHttpHeaders } from 'node:http'
 import { PermanentError, TransientError } from '../errors.js'
 import type { FetchRequest, ImportJob } from '../job.js'
 import { type Redact, createRedactor, redactDeep } from '../redact.js'
-import { clip } from '../text.js'
+import { clip, stripControls } from '../text.js'
 import type { Clock } from '../time.js'
-import { type Transport, statusFault } from './http.js'
-import { type ShapeError, isRecord, readText } from './read.js'
+import { requestIdNote, statusFault } from './faults.js'
+import type { Transport } from './http.js'
+import {
+  MAX_JSON_DEPTH,
+  type ShapeError,
+  isRecord,
+  jsonDepthExceeds,
+  readCode,
+  readText,
+} from './read.js'
 
 export interface DialectRequest {
   method: 'GET' | 'POST'
@@ -47,24 +56,34 @@ export interface ClientOptions {
 }
 
 export class ImportApiClient {
+  /** Server text made safe to show: the key removed, terminal escapes and control characters stripped. */
   private readonly redact: Redact
 
   constructor(
     private readonly dialect: Dialect,
     private readonly options: ClientOptions,
   ) {
-    this.redact = createRedactor(options.apiKey)
+    const redactKey = createRedactor(options.apiKey)
+    this.redact = (text) => stripControls(redactKey(text))
   }
 
   async fetchJob(jobId: string, request: FetchRequest): Promise<ImportJob> {
     const { apiKey, transport, clock } = this.options
+    // One poll, one time budget: a second path after a 404 gets what is left, not a fresh one.
+    const startedAt = clock.now()
     for (;;) {
       const call = this.dialect.request(jobId)
+      const timeoutMs = request.timeoutMs - (clock.now() - startedAt)
+      if (timeoutMs <= 0) {
+        throw new TransientError(
+          `no answer for job ${jobId} within ${request.timeoutMs / 1000} s (${call.url.pathname} was next)`,
+        )
+      }
       const response = await transport.send({
         ...call,
         headers: { ...call.headers, authorization: `Bearer ${apiKey}`, accept: 'application/json' },
         signal: request.signal,
-        timeoutMs: request.timeoutMs,
+        timeoutMs,
       })
       this.options.debug?.(() => {
         const sent = call.body === undefined ? '' : ` ${call.body}`
@@ -80,7 +99,7 @@ export class ImportApiClient {
         this.describeErrorBody(response.body),
       )
       if (fault) throw fault
-      return this.interpret(jobId, response.body)
+      return this.interpret(jobId, response.body, response.headers)
     }
   }
 
@@ -108,7 +127,18 @@ export class ImportApiClient {
     return text === '' ? 'an empty body' : JSON.stringify(clip(this.redact(text), 200))
   }
 
-  private interpret(jobId: string, body: string): ImportJob {
+  private interpret(jobId: string, rawBody: string, headers: IncomingHttpHeaders): ImportJob {
+    // A byte-order mark is not JSON, but some gateways prepend one.
+    const body = rawBody.replace(/^\uFEFF/, '')
+    const requestId = requestIdNote(headers)
+    const fail: ShapeError = (expected) =>
+      new PermanentError(
+        `the answer for job ${jobId}${requestId} is not in ${this.dialect.format} (expected ${expected}): ${this.excerpt(body)}`,
+      )
+    // Checked before parsing: everything after (redaction, mapping) walks the value.
+    if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
+      throw fail(`JSON nested at most ${MAX_JSON_DEPTH} levels deep`)
+    }
     let parsed: unknown
     try {
       parsed = JSON.parse(body)
@@ -117,30 +147,40 @@ export class ImportApiClient {
       throw new TransientError(`the answer for job ${jobId} was not JSON: ${this.excerpt(body)}`)
     }
     const safe = redactDeep(parsed, this.redact)
-    const fail: ShapeError = (expected) =>
-      new PermanentError(
-        `the answer for job ${jobId} is not in ${this.dialect.format} (expected ${expected}): ${this.excerpt(body)}`,
-      )
     if (!isRecord(safe)) throw fail('a JSON object')
+    const hasData = safe.data !== undefined && safe.data !== null
+    // An error envelope: {code, message} and no data. v1's own example of a bad
+    // key is {"code": 200, "message": "The token is illegal."}: success code, still a refusal.
+    if (!hasData && readText(safe.message) !== undefined) {
+      throw this.refusal(jobId, readCode(safe.code), safe.code, safe.message, requestId)
+    }
     if (safe.code === undefined) throw fail('a "code" field')
-    const code = Number(safe.code)
-    if (!this.dialect.successCodes.includes(code))
-      throw this.refusal(jobId, code, safe.code, safe.message)
+    const code = readCode(safe.code)
+    if (code === undefined) throw fail('"code" to be a whole number')
+    if (!this.dialect.successCodes.includes(code)) {
+      throw this.refusal(jobId, code, safe.code, safe.message, requestId)
+    }
     if (!isRecord(safe.data)) throw fail('a "data" object')
     return this.dialect.mapData(jobId, safe.data, fail)
   }
 
   /** The server said no in its body. */
-  private refusal(jobId: string, code: number, rawCode: unknown, message: unknown): Error {
+  private refusal(
+    jobId: string,
+    code: number | undefined,
+    rawCode: unknown,
+    message: unknown,
+    requestId: string,
+  ): Error {
     const text = clip(readText(message) ?? '', 300)
-    const said = `code ${readText(rawCode) ?? '?'}${text ? `, ${JSON.stringify(text)}` : ''}`
-    if (this.dialect.transientCodes.includes(code)) {
+    const said = `code ${readText(rawCode) ?? '?'}${requestId}${text ? `, ${JSON.stringify(text)}` : ''}`
+    if (code !== undefined && this.dialect.transientCodes.includes(code)) {
       return new TransientError(
         `${this.dialect.product} asked to slow down for job ${jobId}: ${said}`,
       )
     }
     return new PermanentError(
-      `${this.dialect.product} refused the request for job ${jobId}: ${said}. ${this.dialect.hint(code, text)}`,
+      `${this.dialect.product} refused the request for job ${jobId}: ${said}. ${this.dialect.hint(code ?? Number.NaN, text)}`,
     )
   }
 }

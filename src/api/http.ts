@@ -1,18 +1,26 @@
 /**
- * One HTTP request, done right for a poller: a hard per-request timeout that
- * covers the body too, cancellation that really closes the socket, a cap on
- * body size, no redirects (so the key never travels to another host), and
- * every failure turned into a TransientError or PermanentError.
- *
- * Built on @actions/http-client for its proxy support (https_proxy, no_proxy),
- * but through requestRaw(): its request() cannot be aborted and its readBody()
- * never settles when a connection dies mid-body.
+ * One HTTP request, done right for a poller:
+ * - it settles the moment its deadline passes or its signal fires, whatever
+ *   stage it is in (DNS, a proxy's CONNECT, TLS, headers, body), and destroys
+ *   what it opened. Node raises nothing for a request aborted before it has a
+ *   socket, so the request is raced against the signal rather than trusted to
+ *   report its own end;
+ * - proxies via CONNECT (./proxy.ts), named in their own failures;
+ * - a kept-alive socket the server closed just as it was reused is re-sent
+ *   once, at once, on a fresh connection: nothing of the answer was lost;
+ * - bodies are capped, decoded (gzip, deflate, br) within the same cap, and
+ *   redirects and protocol switches are refused (the key stays on its host).
+ * Every failure becomes a TransientError or a PermanentError.
  */
 import * as http from 'node:http'
 import * as https from 'node:https'
-import { HttpClient } from '@actions/http-client'
+import type { TLSSocket } from 'node:tls'
+import { promisify } from 'node:util'
+import * as zlib from 'node:zlib'
 import { AbortedError, PermanentError, TransientError, errorMessage } from '../errors.js'
-import { parseRetryAfter } from '../retry.js'
+import { clip } from '../text.js'
+import { errorCode, networkFault } from './faults.js'
+import { type Destroyable, type Stage, proxyFromEnv, tunnelTo } from './proxy.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -35,84 +43,191 @@ export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>
 }
 
-// The package does not export its interfaces module; derive the type from the method.
-type RequestInfo = Parameters<HttpClient['requestRaw']>[0]
-
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
-// Codes that mean "this host or its certificate is wrong", not "the network
-// hiccuped": retrying them for half an hour would only hide a typo.
-const PERMANENT_NETWORK_CODES = new Set([
-  'ENOTFOUND',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-])
+const ACCEPT_ENCODING = 'gzip, deflate, br'
+
+/** Thrown inside send() when a reused keep-alive socket died before any byte of the answer. */
+class StaleConnection extends Error {}
 
 export class HttpTransport implements Transport {
-  private readonly client: HttpClient
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true }),
+  }
 
   constructor(
     private readonly userAgent: string,
     private readonly maxBodyBytes = MAX_BODY_BYTES,
-  ) {
-    this.client = new HttpClient(userAgent, [], {
-      // requestRaw() never follows redirects; this guards a future switch to request().
-      allowRedirects: false,
-      allowRetries: false,
-      keepAlive: true,
-    })
-  }
+    /** Which proxy a URL goes through; the environment's rules unless a test says otherwise. */
+    private readonly proxyFor: (url: URL) => URL | undefined = proxyFromEnv,
+  ) {}
 
   async send(request: HttpRequest): Promise<HttpResponse> {
     const timeout = AbortSignal.timeout(request.timeoutMs)
     const signal = AbortSignal.any([request.signal, timeout])
-    const { url } = request
-    const info: RequestInfo = {
-      parsedUrl: url,
-      httpModule: url.protocol === 'https:' ? https : http,
-      options: {
-        method: request.method,
-        protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: url.port === '' ? undefined : Number(url.port),
-        path: url.pathname + url.search,
-        headers: { ...request.headers, 'user-agent': this.userAgent },
-        agent: this.client.getAgent(url.href),
-        signal,
-      },
-    }
+    const stage: Stage = { peer: request.url.host, doing: 'connecting' }
     try {
-      const response = await this.client.requestRaw(info, request.body ?? null)
-      const body = await readBody(response.message, this.maxBodyBytes)
-      return {
-        status: response.message.statusCode ?? 0,
-        statusText: response.message.statusMessage ?? '',
-        headers: response.message.headers,
-        body,
+      const proxy = this.proxyFor(request.url)
+      try {
+        return await this.exchange(request, signal, proxy, stage, false)
+      } catch (error) {
+        if (!(error instanceof StaleConnection)) throw error
+        return await this.exchange(request, signal, proxy, stage, true)
       }
     } catch (error) {
       if (request.signal.aborted) throw new AbortedError('request cancelled')
       if (timeout.aborted) {
         throw new TransientError(
-          `no answer from ${url.host} within ${formatSeconds(request.timeoutMs)}`,
+          `no answer from ${stage.peer} within ${formatSeconds(request.timeoutMs)} (${stage.doing})`,
         )
       }
-      if (error instanceof PermanentError) throw error
-      throw networkFault(error, url)
+      if (error instanceof PermanentError || error instanceof TransientError) throw error
+      throw networkFault(error, request.url)
     }
   }
 
   /** Closes kept-alive sockets so the process can exit. */
   dispose(): void {
-    this.client.dispose()
+    this.agents.http.destroy()
+    this.agents.https.destroy()
+  }
+
+  /** One attempt: (tunnel,) request, answer, body. Whatever it opened is destroyed if it does not finish. */
+  private async exchange(
+    request: HttpRequest,
+    signal: AbortSignal,
+    proxy: URL | undefined,
+    stage: Stage,
+    fresh: boolean,
+  ): Promise<HttpResponse> {
+    const held = new Set<Destroyable>()
+    const work = (async (): Promise<HttpResponse> => {
+      stage.peer = request.url.host
+      stage.doing = 'connecting'
+      const tunnel =
+        proxy === undefined ? undefined : await tunnelTo(request.url, proxy, held, stage)
+      const message = await this.answer(request, tunnel, fresh, held, stage)
+      stage.doing = 'reading the answer'
+      const raw = await readBody(message, this.maxBodyBytes)
+      const body = await decodeBody(raw, message.headers['content-encoding'], this.maxBodyBytes)
+      // A tunnel is not kept: a proxy's CONNECT is cheap next to the poll interval.
+      tunnel?.destroy()
+      return {
+        status: message.statusCode ?? 0,
+        statusText: message.statusMessage ?? '',
+        headers: message.headers,
+        body,
+      }
+    })()
+    try {
+      return await untilAborted(work, signal)
+    } catch (error) {
+      for (const item of held) item.destroy()
+      throw error
+    }
+  }
+
+  /** Sends the request and resolves with the answer's head. */
+  private answer(
+    request: HttpRequest,
+    tunnel: TLSSocket | undefined,
+    fresh: boolean,
+    held: Set<Destroyable>,
+    stage: Stage,
+  ): Promise<http.IncomingMessage> {
+    const { url, body } = request
+    const secure = url.protocol === 'https:'
+    const headers: http.OutgoingHttpHeaders = {
+      ...request.headers,
+      'user-agent': this.userAgent,
+      'accept-encoding': ACCEPT_ENCODING,
+    }
+    if (body !== undefined) headers['content-length'] = Buffer.byteLength(body)
+    const options: https.RequestOptions = {
+      method: request.method,
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port === '' ? undefined : Number(url.port),
+      // Without an agent (through a tunnel) Node would take 80 and send "Host: name:80".
+      defaultPort: secure ? 443 : 80,
+      path: url.pathname + url.search,
+      headers,
+    }
+    if (tunnel !== undefined) options.createConnection = () => tunnel
+    // agent: false is a fresh connection, used once.
+    else options.agent = fresh ? false : secure ? this.agents.https : this.agents.http
+
+    return new Promise((resolve, reject) => {
+      const req = (secure ? https : http).request(options)
+      held.add(req)
+      req.on('socket', (socket) => {
+        if (tunnel !== undefined || !socket.connecting) {
+          stage.doing = 'waiting for the answer'
+          return
+        }
+        stage.doing = 'connecting'
+        socket.once('connect', () => {
+          stage.doing = secure ? 'in the TLS handshake' : 'waiting for the answer'
+        })
+        socket.once('secureConnect', () => {
+          stage.doing = 'waiting for the answer'
+        })
+      })
+      req.on('response', resolve)
+      // Node hands a 101 to 'upgrade' and, without a listener, drops the socket and never settles.
+      req.on('upgrade', (message: http.IncomingMessage, socket: Destroyable) => {
+        socket.destroy()
+        reject(
+          new PermanentError(
+            `${url.host} answered HTTP ${message.statusCode} ${clip(message.statusMessage ?? '', 80)}, ` +
+              'switching to another protocol, which the import API never does: check the "endpoint" input',
+          ),
+        )
+      })
+      req.on('error', (error) => {
+        const code = errorCode(error)
+        const stale = req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')
+        reject(stale ? new StaleConnection(errorMessage(error)) : error)
+      })
+      req.end(body)
+    })
   }
 }
 
-async function readBody(message: http.IncomingMessage, maxBytes: number): Promise<string> {
+/**
+ * The work's result, or the signal's reason the moment it fires. The work may
+ * settle later; that is nobody's business any more.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    // send() tells a cancel from a timeout by its own signals; the reason here does not matter.
+    const onAbort = (): void => {
+      reject(new Error('aborted'))
+    }
+    if (signal.aborted) {
+      work.catch(() => undefined)
+      onAbort()
+      return
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        // As it is: Node's errors carry the code the verdict depends on, and need
+        // not be instanceof this realm's Error (jest runs tests in a VM context).
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(error)
+      },
+    )
+  })
+}
+
+async function readBody(message: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
   // Async iteration rejects when the connection dies before the body ends.
@@ -120,73 +235,75 @@ async function readBody(message: http.IncomingMessage, maxBytes: number): Promis
     size += chunk.length
     if (size > maxBytes) {
       message.destroy()
-      throw new PermanentError(
-        `the answer is larger than ${maxBytes / 1024 / 1024} MiB; refusing to read it`,
-      )
+      throw tooLarge(maxBytes)
     }
     chunks.push(chunk)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
+}
+
+function tooLarge(maxBytes: number): PermanentError {
+  return new PermanentError(
+    `the answer is larger than ${maxBytes / 1024 / 1024} MiB; refusing to read it`,
+  )
+}
+
+type Decoder = (data: Buffer, options: zlib.ZlibOptions | zlib.BrotliOptions) => Promise<Buffer>
+const gunzip = promisify(zlib.gunzip) as Decoder
+const inflate = promisify(zlib.inflate) as Decoder
+const inflateRaw = promisify(zlib.inflateRaw) as Decoder
+const brotli = promisify(zlib.brotliDecompress) as Decoder
+
+/** "deflate" is meant to be zlib-wrapped, but some servers send it raw: the header tells. */
+const inflateEither: Decoder = (data, options) => {
+  const [first = 0, second = 0] = data
+  const zlibWrapped = (first & 0x0f) === 8 && ((first << 8) | second) % 31 === 0
+  return (zlibWrapped ? inflate : inflateRaw)(data, options)
+}
+
+const DECODERS: Record<string, Decoder> = {
+  gzip: gunzip,
+  'x-gzip': gunzip,
+  deflate: inflateEither,
+  br: brotli,
+}
+
+/**
+ * The body as text, undoing Content-Encoding (gateways compress whether asked
+ * or not). The decoded size is capped like the raw size: a small bomb stays small.
+ */
+export async function decodeBody(
+  raw: Buffer,
+  contentEncoding: string | undefined,
+  maxBytes: number,
+): Promise<string> {
+  const codings = (contentEncoding ?? '')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity')
+  let data = raw
+  // Codings are listed in the order they were applied: undo the last first.
+  for (const coding of codings.reverse()) {
+    if (data.length === 0) break
+    const decoder = DECODERS[coding]
+    if (decoder === undefined) {
+      throw new PermanentError(
+        `the answer is encoded as ${JSON.stringify(clip(coding, 40))}, which this action cannot decode ` +
+          `(it accepts ${ACCEPT_ENCODING}); a proxy or gateway on the way may be re-encoding answers`,
+      )
+    }
+    try {
+      data = await decoder(data, { maxOutputLength: maxBytes })
+    } catch (error) {
+      if (errorCode(error) === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes)
+      throw new TransientError(
+        `the answer said it was ${coding}-encoded but could not be decoded (${clip(errorMessage(error), 120)})`,
+      )
+    }
+  }
+  return data.toString('utf8')
 }
 
 function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`
-}
-
-export function networkFault(error: unknown, url: URL): Error {
-  const code = (error as { code?: unknown } | null)?.code
-  const detail = typeof code === 'string' ? `${code}: ${errorMessage(error)}` : errorMessage(error)
-  if (typeof code === 'string' && PERMANENT_NETWORK_CODES.has(code)) {
-    return new PermanentError(
-      `cannot reach ${url.host} (${detail}); check the "region" or "endpoint" input`,
-    )
-  }
-  return new TransientError(`network error talking to ${url.host} (${detail})`)
-}
-
-/**
- * The verdict on an HTTP status: undefined for 2xx, else the error to throw.
- * `detail` is what the body said, already made safe to show.
- */
-export function statusFault(
-  response: HttpResponse,
-  url: URL,
-  nowMs: number,
-  detail: string,
-): Error | undefined {
-  const { status } = response
-  if (status >= 200 && status < 300) return undefined
-  const said = detail === '' ? '' : `: ${detail}`
-  const what = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''} from ${url.host}${said}`
-  if (status >= 300 && status < 400) {
-    const location = headerValue(response.headers.location)
-    let target = 'elsewhere'
-    try {
-      if (location !== undefined) target = new URL(location, url).host
-    } catch {
-      // keep "elsewhere": the Location header is not worth quoting if it is not a URL
-    }
-    return new PermanentError(
-      `${what} (a redirect to ${target}). Redirects are not followed, so the API key is sent ` +
-        `only to the host you configured; set "endpoint" to the address the API really lives at`,
-    )
-  }
-  if (status === 408 || status === 429 || status >= 500) {
-    return new TransientError(
-      what,
-      parseRetryAfter(headerValue(response.headers['retry-after']), nowMs),
-    )
-  }
-  return new PermanentError(`${what}${STATUS_HINTS[status] ?? ''}`)
-}
-
-const STATUS_HINTS: Record<number, string> = {
-  400: '. The request was refused as malformed: check "job-id" and "cluster-id"',
-  401: '. The API key was refused: check the "api-key" secret',
-  403: '. The API key may not access this cluster: check "api-key" and "cluster-id"',
-  404: '. Nothing answers at this address: check "region" (or "endpoint")',
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value
 }

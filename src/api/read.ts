@@ -1,24 +1,63 @@
 /**
  * Reading fields out of an API answer that may not be what the docs promise.
- * Lenient on absent optional fields, strict on present ones of the wrong type.
+ * Lenient on absent optional fields, strict on present ones: a field is read
+ * by its documented type and range, and anything else is a shape error that
+ * names it. A malformed answer must never pass for a finished import.
  */
 import type { PermanentError } from '../errors.js'
 
 /** Builds the error for a field that is not what the dialect expects. */
 export type ShapeError = (expected: string) => PermanentError
 
+/** Real answers nest 4 levels ({data: {details: [{...}]}}); anything this deep is not one. */
+export const MAX_JSON_DEPTH = 32
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
-/** Text, or undefined for null, absent or blank. Non-strings are shown as JSON. */
+/**
+ * How deeply JSON text nests, counted without recursion (so without a stack
+ * to overflow), stopping as soon as it passes `limit`.
+ */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0
+  let inString = false
+  let escaped = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (inString) {
+      if (escaped) escaped = false
+      else if (ch === 0x5c) escaped = true
+      else if (ch === 0x22) inString = false
+    } else if (ch === 0x22) inString = true
+    else if (ch === 0x7b || ch === 0x5b) {
+      depth += 1
+      if (depth > limit) return true
+    } else if (ch === 0x7d || ch === 0x5d) depth -= 1
+  }
+  return false
+}
+
+/** Text for messages, or undefined for null, absent or blank. Non-strings are shown as JSON. */
 export function readText(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined
   const text = (typeof value === 'string' ? value : JSON.stringify(value)).trim()
   return text === '' ? undefined : text
 }
 
-/** A finite number, or a numeric string; undefined when absent; else a shape error. */
+/** A text field: a string, or null/absent/"" for none; anything else is a shape error. */
+export function readString(value: unknown, field: string, fail: ShapeError): string | undefined {
+  if (value === null || value === undefined) return undefined
+  if (typeof value !== 'string') throw fail(`"${field}" to be text or null`)
+  const text = value.trim()
+  return text === '' ? undefined : text
+}
+
+/** A plain decimal number as text: what int64 and float fields can arrive as. No hex, binary or Infinity. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+
+/** A finite number, or a plain decimal string; undefined when absent; else a shape error. */
 export function readNumber(
   value: unknown,
   field: string,
@@ -26,16 +65,56 @@ export function readNumber(
   expected = 'a number',
 ): number | undefined {
   if (value === null || value === undefined) return undefined
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-  if (typeof number !== 'number' || !Number.isFinite(number))
-    throw fail(`"${field}" to be ${expected}`)
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && DECIMAL.test(value.trim())
+        ? Number(value.trim())
+        : Number.NaN
+  if (!Number.isFinite(number)) throw fail(`"${field}" to be ${expected}`)
   return number
 }
 
-/** Sizes and row counts: non-negative numbers (numeric strings too, as int64 often is); anything else is left out. */
-export function readCount(value: unknown): number | undefined {
-  const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value
-  return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? number : undefined
+/**
+ * A number within [min, max]; float noise just outside (1.0000000001) is
+ * pulled in, anything further out is a shape error, never clamped into a
+ * plausible value (50 as a fraction is not "done").
+ */
+export function readInRange(
+  value: unknown,
+  field: string,
+  fail: ShapeError,
+  min: number,
+  max: number,
+): number | undefined {
+  const expected = `a number from ${min} to ${max}`
+  const number = readNumber(value, field, fail, expected)
+  if (number === undefined) return undefined
+  const slack = (max - min) * 1e-9
+  if (number < min - slack || number > max + slack) throw fail(`"${field}" to be ${expected}`)
+  return Math.min(max, Math.max(min, number))
+}
+
+/** Sizes and row counts: whole numbers from 0 to 2^53 - 1, as numbers or digit strings. */
+export function readCount(value: unknown, field: string, fail: ShapeError): number | undefined {
+  if (value === null || value === undefined) return undefined
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value.trim())
+        ? Number(value.trim())
+        : Number.NaN
+  if (!Number.isSafeInteger(number) || number < 0) {
+    throw fail(`"${field}" to be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`)
+  }
+  return number
+}
+
+/** A response code: a whole number, or its digits as text; undefined for anything else. */
+export function readCode(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined
+  if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim())
+  return undefined
 }
 
 /** The details array: absent means no files; anything but an array of objects is a shape error. */

@@ -10,8 +10,8 @@ import {
   type ShapeError,
   readCount,
   readDetails,
-  readNumber,
-  readText,
+  readInRange,
+  readString,
   withOptional,
 } from './read.js'
 
@@ -51,10 +51,9 @@ function v1Hint(code: number, message: string): string {
   return 'Check "job-id", "cluster-id" and "region".'
 }
 
-/** readyPercentage: a fraction 0..1 (numeric strings tolerated), clamped. */
+/** readyPercentage: a fraction 0..1 (plain decimal strings tolerated); out of range is a shape error. */
 function readFraction(value: unknown, field: string, fail: ShapeError): number {
-  const number = readNumber(value, field, fail, 'a number from 0 to 1') ?? 0
-  return Math.min(1, Math.max(0, number))
+  return readInRange(value, field, fail, 0, 1) ?? 0
 }
 
 function v1State(fraction: number, completeTime: string | undefined, error: boolean): JobState {
@@ -69,34 +68,35 @@ export function mapV1Job(
   fail: ShapeError,
 ): ImportJob {
   const files = readDetails(data.details, fail).map((entry, index): FileProgress => {
-    const fraction = readFraction(entry.readyPercentage, `details[${index}].readyPercentage`, fail)
-    const completeTime = readText(entry.completeTime)
+    const field = `details[${index}].`
+    const fraction = readFraction(entry.readyPercentage, `${field}readyPercentage`, fail)
+    const completeTime = readString(entry.completeTime, `${field}completeTime`, fail)
     const done = v1State(fraction, completeTime, false) === 'completed'
     return withOptional<FileProgress>(
       {
-        fileName: readText(entry.fileName) ?? `(file ${index + 1})`,
+        fileName: readString(entry.fileName, `${field}fileName`, fail) ?? `(file ${index + 1})`,
         progress: done ? 100 : fractionToPercent(fraction),
       },
       {
-        fileSize: readCount(entry.fileSize),
+        fileSize: readCount(entry.fileSize, `${field}fileSize`, fail),
         completeTime,
-        errorMessage: readText(entry.errorMessage),
+        errorMessage: readString(entry.errorMessage, `${field}errorMessage`, fail),
       },
     )
   })
   const fraction = readFraction(data.readyPercentage, 'readyPercentage', fail)
-  const completeTime = readText(data.completeTime)
-  const errorMessage = readText(data.errorMessage)
+  const completeTime = readString(data.completeTime, 'completeTime', fail)
+  const errorMessage = readString(data.errorMessage, 'errorMessage', fail)
   const anyError =
     errorMessage !== undefined || files.some((file) => file.errorMessage !== undefined)
   const state = v1State(fraction, completeTime, anyError)
   return withOptional<ImportJob>(
     { jobId, state, progress: state === 'completed' ? 100 : fractionToPercent(fraction), files },
     {
-      collectionName: readText(data.collectionName),
+      collectionName: readString(data.collectionName, 'collectionName', fail),
       completeTime,
       errorMessage,
-      fileSize: readCount(data.fileSize),
+      fileSize: readCount(data.fileSize, 'fileSize', fail),
     },
   )
 }

@@ -10,8 +10,8 @@ import {
   type ShapeError,
   readCount,
   readDetails,
-  readNumber,
-  readText,
+  readInRange,
+  readString,
   withOptional,
 } from './read.js'
 
@@ -39,9 +39,18 @@ const RATE_LIMITED = 1807
 const AUTH_FAILED = 1800
 const JOB_NOT_FOUND = 2100
 
+/**
+ * Job states (Pending, Importing, Completed, Failed; Uncommitted and Committing
+ * for two-phase commit) and file (task) states (InProgress; Retry while Milvus
+ * retries a task, with a reason), lower-cased.
+ */
 const KNOWN_STATES: Record<string, JobState> = {
   pending: 'pending',
   importing: 'importing',
+  inprogress: 'importing',
+  retry: 'importing',
+  committing: 'importing',
+  uncommitted: 'uncommitted',
   completed: 'completed',
   failed: 'failed',
 }
@@ -111,19 +120,12 @@ export class V2Dialect implements Dialect {
   }
 }
 
-/** A v2 state as the model's: unknown states (and absent ones) mean "still running". */
-function readState(value: unknown, onUnknown: (state: string) => void): JobState {
-  const text = readText(value)
-  if (text === undefined) return 'importing'
+/** A v2 state as the model's: unknown states mean "still running". */
+function readState(text: string, onUnknown: (state: string) => void): JobState {
   const known = KNOWN_STATES[text.toLowerCase()]
   if (known !== undefined) return known
   onUnknown(text)
   return 'importing'
-}
-
-/** progress: 0-100 (numeric strings tolerated), clamped, one decimal rounded down. */
-function readPercent(value: unknown, field: string, fail: ShapeError): number {
-  return percentFloor(readNumber(value, field, fail, 'a number from 0 to 100') ?? 0)
 }
 
 interface Reading {
@@ -131,24 +133,40 @@ interface Reading {
   progress: number
   completeTime: string | undefined
   errorMessage: string | undefined
+  retrying: string | undefined
 }
 
 /** What a Failed state with no reason is reported as: the log and outputs still need words. */
 export const NO_REASON = 'failed (the server gave no reason)'
 
-/** State, progress, time and error of a job or file, settled against each other. */
+/**
+ * State, progress, time and error of a job or file, settled against each
+ * other. A reason fails it only with state Failed, or with no state at all;
+ * with a running state (Milvus marks a task Retry, with a reason, while it
+ * retries it) the reason is a note and polling goes on.
+ */
 function readProgress(
   entry: Record<string, unknown>,
   field: string,
   fail: ShapeError,
   onUnknown: (state: string) => void,
 ): Reading {
-  const errorMessage = readText(entry.reason)
-  // A reason means failure whatever the state says.
-  const state = errorMessage !== undefined ? 'failed' : readState(entry.state, onUnknown)
-  const progress =
-    state === 'completed' ? 100 : readPercent(entry.progress, `${field}progress`, fail)
-  return { state, progress, completeTime: readText(entry.completeTime), errorMessage }
+  const reason = readString(entry.reason, `${field}reason`, fail)
+  const stateText = readString(entry.state, `${field}state`, fail)
+  const state: JobState =
+    stateText === undefined
+      ? reason === undefined
+        ? 'importing'
+        : 'failed'
+      : readState(stateText, onUnknown)
+  const percent = readInRange(entry.progress, `${field}progress`, fail, 0, 100) ?? 0
+  return {
+    state,
+    progress: state === 'completed' ? 100 : percentFloor(percent),
+    completeTime: readString(entry.completeTime, `${field}completeTime`, fail),
+    errorMessage: state === 'failed' ? (reason ?? NO_REASON) : undefined,
+    retrying: state === 'failed' || state === 'completed' ? undefined : reason,
+  }
 }
 
 export function mapV2Job(
@@ -158,34 +176,39 @@ export function mapV2Job(
   onUnknownState: (state: string) => void = () => undefined,
 ): ImportJob {
   const files = readDetails(data.details, fail).map((entry, index): FileProgress => {
-    const reading = readProgress(entry, `details[${index}].`, fail, onUnknownState)
+    const field = `details[${index}].`
+    const reading = readProgress(entry, field, fail, onUnknownState)
     return withOptional<FileProgress>(
-      { fileName: readText(entry.fileName) ?? `(file ${index + 1})`, progress: reading.progress },
       {
-        fileSize: readCount(entry.fileSize),
+        fileName: readString(entry.fileName, `${field}fileName`, fail) ?? `(file ${index + 1})`,
+        progress: reading.progress,
+      },
+      {
+        fileSize: readCount(entry.fileSize, `${field}fileSize`, fail),
         completeTime: reading.completeTime,
-        errorMessage: reading.state === 'failed' ? (reading.errorMessage ?? NO_REASON) : undefined,
-        importedRows: readCount(entry.importedRows),
-        totalRows: readCount(entry.totalRows),
+        errorMessage: reading.errorMessage,
+        retrying: reading.retrying,
+        importedRows: readCount(entry.importedRows, `${field}importedRows`, fail),
+        totalRows: readCount(entry.totalRows, `${field}totalRows`, fail),
       },
     )
   })
   const job = readProgress(data, '', fail, onUnknownState)
   const fileFailed = files.some((file) => file.errorMessage !== undefined)
   // One failed file fails the job, as in v1 (fail fast). The job's own reason
-  // is kept; a stand-in is made only when no file says what went wrong.
+  // is kept; the stand-in for no reason is dropped when a file says what went wrong.
   const state: JobState = fileFailed ? 'failed' : job.state
-  const errorMessage =
-    job.errorMessage ?? (job.state === 'failed' && !fileFailed ? NO_REASON : undefined)
+  const errorMessage = job.errorMessage === NO_REASON && fileFailed ? undefined : job.errorMessage
   return withOptional<ImportJob>(
     { jobId, state, progress: job.progress, files },
     {
-      collectionName: readText(data.collectionName),
+      collectionName: readString(data.collectionName, 'collectionName', fail),
       completeTime: job.completeTime,
       errorMessage,
-      fileSize: readCount(data.fileSize),
-      importedRows: readCount(data.importedRows),
-      totalRows: readCount(data.totalRows),
+      retrying: state === 'failed' ? undefined : job.retrying,
+      fileSize: readCount(data.fileSize, 'fileSize', fail),
+      importedRows: readCount(data.importedRows, 'importedRows', fail),
+      totalRows: readCount(data.totalRows, 'totalRows', fail),
     },
   )
 }

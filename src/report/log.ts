@@ -1,5 +1,12 @@
 /** Log lines, annotations and the final verdict, as pure functions of events and outcomes. */
-import { type ImportJob, type JobState, filesDone, jobErrors, overallProgress } from '../job.js'
+import {
+  COMMIT_CALL,
+  type ImportJob,
+  type JobState,
+  filesDone,
+  jobErrors,
+  overallProgress,
+} from '../job.js'
 import { type Outcome, type WaitEvent, lastKnownJob } from '../wait.js'
 import { clip } from '../text.js'
 import { formatDuration, formatPercent } from './format.js'
@@ -19,7 +26,33 @@ export function updateLine(event: UpdateEvent): string | undefined {
     return undefined
   }
   const files = job.files.length > 0 ? ` (${filesDone(job)}/${job.files.length} files done)` : ''
-  return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${files}, ${formatDuration(event.elapsedMs)} elapsed`
+  const lastSeen =
+    job.progressLastSeen === true ? ' (the last progress seen before the failure)' : ''
+  const uncommitted =
+    job.state === 'uncommitted'
+      ? `; the data is imported but not visible until the job is committed (${COMMIT_CALL})`
+      : ''
+  return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${lastSeen}${files}, ${formatDuration(event.elapsedMs)} elapsed${uncommitted}`
+}
+
+/**
+ * "retrying: <reason>" lines for reasons the server gives while it goes on
+ * (Milvus retrying a task): one per reason that is new since the last answer.
+ */
+export function retryingLines(event: UpdateEvent): string[] {
+  const { job, previous } = event
+  const lines: string[] = []
+  if (job.retrying !== undefined && job.retrying !== previous?.retrying) {
+    lines.push(`Job ${job.jobId}: retrying: ${clip(job.retrying, 1_000)}`)
+  }
+  const before = new Map(previous?.files.map((file) => [file.fileName, file.retrying]))
+  for (const file of job.files) {
+    if (file.retrying === undefined || before.get(file.fileName) === file.retrying) continue
+    lines.push(
+      `Job ${job.jobId}: ${clip(file.fileName, 300)} retrying: ${clip(file.retrying, 1_000)}`,
+    )
+  }
+  return lines
 }
 
 export function retryLine(event: RetryEvent): string {
@@ -80,6 +113,19 @@ export function verdict(outcome: Outcome, failOnTimeout: boolean): Verdict {
   switch (outcome.state) {
     case 'completed':
       return { level: 'success', message: `${jobsWord} completed after ${waited}.` }
+    case 'uncommitted': {
+      const waiting = outcome.jobs
+        .filter((status) => status.job?.state === 'uncommitted')
+        .map((status) => status.jobId)
+      const shown = waiting.slice(0, 5).join(', ')
+      const more = waiting.length > 5 ? ` and ${waiting.length - 5} more` : ''
+      return {
+        level: 'success',
+        message:
+          `${jobsWord} imported after ${waited}; not committed yet: ${shown}${more}. ` +
+          `The data is imported but not visible until each job is committed (${COMMIT_CALL}).`,
+      }
+    }
     case 'failed': {
       const reasons = failureAnnotations(outcome).map((a) => `${a.title}: ${a.message}`)
       const shown = reasons.slice(0, 5).join('; ')

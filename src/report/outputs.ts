@@ -5,9 +5,23 @@
  */
 import { type FileProgress, type ImportJob, jobErrors, overallProgress } from '../job.js'
 import { type JobStatus, type Outcome, lastKnownJob } from '../wait.js'
+import { clipNoted } from '../text.js'
 import { byteLength, fitByRank } from './budget.js'
 
 export const JOBS_OUTPUT_MAX_BYTES = 100_000
+
+/**
+ * Longest text kept in one value, in characters. Server text has no upper
+ * bound, and one 150 kB error must not push every job out of `jobs`.
+ */
+export const TEXT_LIMITS = {
+  errorMessage: 2_000,
+  fileName: 1_000,
+  collectionName: 256,
+  completeTime: 64,
+  /** The collection-name output: all names, joined. */
+  collections: 4_000,
+} as const
 
 export type OutputName =
   | 'state'
@@ -40,6 +54,8 @@ export interface JobEntry {
   importedRows: number | null
   totalRows: number | null
   details: FileEntry[]
+  /** Present (true) only when progress is the last seen before the job failed. */
+  progressLastSeen?: true
   /** Present only when details were cut to keep the output bounded. */
   detailsOmitted?: number
 }
@@ -52,13 +68,18 @@ export interface OutputReport {
   detailsOmitted: number
 }
 
+/** Text clipped to its limit (saying so), or null when absent. */
+function text(value: string | undefined, limit: number): string | null {
+  return value === undefined ? null : clipNoted(value, limit)
+}
+
 function fileEntry(file: FileProgress): FileEntry {
   return {
-    fileName: file.fileName,
+    fileName: clipNoted(file.fileName, TEXT_LIMITS.fileName),
     fileSize: file.fileSize ?? null,
     progress: file.progress,
-    completeTime: file.completeTime ?? null,
-    errorMessage: file.errorMessage ?? null,
+    completeTime: text(file.completeTime, TEXT_LIMITS.completeTime),
+    errorMessage: text(file.errorMessage, TEXT_LIMITS.errorMessage),
     importedRows: file.importedRows ?? null,
     totalRows: file.totalRows ?? null,
   }
@@ -72,18 +93,20 @@ function firstError(status: JobStatus): string | undefined {
 
 function jobEntry(status: JobStatus): JobEntry {
   const job: ImportJob | undefined = status.job
-  return {
+  const entry: JobEntry = {
     jobId: status.jobId,
     state: job?.state ?? 'unknown',
     progress: job?.progress ?? 0,
-    collectionName: job?.collectionName ?? null,
-    completeTime: job?.completeTime ?? null,
-    errorMessage: firstError(status) ?? null,
+    collectionName: text(job?.collectionName, TEXT_LIMITS.collectionName),
+    completeTime: text(job?.completeTime, TEXT_LIMITS.completeTime),
+    errorMessage: text(firstError(status), TEXT_LIMITS.errorMessage),
     fileSize: job?.fileSize ?? null,
     importedRows: job?.importedRows ?? null,
     totalRows: job?.totalRows ?? null,
     details: job?.files.map(fileEntry) ?? [],
   }
+  if (job?.progressLastSeen === true) entry.progressLastSeen = true
+  return entry
 }
 
 const bytesOf = (value: unknown): number => byteLength(JSON.stringify(value))
@@ -148,10 +171,19 @@ export function outputValues(outcome: Outcome): OutputReport {
     values: {
       state: outcome.state,
       progress: String(overallProgress(jobs)),
-      'collection-name': collections.join(','),
+      'collection-name': clipNoted(
+        collections.map((name) => clipNoted(name, TEXT_LIMITS.collectionName)).join(','),
+        TEXT_LIMITS.collections,
+      ),
       // A job can finish (readyPercentage 1) before its completeTime is filled in: use those given.
-      'complete-time': outcome.state === 'completed' ? latestTime(completeTimes) : '',
-      'error-message': outcome.jobs.map(firstError).find((e) => e !== undefined) ?? '',
+      'complete-time':
+        outcome.state === 'completed'
+          ? clipNoted(latestTime(completeTimes), TEXT_LIMITS.completeTime)
+          : '',
+      'error-message': clipNoted(
+        outcome.jobs.map(firstError).find((e) => e !== undefined) ?? '',
+        TEXT_LIMITS.errorMessage,
+      ),
       'elapsed-seconds': String(Math.floor(outcome.elapsedMs / 1000)),
       jobs: json,
     },

@@ -6,6 +6,7 @@
  * ones, so the reason a job failed is never what gets cut.
  */
 import {
+  COMMIT_CALL,
   type FileProgress,
   type ImportJob,
   filesDone,
@@ -22,6 +23,7 @@ export const SUMMARY_MAX_BYTES = 1_000_000
 
 const STATE_LABEL: Record<OutcomeState, string> = {
   completed: '✅ completed',
+  uncommitted: '⏸️ imported, not committed',
   failed: '❌ failed',
   'timed-out': '⏱️ timed out',
   cancelled: '🚫 cancelled',
@@ -29,6 +31,7 @@ const STATE_LABEL: Record<OutcomeState, string> = {
 
 const JOB_LABEL: Record<string, string> = {
   completed: '✅ completed',
+  uncommitted: '⏸️ uncommitted',
   failed: '❌ failed',
   importing: '🔄 importing',
   pending: '⏳ pending',
@@ -58,10 +61,21 @@ function fileRow(file: FileProgress, withRows: boolean): string {
     cell(formatPercent(file.progress)) +
     rows +
     cell(file.completeTime === undefined ? undefined : escapeHtml(clip(file.completeTime, 64))) +
-    cell(file.errorMessage === undefined ? undefined : escapeHtml(clip(file.errorMessage, 1_000))) +
+    cell(fileNote(file)) +
     '</tr>\n'
   )
 }
+
+/** The Error cell: the file's error, or what the server said while it retries the file. */
+function fileNote(file: FileProgress): string | undefined {
+  if (file.errorMessage !== undefined) return escapeHtml(clip(file.errorMessage, 1_000))
+  if (file.retrying !== undefined) return `retrying: ${escapeHtml(clip(file.retrying, 1_000))}`
+  return undefined
+}
+
+const UNCOMMITTED_NOTE =
+  'The data is imported but not visible until the job is committed: call ' +
+  `<code>${COMMIT_CALL}</code> with its <code>jobId</code> (or abort it).`
 
 function jobHeader(status: JobStatus, outcomeElapsedMs: number): string {
   const { job } = status
@@ -71,7 +85,7 @@ function jobHeader(status: JobStatus, outcomeElapsedMs: number): string {
   if (job !== undefined) {
     const facts = [
       `Collection: ${job.collectionName === undefined ? '-' : `<code>${escapeHtml(clip(job.collectionName, 200))}</code>`}`,
-      `Progress: ${formatPercent(job.progress)}`,
+      `Progress: ${formatPercent(job.progress)}${job.progressLastSeen === true ? ' (the last seen before the failure)' : ''}`,
       `Files done: ${filesDone(job)}/${job.files.length}`,
       `Size: ${job.fileSize === undefined ? '-' : formatBytes(job.fileSize)}`,
       ...(hasRows(job) ? [`Rows: ${formatRows(job.importedRows, job.totalRows)}`] : []),
@@ -83,6 +97,10 @@ function jobHeader(status: JobStatus, outcomeElapsedMs: number): string {
     if (job.errorMessage !== undefined) {
       html += `<p><strong>Error:</strong> ${escapeHtml(clip(job.errorMessage, 1_000))}</p>\n`
     }
+    if (job.retrying !== undefined) {
+      html += `<p><strong>Retrying:</strong> ${escapeHtml(clip(job.retrying, 1_000))}</p>\n`
+    }
+    if (job.state === 'uncommitted') html += `<p>${UNCOMMITTED_NOTE}</p>\n`
   } else {
     html += `<p>No progress was received for this job (elapsed ${formatDuration(outcomeElapsedMs)}).</p>\n`
   }
@@ -105,11 +123,19 @@ function cutNote(hidden: number, what: string): string {
   return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. Files with errors are shown first.</em></p>\n`
 }
 
-export function renderSummary(outcome: Outcome, maxBytes = SUMMARY_MAX_BYTES): string {
+export interface SummaryOptions {
+  /** Who ran the import, for the heading: a self-hosted Milvus is not Zilliz. */
+  product?: 'Zilliz Cloud' | 'Milvus'
+  maxBytes?: number
+}
+
+export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): string {
+  const maxBytes = options.maxBytes ?? SUMMARY_MAX_BYTES
+  const product = options.product === 'Milvus' ? 'Milvus' : 'Zilliz'
   const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)))
   const count = outcome.jobs.length === 1 ? '1 job' : `${outcome.jobs.length} jobs`
   let html =
-    `<h2>Zilliz import: ${STATE_LABEL[outcome.state]}</h2>\n` +
+    `<h2>${product} import: ${STATE_LABEL[outcome.state]}</h2>\n` +
     `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n`
 
   const headers = outcome.jobs.map((status) => jobHeader(status, outcome.elapsedMs))

@@ -1,0 +1,227 @@
+/**
+ * Reaching an https:// API through a forward proxy: which proxy (the
+ * https_proxy and no_proxy rules of @actions/http-client), and the CONNECT
+ * tunnel, done here rather than by an agent so that every stage can be cut off
+ * and every failure names the proxy, not the API host. The API key travels
+ * only inside the TLS session with the API host; the proxy sees the host name.
+ */
+import * as net from 'node:net'
+import * as tls from 'node:tls'
+import { getProxyUrl } from '@actions/http-client'
+import { PermanentError, TransientError } from '../errors.js'
+import { clip } from '../text.js'
+import { describeSystemError, errorCode } from './faults.js'
+
+/** Something to destroy when the request is given up. */
+export interface Destroyable {
+  destroy(): void
+}
+
+/** Where a request is, for "no answer within N s" messages: who is silent, doing what. */
+export interface Stage {
+  peer: string
+  doing: string
+}
+
+/** A proxy answer head larger than this is not an HTTP answer to CONNECT. */
+const MAX_HEAD_BYTES = 16 * 1024
+
+/**
+ * The proxy for an https:// URL from https_proxy / HTTPS_PROXY, or undefined
+ * when none is set or no_proxy (or loopback) bypasses it. Plain http:// is
+ * allowed only to loopback, which is never proxied.
+ */
+export function proxyFromEnv(url: URL): URL | undefined {
+  if (url.protocol !== 'https:') return undefined
+  const text = getProxyUrl(url.href)
+  if (text === '') return undefined
+  let proxy: URL | undefined
+  try {
+    proxy = new URL(text)
+  } catch {
+    proxy = undefined
+  }
+  if (proxy?.protocol !== 'http:' && proxy?.protocol !== 'https:') {
+    throw new PermanentError(
+      'The https_proxy environment variable is not an http:// or https:// URL such as http://proxy.example:3128.',
+    )
+  }
+  return proxy
+}
+
+/** host:port of the proxy, never its credentials. */
+export function proxyName(proxy: URL): string {
+  return `${proxy.hostname}:${proxy.port || (proxy.protocol === 'https:' ? '443' : '80')}`
+}
+
+/**
+ * Opens a CONNECT tunnel to `target` through `proxy` and a TLS session with
+ * `target` over it. Every socket it makes is added to `held`, so the caller can
+ * destroy them at any stage; `stage` says where it is.
+ */
+export async function tunnelTo(
+  target: URL,
+  proxy: URL,
+  held: Set<Destroyable>,
+  stage: Stage,
+): Promise<tls.TLSSocket> {
+  const name = proxyName(proxy)
+  const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1')
+  const address = `${target.hostname}:${target.port || '443'}`
+  stage.peer = `the proxy ${name}`
+  stage.doing = 'connecting to it'
+  const proxyHost = proxy.hostname.replace(/^\[(.*)\]$/, '$1')
+  const socket =
+    proxy.protocol === 'https:'
+      ? tls.connect({
+          host: proxyHost,
+          port: Number(proxy.port || 443),
+          servername: net.isIP(proxyHost) ? undefined : proxyHost,
+        })
+      : net.connect({ host: proxyHost, port: Number(proxy.port || 80) })
+  held.add(socket)
+  try {
+    await settled(socket, proxy.protocol === 'https:' ? 'secureConnect' : 'connect')
+  } catch (error) {
+    throw unreachableProxy(error, name)
+  }
+
+  stage.doing = `waiting for it to open a tunnel to ${address}`
+  socket.write(connectRequest(address, proxy))
+  const head = await readHead(socket, name)
+  if (head.status < 200 || head.status > 299) throw refusedTunnel(head, name, address, proxy)
+  if (head.rest.length > 0) socket.unshift(head.rest)
+
+  stage.peer = target.host
+  stage.doing = 'in the TLS handshake'
+  const secure = tls.connect({ socket, servername: net.isIP(hostname) ? undefined : hostname })
+  held.add(secure)
+  await settled(secure, 'secureConnect')
+  return secure
+}
+
+function connectRequest(address: string, proxy: URL): string {
+  const lines = [`CONNECT ${address} HTTP/1.1`, `Host: ${address}`]
+  if (proxy.username !== '' || proxy.password !== '') {
+    const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
+    lines.push(`Proxy-Authorization: Basic ${Buffer.from(credentials).toString('base64')}`)
+  }
+  return `${lines.join('\r\n')}\r\n\r\n`
+}
+
+/** Resolves on `event`; rejects on an error or when the socket closes first. */
+function settled(socket: net.Socket, event: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      socket.off(event, onEvent)
+      socket.off('error', onError)
+      socket.off('close', onClose)
+    }
+    const onEvent = (): void => {
+      cleanup()
+      resolve()
+    }
+    const onError = (error: Error): void => {
+      cleanup()
+      reject(error)
+    }
+    const onClose = (): void => {
+      cleanup()
+      reject(Object.assign(new Error('the connection was closed'), { code: 'ECONNRESET' }))
+    }
+    socket.on(event, onEvent)
+    socket.on('error', onError)
+    socket.on('close', onClose)
+  })
+}
+
+interface ProxyHead {
+  status: number
+  statusText: string
+  /** Bytes after the head: the start of the tunnel's traffic. */
+  rest: Buffer
+}
+
+/** Reads the proxy's answer to CONNECT up to the blank line. */
+function readHead(socket: net.Socket, name: string): Promise<ProxyHead> {
+  return new Promise((resolve, reject) => {
+    let buffered = Buffer.alloc(0)
+    const cleanup = (): void => {
+      socket.off('data', onData)
+      socket.off('error', onError)
+      socket.off('close', onClose)
+    }
+    const fail = (error: Error): void => {
+      cleanup()
+      reject(error)
+    }
+    const onData = (chunk: Buffer): void => {
+      buffered = Buffer.concat([buffered, chunk])
+      const end = buffered.indexOf('\r\n\r\n')
+      if (end < 0) {
+        if (buffered.length > MAX_HEAD_BYTES) fail(notHttp(name))
+        return
+      }
+      // The proxy sends nothing more until our TLS hello; any early bytes are handed back.
+      cleanup()
+      const statusLine = buffered.subarray(0, end).toString('latin1').split('\r\n')[0] ?? ''
+      const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine)
+      if (match === null) {
+        reject(notHttp(name))
+        return
+      }
+      resolve({
+        status: Number(match[1]),
+        statusText: clip(match[2] ?? '', 80),
+        rest: buffered.subarray(end + 4),
+      })
+    }
+    const onError = (error: Error): void => {
+      fail(
+        new TransientError(
+          `the proxy ${name} broke the connection before answering CONNECT (${describeSystemError(error)})`,
+        ),
+      )
+    }
+    const onClose = (): void => {
+      fail(new TransientError(`the proxy ${name} closed the connection without answering CONNECT`))
+    }
+    socket.on('data', onData)
+    socket.on('error', onError)
+    socket.on('close', onClose)
+  })
+}
+
+function notHttp(name: string): Error {
+  return new TransientError(`the proxy ${name} did not answer CONNECT in HTTP`)
+}
+
+function unreachableProxy(error: unknown, name: string): Error {
+  const detail = describeSystemError(error)
+  const message = `cannot connect to the proxy ${name} set by https_proxy (${detail})`
+  // A proxy host that does not resolve is a typo in the variable, not a blip.
+  return errorCode(error) === 'ENOTFOUND'
+    ? new PermanentError(`${message}; check the https_proxy variable`)
+    : new TransientError(message)
+}
+
+function refusedTunnel(head: ProxyHead, name: string, address: string, proxy: URL): Error {
+  const what = `HTTP ${head.status}${head.statusText === '' ? '' : ` ${head.statusText}`}`
+  if (head.status === 407) {
+    const fix =
+      proxy.username === ''
+        ? 'put user:password in https_proxy (http://user:password@host:port)'
+        : 'check the user:password in https_proxy'
+    return new PermanentError(`the proxy ${name} asked for authentication (${what}): ${fix}`)
+  }
+  const refused = `the proxy ${name} did not open a tunnel to ${address} (${what})`
+  if (head.status === 502 || head.status === 504) {
+    return new TransientError(
+      `${refused}: it could not resolve or reach that host; if the host name is wrong, check the "region" or "endpoint" input`,
+    )
+  }
+  if (head.status >= 500) return new TransientError(refused)
+  return new PermanentError(
+    `${refused}: its rules do not allow this host; ask its operators, or list the host in no_proxy if it is reachable directly`,
+  )
+}
