@@ -2,7 +2,9 @@ import {
   type ImportJob,
   filesDone,
   fractionToPercent,
+  isSettled,
   jobErrors,
+  keepLastProgress,
   overallProgress,
 } from '../src/job.js'
 
@@ -66,5 +68,31 @@ describe('jobErrors and filesDone', () => {
   })
   test('counts files at 100% or with a completion time as done', () => {
     expect(filesDone(failing)).toBe(2)
+  })
+})
+
+describe('keepLastProgress', () => {
+  const at = (state: ImportJob['state'], progress: number): ImportJob => ({
+    ...job(progress),
+    state,
+  })
+  test('a failed job that fell back keeps the last progress seen, and says so', () => {
+    expect(keepLastProgress(at('importing', 55), at('failed', 0))).toMatchObject({
+      state: 'failed',
+      progress: 55,
+      progressLastSeen: true,
+    })
+  })
+  test('anything else is left as it is', () => {
+    const failedHigher = at('failed', 60)
+    expect(keepLastProgress(at('importing', 55), failedHigher)).toBe(failedHigher)
+    const backwards = at('importing', 30)
+    expect(keepLastProgress(at('importing', 55), backwards)).toBe(backwards)
+    const first = at('failed', 0)
+    expect(keepLastProgress(undefined, first)).toBe(first)
+  })
+  test('uncommitted is settled: the loop stops polling it', () => {
+    expect(isSettled('uncommitted')).toBe(true)
+    expect(isSettled('importing')).toBe(false)
   })
 })

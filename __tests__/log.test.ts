@@ -1,4 +1,10 @@
-import { failureAnnotations, retryLine, updateLine, verdict } from '../src/report/log.js'
+import {
+  failureAnnotations,
+  retryLine,
+  retryingLines,
+  updateLine,
+  verdict,
+} from '../src/report/log.js'
 import { files, importJob, outcome } from './helpers/outcomes.js'
 
 describe('updateLine', () => {
@@ -108,5 +114,61 @@ describe('verdict', () => {
       level: 'failure',
       message: 'Cancelled after 1m 05s; last known: job-1 importing 40%.',
     })
+  })
+})
+
+describe('the states real servers report', () => {
+  const update = (job: ReturnType<typeof importJob>, previous?: ReturnType<typeof importJob>) => ({
+    kind: 'update' as const,
+    jobId: job.jobId,
+    job,
+    previous,
+    elapsedMs: 5_000,
+  })
+
+  test('a failed job at its last seen progress says so', () => {
+    const job = importJob('j', { state: 'failed', progress: 55, progressLastSeen: true, files: [] })
+    expect(updateLine(update(job))).toBe(
+      'Job j: failed 55% (the last progress seen before the failure), 5s elapsed',
+    )
+  })
+
+  test('an uncommitted job says its data is not visible until the commit', () => {
+    const job = importJob('j', { state: 'uncommitted', progress: 99, files: [] })
+    expect(updateLine(update(job))).toBe(
+      'Job j: uncommitted 99%, 5s elapsed; the data is imported but not visible until the job is committed (POST /v2/vectordb/jobs/import/commit)',
+    )
+  })
+
+  test('retrying reasons: one line per new reason, job and file, none for an old one', () => {
+    const retrying = importJob('j', {
+      state: 'importing',
+      retrying: 'slow disk',
+      files: files(2, (i) => (i === 1 ? { retrying: 'datanode lost', progress: 20 } : {})),
+    })
+    expect(retryingLines(update(retrying))).toEqual([
+      'Job j: retrying: slow disk',
+      'Job j: folder/part-00001.parquet retrying: datanode lost',
+    ])
+    expect(retryingLines(update(retrying, retrying))).toEqual([])
+    const other = importJob('j', {
+      state: 'importing',
+      files: files(2, (i) => (i === 1 ? { retrying: 'quota', progress: 20 } : {})),
+    })
+    expect(retryingLines(update(other, retrying))).toEqual([
+      'Job j: folder/part-00001.parquet retrying: quota',
+    ])
+  })
+
+  test('uncommitted verdict: the step passes, naming the jobs and the commit call', () => {
+    const jobs = Array.from({ length: 7 }, (_, i) => ({
+      jobId: `j${i}`,
+      job: importJob(`j${i}`, { state: i === 0 ? 'completed' : 'uncommitted', progress: 99 }),
+    }))
+    const { level, message } = verdict(outcome('uncommitted', jobs), true)
+    expect(level).toBe('success')
+    expect(message).toBe(
+      '7 import jobs imported after 1m 05s; not committed yet: j1, j2, j3, j4, j5 and 1 more. The data is imported but not visible until each job is committed (POST /v2/vectordb/jobs/import/commit).',
+    )
   })
 })

@@ -149,3 +149,43 @@ describe('boundedJobs', () => {
     expect(jobsOmitted).toBeGreaterThan(0)
   })
 })
+
+describe('bounded texts', () => {
+  test('long texts are cut where they stand, saying so; the job stays', () => {
+    const job = importJob('j', {
+      state: 'failed',
+      collectionName: 'c'.repeat(300),
+      errorMessage: 'E'.repeat(150_000),
+      progress: 55,
+      progressLastSeen: true,
+      files: files(1, () => ({ fileName: 'f'.repeat(1_500), errorMessage: 'e'.repeat(3_000) })),
+    })
+    const { values } = outputValues(outcome('failed', [{ jobId: 'j', job }]))
+    expect(values['error-message']).toBe(`${'E'.repeat(2_000)}… [148,000 more characters cut]`)
+    expect(values['collection-name']).toBe(`${'c'.repeat(256)}… [44 more characters cut]`)
+    const [entry] = JSON.parse(values.jobs) as JobEntry[]
+    expect(entry?.progressLastSeen).toBe(true)
+    expect(entry?.collectionName).toBe(`${'c'.repeat(256)}… [44 more characters cut]`)
+    expect(entry?.details[0]?.fileName).toBe(`${'f'.repeat(1_000)}… [500 more characters cut]`)
+    expect(entry?.details[0]?.errorMessage).toBe(
+      `${'e'.repeat(2_000)}… [1,000 more characters cut]`,
+    )
+  })
+
+  test('many collections: the joined list is cut too', () => {
+    const jobs = Array.from({ length: 100 }, (_, i) => ({
+      jobId: `j${i}`,
+      job: importJob(`j${i}`, { collectionName: `collection_${String(i).padStart(40, '0')}` }),
+    }))
+    const { values } = outputValues(outcome('completed', jobs))
+    expect(values['collection-name']).toMatch(
+      /^collection_0+,collection_.*… \[[\d,]+ more characters cut\]$/,
+    )
+    expect(values['collection-name'].length).toBeLessThan(4_100)
+  })
+
+  test('progressLastSeen is absent unless true', () => {
+    const { values } = outputValues(outcome('completed', [{ jobId: 'j', job: importJob('j') }]))
+    expect((JSON.parse(values.jobs) as JobEntry[])[0]).not.toHaveProperty('progressLastSeen')
+  })
+})

@@ -152,3 +152,47 @@ describe('renderSummary', () => {
     expect(html).toContain('job-0')
   })
 })
+
+describe('the states real servers report', () => {
+  test('a self-hosted Milvus is not Zilliz', () => {
+    const run = outcome('completed', [{ jobId: 'j', job: importJob('j') }])
+    expect(renderSummary(run, { product: 'Milvus' })).toMatch(
+      /^<h2>Milvus import: ✅ completed<\/h2>/,
+    )
+    expect(renderSummary(run, { product: 'Zilliz Cloud' })).toMatch(/^<h2>Zilliz import: /)
+  })
+
+  test('uncommitted: its own label, and how to make the data visible', () => {
+    const job = importJob('j', { state: 'uncommitted', progress: 99, completeTime: undefined })
+    const html = renderSummary(outcome('uncommitted', [{ jobId: 'j', job }]), { product: 'Milvus' })
+    expect(html).toContain('<h2>Milvus import: ⏸️ imported, not committed</h2>')
+    expect(html).toContain('<h3>Job <code>j</code>: ⏸️ uncommitted</h3>')
+    expect(html).toContain(
+      '<p>The data is imported but not visible until the job is committed: call <code>POST /v2/vectordb/jobs/import/commit</code> with its <code>jobId</code> (or abort it).</p>',
+    )
+  })
+
+  test('retrying files and jobs show the reason, escaped, and are not errors', () => {
+    const job = importJob('j', {
+      state: 'importing',
+      progress: 40,
+      retrying: 'slow <disk>',
+      files: files(1, () => ({
+        progress: 20,
+        completeTime: undefined,
+        retrying: 'datanode *lost*',
+      })),
+    })
+    const html = renderSummary(outcome('timed-out', [{ jobId: 'j', job }]))
+    expect(html).toContain('<td>retrying: datanode &#42;lost&#42;</td>')
+    expect(html).toContain('<p><strong>Retrying:</strong> slow &lt;disk&gt;</p>')
+    expect(html).not.toContain('<strong>Error:</strong>')
+  })
+
+  test('a failed job at its last seen progress says so', () => {
+    const job = importJob('j', { state: 'failed', progress: 55, progressLastSeen: true })
+    expect(renderSummary(outcome('failed', [{ jobId: 'j', job }]))).toContain(
+      'Progress: 55% (the last seen before the failure)',
+    )
+  })
+})

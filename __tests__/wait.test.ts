@@ -382,6 +382,10 @@ describe('decideState', () => {
     ['cancelled before the end', [s('completed'), s('importing')], true, 'cancelled'],
     ['still running at the deadline', [s('completed'), s('importing')], false, 'timed-out'],
     ['never answered', [s('completed'), s()], false, 'timed-out'],
+    ['done, one waiting for its commit', [s('completed'), s('uncommitted')], false, 'uncommitted'],
+    ['a failure wins over uncommitted', [s('uncommitted'), s('failed')], false, 'failed'],
+    ['uncommitted wins over a late cancel', [s('uncommitted')], true, 'uncommitted'],
+    ['uncommitted and still running', [s('uncommitted'), s('importing')], false, 'timed-out'],
   ])('%s', (_label, statuses, cancelled, expected) => {
     expect(decideState(statuses, cancelled)).toBe(expected)
   })

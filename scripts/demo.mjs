@@ -90,7 +90,7 @@ const completed = await demo(
 )
 const failed = await demo('A run that fails (a file reports an errorMessage)', 'failure')
 const milvus = await demo(
-  'A self-hosted Milvus, same step with api-version: v2 (staged progress, row counts)',
+  'A self-hosted Milvus, same step with api-version: v2 (staged progress, row counts, a retried task, a job waiting for its commit)',
   'milvus',
   'milvus',
 )

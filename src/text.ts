@@ -40,9 +40,10 @@ export function clip(text: string, max: number): string {
 export function stripControls(text: string): string {
   return (
     text
-      // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), then any other ESC pair.
+      // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), then any other ESC
+      // sequence of two (ESC c resets the terminal), or a lone ESC.
       // eslint-disable-next-line no-control-regex -- matching control characters is the point
-      .replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?/g, '')
+      .replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[0-~]?/g, '')
       // eslint-disable-next-line no-control-regex -- as above
       .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
   )

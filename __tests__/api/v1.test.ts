@@ -445,3 +445,54 @@ describe('the API key', () => {
     expect(debugLines.length).toBe(3)
   })
 })
+
+describe('answers as real servers and gateways send them', () => {
+  test('an error envelope without data is a refusal whatever its code, with the hint', async () => {
+    const { client } = await clientFor(
+      one({ status: 200, body: '{"code": 200, "message": "The token is illegal."}' }),
+    )
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toBe(
+      'Zilliz Cloud refused the request for job job-1: code 200, "The token is illegal.". The API key is invalid or expired: check the "api-key" secret.',
+    )
+  })
+
+  test('a refusal quotes the request ID header', async () => {
+    const { client } = await clientFor(
+      one({ code: 80004, message: 'job missing', headers: { 'x-zilliz-request-id': 'zr-77' } }),
+    )
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error.message).toMatch(
+      /^Zilliz Cloud refused the request for job job-1: code 80004 \(x-zilliz-request-id: zr-77\), "job missing"/,
+    )
+  })
+
+  test('a shape error quotes the request ID header too', async () => {
+    const { client } = await clientFor(
+      one({ status: 200, body: '{"code":200,"data":[]}', headers: { requestid: 'r-1' } }),
+    )
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error.message).toMatch(/^the answer for job job-1 \(requestid: r-1\) is not in the v1/)
+  })
+
+  test('a leading byte-order mark is ignored', async () => {
+    const { client } = await clientFor(
+      one({ status: 200, body: '\uFEFF{"code":200,"data":{"readyPercentage":0.25}}' }),
+    )
+    expect((await fetchOnce(client, 'job-1')).progress).toBe(25)
+  })
+
+  test('terminal escapes in server text are stripped before anyone sees it', async () => {
+    const { client } = await clientFor(
+      one({ progress: 0.5, fileErrors: { 0: '\u001b[1;31mbad\u001b[0m schema\u0007' } }),
+    )
+    const job = await fetchOnce(client, 'job-1')
+    expect(job.files[0]?.errorMessage).toBe('bad schema')
+  })
+
+  test('a gzip-encoded answer is read', async () => {
+    const { client } = await clientFor(one({ progress: 0.5, encoding: 'gzip' }))
+    expect((await fetchOnce(client, 'job-1')).progress).toBe(50)
+  })
+})

@@ -1,5 +1,5 @@
 import { ImportApiClient } from '../../src/api/client.js'
-import { HttpTransport } from '../../src/api/http.js'
+import { HttpTransport, type Transport } from '../../src/api/http.js'
 import { NO_REASON, V2Dialect, V2_PATHS, mapV2Job } from '../../src/api/v2.js'
 import { PermanentError, TransientError } from '../../src/errors.js'
 import { systemClock } from '../../src/time.js'
@@ -402,5 +402,50 @@ describe('the v2 client against the simulator', () => {
     await fetchOnce(client, 'job-1')
     expect(sim.requests[0]?.headers['db-name']).toBe('analytics')
     expect(sim.requests[0]?.body).toEqual({ jobId: 'job-1', dbName: 'analytics' })
+  })
+})
+
+describe('one poll, one time budget', () => {
+  /** A server that answers 404 to every path, taking `costMs` of the injected clock per request. */
+  function notFoundEverywhere(costMs: number) {
+    let now = 1_000_000
+    const budgets: number[] = []
+    const transport: Transport = {
+      send: (request) => {
+        budgets.push(request.timeoutMs)
+        now += costMs
+        return Promise.resolve({
+          status: 404,
+          statusText: 'Not Found',
+          headers: {},
+          body: '404 page not found',
+        })
+      },
+    }
+    const client = new ImportApiClient(
+      new V2Dialect({ product: 'Milvus', baseUrl: new URL('http://127.0.0.1:1') }),
+      { apiKey: 'k', transport, clock: { now: () => now } },
+    )
+    const poll = () =>
+      client.fetchJob('j', { signal: new AbortController().signal, timeoutMs: 1_000 })
+    return { poll, budgets }
+  }
+
+  test('the /get_progress fallback gets what is left of the poll, not a fresh budget', async () => {
+    const { poll, budgets } = notFoundEverywhere(600)
+    const error = await failure(poll())
+    expect(budgets).toEqual([1_000, 400])
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(/HTTP 404 Not Found/)
+  })
+
+  test('with nothing left, no second request: a transient "no answer"', async () => {
+    const { poll, budgets } = notFoundEverywhere(1_000)
+    const error = await failure(poll())
+    expect(budgets).toEqual([1_000])
+    expect(error).toBeInstanceOf(TransientError)
+    expect(error.message).toBe(
+      'no answer for job j within 1 s (/v2/vectordb/jobs/import/get_progress was next)',
+    )
   })
 })

@@ -1,7 +1,7 @@
 /**
- * Answers as the real servers give them (../docs/api-notes.md: Milvus Retry
- * tasks, two-phase commit, InProgress tasks, v1's error envelope, failed jobs at
- * 0%), and answers the action must not trust (protocol switches, deep nesting,
+ * Answers as the real servers give them (from the Milvus server source, the
+ * official SDKs and the docs' own examples: Milvus Retry tasks, two-phase
+ * commit, InProgress tasks, v1's error envelope, failed jobs at 0%), and answers the action must not trust (protocol switches, deep nesting,
  * absurd numbers, wrong types, byte-order marks, huge texts, terminal escapes),
  * through dist/index.js as the runner runs it.
  */

@@ -1,0 +1,33 @@
+import { clip, clipNoted, stripControls } from '../src/text.js'
+
+describe('stripControls', () => {
+  test.each([
+    ['ANSI colours', '\u001b[31mred\u001b[0m text', 'red text'],
+    ['a cursor move', 'a\u001b[2Kb', 'ab'],
+    ['an OSC title ended by BEL', '\u001b]0;owned\u0007after', 'after'],
+    ['an OSC title ended by ST', '\u001b]0;owned\u001b\\after', 'after'],
+    ['a lone ESC pair', 'a\u001bcb', 'ab'],
+    ['NUL, BEL, backspace, CR, DEL, C1', 'a\u0000\u0007\b\r\u007f\u0085b', 'ab'],
+    ['direction overrides', 'file\u202etxt.exe\u2066', 'filetxt.exe'],
+  ])('removes %s', (_name, text, expected) => {
+    expect(stripControls(text)).toBe(expected)
+  })
+  test('keeps tabs, line breaks and ordinary text, unicode included', () => {
+    expect(stripControls('a\tb\nc → ✅ 中文')).toBe('a\tb\nc → ✅ 中文')
+  })
+})
+
+describe('clipNoted', () => {
+  test('keeps short text, and says how much went from long text', () => {
+    expect(clipNoted('abc', 3)).toBe('abc')
+    expect(clipNoted('abcdef', 3)).toBe('abc… [3 more characters cut]')
+    expect(clipNoted('x'.repeat(1_234_567), 1)).toBe('x… [1,234,566 more characters cut]')
+  })
+})
+
+describe('clip', () => {
+  test('flattens line breaks and cuts with an ellipsis', () => {
+    expect(clip('a\n b', 10)).toBe('a b')
+    expect(clip('abcdef', 4)).toBe('abc…')
+  })
+})
