@@ -76,6 +76,16 @@ export const job = (script: Step[], files = [file('folder/1.parquet')]): JobSpec
 export const commands = (stdout: string, kind: string): string[] =>
   stdout.split('\n').filter((line) => line.startsWith(`::${kind}`))
 
+/** The API key appears nowhere but the ::add-mask:: line, where the runner learns to mask it. */
+export function expectKeyOnlyInMask(result: RunResult, apiKey: string): void {
+  const everywhere = [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)]
+  const lines = everywhere
+    .join('\n')
+    .split('\n')
+    .filter((line) => line.includes(apiKey))
+  expect(lines).toEqual([`::add-mask::${apiKey}`])
+}
+
 export function expectNoStackTrace(result: RunResult): void {
   expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
 }
