@@ -42,8 +42,8 @@ function inputsReadByCode(): string[] {
 }
 
 describe('action.yml', () => {
-  test('runs the bundle on node20, with Marketplace name, branding and a short description', () => {
-    expect(metadata.runs).toEqual({ using: 'node20', main: 'dist/index.js' })
+  test('runs the bundle on node24, with Marketplace name, branding and a short description', () => {
+    expect(metadata.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
     expect(metadata.name).toBeTruthy()
     expect(metadata.description.length).toBeLessThan(125)
     expect(metadata.branding.icon).toBeTruthy()
