@@ -56,8 +56,19 @@ describe('parseSettings', () => {
   })
 
   test.each([
-    ['job-id', { 'job-id': '' }, /"job-id" is required/],
-    ['job-id', { 'job-id': ' , \n ' }, /"job-id" is required/],
+    [
+      'job-id',
+      { 'job-id': '' },
+      /"job-id" is empty: the step that started the import produced no job ID/,
+    ],
+    ['job-id', { 'job-id': ' , \n ' }, /"job-id" is empty: the step that started the import/],
+    [
+      'job-id',
+      { 'job-id': 'null' },
+      /"job-id" is "null": the step that started the import produced no job ID/,
+    ],
+    ['job-id', { 'job-id': 'job-1,undefined' }, /"job-id" is "undefined": the step/],
+    ['job-id', { 'job-id': 'None' }, /"job-id" is "None": the step/],
     ['job-id', { 'job-id': 'a&b=c' }, /"job-id" has "a&b=c", which is not an import job ID/],
     ['job-id', { 'job-id': 'job#1' }, /"job-id"/],
     ['job-id', { 'job-id': 'job 1' }, /"job-id"/],

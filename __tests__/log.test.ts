@@ -1,5 +1,7 @@
 import {
+  endedWhileRetrying,
   failureAnnotations,
+  persistentFaultWarning,
   retryLine,
   retryingLines,
   updateLine,
@@ -60,7 +62,7 @@ test('retryLine says what happened and when the next try is', () => {
 })
 
 describe('failureAnnotations', () => {
-  test('one per failing job or file, titled with its name', () => {
+  test("one per import error (job or file), titled with its name; refusals are the verdict's", () => {
     const job = importJob('job-1', {
       state: 'failed',
       errorMessage: 'job broke',
@@ -78,7 +80,6 @@ describe('failureAnnotations', () => {
     ).toEqual([
       { title: 'Job job-1', message: 'job broke' },
       { title: 'Job job-1: b.parquet', message: 'file broke' },
-      { title: 'Job job-2', message: 'unknown job' },
     ])
   })
 })
@@ -86,31 +87,36 @@ describe('failureAnnotations', () => {
 describe('verdict', () => {
   const running = { jobId: 'job-1', job: importJob('job-1', { state: 'importing', progress: 40 }) }
   test('completed passes', () => {
-    expect(verdict(outcome('completed', [{ jobId: 'a', job: importJob('a') }]), true)).toEqual({
+    expect(
+      verdict(outcome('completed', [{ jobId: 'a', job: importJob('a') }]), true, 'api.example:443'),
+    ).toEqual({
       level: 'success',
       message: '1 import job completed after 1m 05s.',
     })
   })
-  test('failed fails with the error texts', () => {
+  test('failed fails, saying who failed without repeating the errors of the annotations', () => {
     const job = importJob('a', { state: 'failed', errorMessage: 'quota exceeded' })
-    const v = verdict(outcome('failed', [{ jobId: 'a', job }]), true)
+    const v = verdict(outcome('failed', [{ jobId: 'a', job }]), true, 'h')
     expect(v.level).toBe('failure')
-    expect(v.message).toBe('Import failed. Job a: quota exceeded')
+    expect(v.message).toBe(
+      'The import failed: job a reported an error (each one above, and in the job summary). Fix the data and import again.',
+    )
   })
   test('a timeout fails, or warns when fail-on-timeout is false', () => {
     const v = verdict(
       outcome('timed-out', [running, { jobId: 'job-2', lastError: 'HTTP 503' }]),
       true,
+      'api.example:443',
     )
     expect(v).toEqual({
       level: 'failure',
       message:
         'Timed out after 1m 05s at 20% overall; still running: job-1 importing 40%, job-2 no answer yet 0% (last poll: HTTP 503).',
     })
-    expect(verdict(outcome('timed-out', [running]), false).level).toBe('warning')
+    expect(verdict(outcome('timed-out', [running]), false, 'api.example:443').level).toBe('warning')
   })
   test('cancelled fails', () => {
-    expect(verdict(outcome('cancelled', [running]), false)).toEqual({
+    expect(verdict(outcome('cancelled', [running]), false, 'api.example:443')).toEqual({
       level: 'failure',
       message: 'Cancelled after 1m 05s; last known: job-1 importing 40%.',
     })
@@ -165,10 +171,119 @@ describe('the states real servers report', () => {
       jobId: `j${i}`,
       job: importJob(`j${i}`, { state: i === 0 ? 'completed' : 'uncommitted', progress: 99 }),
     }))
-    const { level, message } = verdict(outcome('uncommitted', jobs), true)
+    const { level, message } = verdict(outcome('uncommitted', jobs), true, 'api.example:443')
     expect(level).toBe('success')
     expect(message).toBe(
       '7 import jobs imported after 1m 05s; not committed yet: j1, j2, j3, j4, j5 and 1 more. The data is imported but not visible until each job is committed (POST /v2/vectordb/jobs/import/commit).',
+    )
+  })
+})
+
+describe('annotations within GitHub limits', () => {
+  const failing = (count: number) =>
+    outcome('failed', [
+      {
+        jobId: 'j',
+        job: importJob('j', {
+          state: 'failed',
+          files: files(count, (i) => ({ errorMessage: `bad ${i}` })),
+        }),
+      },
+    ])
+
+  test('up to 9 errors are annotated as they are (the verdict is the 10th)', () => {
+    expect(failureAnnotations(failing(9))).toHaveLength(9)
+  })
+
+  test('past 9, eight are annotated and the ninth says how many more the summary lists', () => {
+    const annotations = failureAnnotations(failing(15))
+    expect(annotations).toHaveLength(9)
+    expect(annotations[7]?.message).toBe('bad 7')
+    expect(annotations[8]).toEqual({
+      title: 'More errors',
+      message: '7 more errors are listed in the job summary ("What failed").',
+    })
+  })
+
+  test('file names in titles keep their start and their own name', () => {
+    const job = importJob('j', {
+      state: 'failed',
+      files: [{ fileName: `${'x/'.repeat(100)}own.parquet`, progress: 0, errorMessage: 'bad' }],
+    })
+    const [annotation] = failureAnnotations(outcome('failed', [{ jobId: 'j', job }]))
+    expect(annotation?.title).toMatch(/^Job j: x\/x\/.*…\/own\.parquet$/)
+    expect(annotation?.title.length).toBeLessThanOrEqual(7 + 120)
+  })
+})
+
+describe('retries and persistent faults', () => {
+  const retry = (attempt: number) => ({
+    kind: 'retry' as const,
+    jobId: 'j',
+    reason: 'HTTP 503',
+    attempt,
+    delayMs: 2_000,
+    elapsedMs: 1_000,
+  })
+  test('only the third retry in a row earns a warning', () => {
+    expect([1, 2, 3, 4, 5].map((n) => persistentFaultWarning(retry(n)))).toEqual([
+      undefined,
+      undefined,
+      'Job j: 3 polls in a row failed (last: HTTP 503); still retrying until the timeout.',
+      undefined,
+      undefined,
+    ])
+  })
+
+  test('a wait that ends while retrying says so once, unless the verdict already does', () => {
+    const jobs = [
+      { jobId: 'a', job: importJob('a'), lastError: 'HTTP 503' },
+      { jobId: 'b', job: importJob('b'), lastError: 'HTTP 502' },
+    ]
+    expect(endedWhileRetrying(outcome('cancelled', jobs))).toBe(
+      'Polls of job a (and 1 more jobs) were still failing when the wait ended: HTTP 503',
+    )
+    expect(endedWhileRetrying(outcome('timed-out', jobs))).toBeUndefined()
+    expect(endedWhileRetrying(outcome('error', jobs))).toBeUndefined()
+    expect(
+      endedWhileRetrying(outcome('completed', [{ jobId: 'a', job: importJob('a') }])),
+    ).toBeUndefined()
+  })
+})
+
+describe('verdicts that name the real cause', () => {
+  test('a refusal: could not check, quoting it', () => {
+    const v = verdict(
+      outcome('error', [
+        { jobId: 'a', problem: 'the API key was refused (code 80001)' },
+        { jobId: 'b', problem: 'same' },
+      ]),
+      true,
+      'h:443',
+    )
+    expect(v).toEqual({
+      level: 'failure',
+      message:
+        'Could not check the import: the API key was refused (code 80001) (1 more jobs could not be checked either)',
+    })
+  })
+  test('never reached: the host and the last error, pointing at network, proxy, endpoint', () => {
+    const v = verdict(
+      outcome('error', [{ jobId: 'a', lastError: 'network error (ECONNREFUSED)' }], 30_000),
+      true,
+      'api.example:443',
+    )
+    expect(v.message).toBe(
+      'Could not check the import: never reached api.example:443 in 30s: network error (ECONNREFUSED). Check the network, the proxy (https_proxy) and the "endpoint" input; a longer "timeout" will not help',
+    )
+  })
+  test('several failed files of several jobs are counted', () => {
+    const bad = (id: string) => ({
+      jobId: id,
+      job: importJob(id, { state: 'failed', files: files(2, () => ({ errorMessage: 'x' })) }),
+    })
+    expect(verdict(outcome('failed', [bad('a'), bad('b')]), true, 'h').message).toBe(
+      'The import failed: 4 files of 2 jobs reported errors (each one above, and in the job summary). Fix the data and import again.',
     )
   })
 })

@@ -1,4 +1,4 @@
-import { renderSummary } from '../src/report/summary.js'
+import { renderInputErrorSummary, renderSummary } from '../src/report/summary.js'
 import { files, importJob, outcome } from './helpers/outcomes.js'
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
@@ -17,7 +17,7 @@ describe('renderSummary', () => {
       '<th>File</th><th>Size</th><th>Progress</th><th>Completed</th><th>Error</th>',
     )
     expect(html).toContain(
-      '<tr><td>folder/part-00000.parquet</td><td>18.7 MiB</td><td>100%</td><td>2023-10-28T06:51:49Z</td><td>-</td></tr>',
+      '<tr><td>folder/part-00000.parquet</td><td>18.7&nbsp;MiB</td><td>100%</td><td>2023-10-28T06:51:49Z</td><td>-</td></tr>',
     )
   })
 
@@ -51,7 +51,8 @@ describe('renderSummary', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;.parquet')
     expect(html).toContain('<td>a&#124;b &#42;c&#42;</td>')
     // Each row still has exactly five cells.
-    const row = html.split('\n').find((line) => line.includes('onerror')) ?? ''
+    const row =
+      html.split('\n').find((line) => line.startsWith('<tr>') && line.includes('onerror')) ?? ''
     expect(row.match(/<td>/g)).toHaveLength(5)
   })
 
@@ -69,8 +70,8 @@ describe('renderSummary', () => {
     const html = renderSummary(
       outcome('timed-out', [{ jobId: 'job-x', lastError: 'network error (ECONNREFUSED)' }]),
     )
-    expect(html).toContain('<h3>Job <code>job-x</code>: ❔ no answer</h3>')
-    expect(html).toContain('No progress was received for this job')
+    expect(html).toContain('<h3>Job <code>job-x</code>: ❓ not checked</h3>')
+    expect(html).toContain('<p>Not checked: No answer was received for this job in 1m 05s.</p>')
     expect(html).toContain('<strong>Last poll failed:</strong> network error (ECONNREFUSED)')
   })
 
@@ -95,8 +96,8 @@ describe('renderSummary', () => {
       ]),
     )
     expect(html.match(/<th>Progress<\/th><th>Rows<\/th><th>Completed<\/th>/g)).toHaveLength(2)
-    expect(html).toContain('Rows: 1,234,567 / 2,000,000')
-    expect(html).toContain('<td>100%</td><td>500 / 1,000</td>')
+    expect(html).toContain('Rows: 1,234,567&nbsp;/&nbsp;2,000,000')
+    expect(html).toContain('<td>100%</td><td>500&nbsp;/&nbsp;1,000</td>')
     expect(html).toContain('<td>100%</td><td>-</td><td>2023-10-28T06:51:49Z</td>')
   })
 
@@ -193,6 +194,109 @@ describe('the states real servers report', () => {
     const job = importJob('j', { state: 'failed', progress: 55, progressLastSeen: true })
     expect(renderSummary(outcome('failed', [{ jobId: 'j', job }]))).toContain(
       'Progress: 55% (the last seen before the failure)',
+    )
+  })
+})
+
+describe('a summary that leads with what failed', () => {
+  test('"What failed" comes right under the heading: each job and file with its error, at most 20', () => {
+    const bad = importJob('job-bad', {
+      state: 'failed',
+      files: files(25, (i) => ({
+        errorMessage: `schema error ${i}`,
+        progress: 10,
+        completeTime: undefined,
+      })),
+    })
+    const html = renderSummary(
+      outcome('failed', [
+        { jobId: 'job-bad', job: bad },
+        { jobId: 'job-gone', problem: 'code 80004: unknown job' },
+      ]),
+    )
+    const top = html.slice(0, html.indexOf('<h3>Job '))
+    expect(top).toMatch(
+      /^<h2>Zilliz import: ❌ failed<\/h2>\n<p>[^<]*<\/p>\n<h3>What failed<\/h3>\n<ul>\n/,
+    )
+    expect(top.match(/<li>/g)).toHaveLength(21)
+    expect(top).toContain(
+      '<li>Job <code>job-bad</code>, <code>folder/part-00000.parquet</code>: schema error 0</li>',
+    )
+    expect(top).toContain('<li>and 6 more (in the tables below)</li>')
+    // The refusal is listed too (it came 26th: it is among the "more").
+    expect(html).toContain('<h3>Job <code>job-gone</code>: ⚠️ could not check</h3>')
+  })
+
+  test('no "What failed" when nothing failed', () => {
+    expect(
+      renderSummary(outcome('completed', [{ jobId: 'j', job: importJob('j') }])),
+    ).not.toContain('What failed')
+  })
+
+  test('rows are shown errors first, then unfinished, then done, as the cut note says', () => {
+    const job = importJob('j', {
+      state: 'failed',
+      files: [
+        { fileName: 'done.parquet', progress: 100, completeTime: 't' },
+        { fileName: 'running.parquet', progress: 40 },
+        { fileName: 'broken.parquet', progress: 10, errorMessage: 'bad' },
+      ],
+    })
+    const html = renderSummary(outcome('failed', [{ jobId: 'j', job }]))
+    const order = [...html.matchAll(/<tr><td>([a-z]+)\.parquet/g)].map((m) => m[1])
+    expect(order).toEqual(['broken', 'running', 'done'])
+  })
+
+  test('a long file name keeps its start and its own name', () => {
+    const fileName = `${'deep/'.repeat(60)}part-00042.parquet`
+    const job = importJob('j', { files: [{ fileName, progress: 100, completeTime: 't' }] })
+    const html = renderSummary(outcome('completed', [{ jobId: 'j', job }]))
+    expect(html).toMatch(/<td>deep\/deep\/[a-z/]*…\/part-00042\.parquet<\/td>/)
+    const cellText = /<tr><td>([^<]*)<\/td>/.exec(html)?.[1] ?? ''
+    expect(cellText.length).toBeLessThanOrEqual(160)
+  })
+
+  test('a job that was stopped by another, or never answered, is "not checked", with the reason', () => {
+    const html = renderSummary(
+      outcome('failed', [
+        { jobId: 'a', job: importJob('a', { state: 'failed', errorMessage: 'quota' }) },
+        { jobId: 'b', stoppedBy: 'a' },
+        { jobId: 'c', job: importJob('c', { state: 'importing', progress: 40 }), stoppedBy: 'a' },
+      ]),
+    )
+    expect(html).toContain(
+      '<h3>Job <code>b</code>: ❓ not checked</h3>\n<p>Not checked: Polling stopped when job <code>a</code> failed or could not be checked.</p>',
+    )
+    expect(html).toContain(
+      'Polling stopped when job <code>a</code> failed or could not be checked. This is its last known state.',
+    )
+    expect(html).not.toContain('❔')
+  })
+
+  test('only a total row count (Zilliz Cloud v2): "N rows", "N rows imported" when done', () => {
+    const running = importJob('r', {
+      state: 'importing',
+      progress: 50,
+      totalRows: 1_500,
+      completeTime: undefined,
+    })
+    const done = importJob('d', { totalRows: 1_500 })
+    const html = renderSummary(
+      outcome('timed-out', [
+        { jobId: 'r', job: running },
+        { jobId: 'd', job: done },
+      ]),
+    )
+    expect(html).toContain('Rows: 1,500&nbsp;rows ·')
+    expect(html).toContain('Rows: 1,500&nbsp;rows&nbsp;imported ·')
+    expect(html).not.toContain('- / 1,500')
+  })
+
+  test('input errors: a short summary saying nothing was asked of the API', () => {
+    expect(renderInputErrorSummary('Input "timeout" must be a <duration>')).toBe(
+      '<h2>Zilliz import: ⚠️ could not check the import</h2>\n' +
+        '<p>The inputs were refused, so nothing was asked of the API.</p>\n' +
+        '<p><strong>Error:</strong> Input &quot;timeout&quot; must be a &lt;duration&gt;</p>\n',
     )
   })
 })

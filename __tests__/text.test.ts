@@ -1,4 +1,4 @@
-import { clip, clipNoted, stripControls } from '../src/text.js'
+import { clip, clipMiddle, clipNoted, stripControls } from '../src/text.js'
 
 describe('stripControls', () => {
   test.each([
@@ -29,5 +29,20 @@ describe('clip', () => {
   test('flattens line breaks and cuts with an ellipsis', () => {
     expect(clip('a\n b', 10)).toBe('a b')
     expect(clip('abcdef', 4)).toBe('abc…')
+  })
+})
+
+describe('clipMiddle', () => {
+  test('short names stay whole', () => {
+    expect(clipMiddle('a/b.parquet', 20)).toBe('a/b.parquet')
+  })
+  test('a long path keeps its start and its own name', () => {
+    expect(clipMiddle('bucket/2026/11/29/partition=7/part-00001.parquet', 30)).toBe(
+      'bucket/202…/part-00001.parquet',
+    )
+  })
+  test('a long own name is cut in its middle', () => {
+    const cut = clipMiddle(`${'a'.repeat(50)}${'z'.repeat(50)}`, 21)
+    expect(cut).toBe(`${'a'.repeat(10)}…${'z'.repeat(10)}`)
   })
 })

@@ -150,8 +150,10 @@ describe('waitForJobs', () => {
       'job-b': [job('job-b', 'importing', 0)],
     })
     const outcome = await waitForJobs(options(vt, fetchJob, { jobIds: ['job-a', 'job-b'] }))
-    expect(outcome.state).toBe('failed')
+    expect(outcome.state).toBe('error')
     expect(outcome.jobs[0]?.problem).toBe('code 80001: invalid token')
+    expect(outcome.jobs[1]?.stoppedBy).toBe('job-a')
+    expect(outcome.jobs[0]?.stoppedBy).toBeUndefined()
     expect(calls).toHaveLength(1)
   })
 
@@ -159,7 +161,7 @@ describe('waitForJobs', () => {
     const vt = new VirtualTime()
     const { fetchJob } = scripted(vt, { 'job-a': [new TypeError('x is undefined')] })
     const outcome = await waitForJobs(options(vt, fetchJob))
-    expect(outcome.state).toBe('failed')
+    expect(outcome.state).toBe('error')
     expect(outcome.jobs[0]?.problem).toBe('Unexpected error: x is undefined')
   })
 
@@ -220,7 +222,8 @@ describe('waitForJobs', () => {
     const outcome = await waitForJobs(
       options(vt, fetchJob, { timeoutMs: 10_000, onEvent: (e) => events.push(e) }),
     )
-    expect(outcome.state).toBe('timed-out')
+    // Not one answer in the whole wait: the API was never reached, an error, not a timeout.
+    expect(outcome.state).toBe('error')
     expect(calls.map((c) => c.at)).toEqual([0, 500, 1_500, 3_500, 7_500, 10_000])
     // The retry scheduled at 7.5 s would be 8 s later; it is cut to the deadline.
     expect(events.filter((e) => e.kind === 'retry').map((e) => e.delayMs)).toEqual([
@@ -368,6 +371,7 @@ describe('forecast polls', () => {
 })
 
 describe('decideState', () => {
+  const faulty = (): JobStatus => ({ jobId: 'j', lastError: 'ECONNREFUSED' })
   const s = (state?: JobState, problem?: string): JobStatus => {
     const status: JobStatus = { jobId: 'j' }
     if (state) status.job = job('j', state, 0)
@@ -377,11 +381,25 @@ describe('decideState', () => {
 
   test.each([
     ['a failed job wins', [s('completed'), s('failed')], false, 'failed'],
-    ['a problem wins over cancel', [s('completed'), s(undefined, 'bad key')], true, 'failed'],
+    [
+      'a problem is an error, and wins over cancel',
+      [s('completed'), s(undefined, 'bad key')],
+      true,
+      'error',
+    ],
+    [
+      'an import failure wins over a problem',
+      [s('failed'), s(undefined, 'bad key')],
+      false,
+      'failed',
+    ],
+    ['an error wins over all done', [s('completed'), s(undefined, 'bad key')], false, 'error'],
     ['all completed wins over a late cancel', [s('completed'), s('completed')], true, 'completed'],
     ['cancelled before the end', [s('completed'), s('importing')], true, 'cancelled'],
     ['still running at the deadline', [s('completed'), s('importing')], false, 'timed-out'],
-    ['never answered', [s('completed'), s()], false, 'timed-out'],
+    ['one never answered, one did', [s('completed'), s()], false, 'timed-out'],
+    ['none ever answered, only faults', [faulty(), faulty()], false, 'error'],
+    ['none answered, cancelled', [faulty()], true, 'cancelled'],
     ['done, one waiting for its commit', [s('completed'), s('uncommitted')], false, 'uncommitted'],
     ['a failure wins over uncommitted', [s('uncommitted'), s('failed')], false, 'failed'],
     ['uncommitted wins over a late cancel', [s('uncommitted')], true, 'uncommitted'],

@@ -3328,6 +3328,21 @@ function clipNoted(text, max) {
     const cut = text.length - max;
     return `${text.slice(0, max)}… [${cut.toLocaleString('en-US')} more characters cut]`;
 }
+/**
+ * Cuts a path-like name longer than `max` in the middle, keeping its start and
+ * its own name (the last segment), which are what a reader recognises.
+ */
+function clipMiddle(name, max) {
+    const oneLine = name.replace(/\s*[\r\n]+\s*/g, ' ');
+    if (oneLine.length <= max)
+        return oneLine;
+    const own = oneLine.slice(oneLine.lastIndexOf('/') + 1);
+    if (own.length > 0 && own.length <= max - 12) {
+        return `${oneLine.slice(0, max - own.length - 2)}…/${own}`;
+    }
+    const head = Math.ceil((max - 1) / 2);
+    return `${oneLine.slice(0, head)}…${oneLine.slice(oneLine.length - (max - 1 - head))}`;
+}
 
 ;// CONCATENATED MODULE: ./src/redact.ts
 /**
@@ -4261,10 +4276,13 @@ function jobErrors(job) {
 function filesDone(job) {
     return job.files.filter((file) => file.progress >= 100 || file.completeTime !== undefined).length;
 }
+/** Whether a job or file reports any row count. */
+function hasRowCounts(item) {
+    return item.importedRows !== undefined || item.totalRows !== undefined;
+}
 /** Whether any job or file reports row counts (the summary then shows a Rows column). */
 function reportsRows(jobs) {
-    const has = (item) => item.importedRows !== undefined || item.totalRows !== undefined;
-    return jobs.some((job) => has(job) || job.files.some(has));
+    return jobs.some((job) => hasRowCounts(job) || job.files.some(hasRowCounts));
 }
 /**
  * Overall progress of several jobs: weighted by job size when every job
@@ -4582,8 +4600,13 @@ function parseJobIds(text) {
         .split(/[\n,]/)
         .map((id) => id.trim())
         .filter((id) => id !== '');
-    if (ids.length === 0)
-        throw new InputError('Input "job-id" is required but was empty.');
+    // What `${{ steps.import.outputs.job-id }}` gives when that step failed or
+    // printed a JSON null: the real problem is in the step before this one.
+    const missing = ids.length === 0 ? 'empty' : ids.find((id) => /^(null|undefined|none)$/i.test(id));
+    if (missing !== undefined) {
+        throw new InputError(`Input "job-id" is ${missing === 'empty' ? 'empty' : quote(missing)}: the step that started the import ` +
+            'produced no job ID. Check its output (did the API answer with a code other than 0 or 200, and no data.jobId?).');
+    }
     for (const id of ids) {
         if (!JOB_ID.test(id)) {
             throw new InputError(`Input "job-id" has ${quote(id)}, which is not an import job ID: expected letters, digits, ` +
@@ -4756,6 +4779,17 @@ function formatDuration(ms) {
         return `${m}m ${pad(s)}s`;
     return `${s}s`;
 }
+/**
+ * Row counts for people: imported / total when both are known ("12,345 /
+ * 100,000"); only a total (Zilliz Cloud v2) is "100,000 rows", or "100,000
+ * rows imported" once the job or file is done.
+ */
+function formatRowCounts(imported, total, done) {
+    if (imported === undefined && total !== undefined) {
+        return `${total.toLocaleString('en-US')} rows${done ? ' imported' : ''}`;
+    }
+    return formatRows(imported, total);
+}
 /** Imported / total rows, "-" for an unknown side: 12345, 100000 -> "12,345 / 100,000". */
 function formatRows(imported, total) {
     const show = (n) => n === undefined ? '-' : n.toLocaleString('en-US');
@@ -4853,6 +4887,17 @@ async function waitForJobs(options) {
     const elapsed = () => clock.now() - startedAt;
     // A function, not a property read: the signal can fire during any await.
     const stopped = () => stop.aborted;
+    /** Fail fast: stop every other job, remembering which one stopped those still open. */
+    function stopOthers(jobId) {
+        if (failFast.signal.aborted)
+            return;
+        for (const other of statuses) {
+            if (other.jobId !== jobId && (other.job === undefined || !isSettled(other.job.state))) {
+                other.stoppedBy = jobId;
+            }
+        }
+        failFast.abort();
+    }
     async function pollOne(status) {
         let failures = 0;
         const samples = [];
@@ -4879,7 +4924,7 @@ async function waitForJobs(options) {
                 if (isSettled(job.state)) {
                     status.settledAfterMs = elapsed();
                     if (job.state === 'failed')
-                        failFast.abort();
+                        stopOthers(status.jobId);
                     return;
                 }
                 // Every poll restarts the interval, so no gap is ever longer than it.
@@ -4904,7 +4949,7 @@ async function waitForJobs(options) {
                         error instanceof PermanentError
                             ? error.message
                             : `Unexpected error: ${errorMessage(error)}`;
-                    failFast.abort();
+                    stopOthers(status.jobId);
                     return;
                 }
                 failures += 1;
@@ -4937,17 +4982,28 @@ async function waitForJobs(options) {
     };
 }
 /**
- * Failed wins; then every job done (uncommitted when any waits for its
- * commit, else completed); then cancelled; anything else ran out of time.
+ * Failed wins (an import reported an error); then error (the action could not
+ * find out: a refusal, an unreadable answer, or no answer ever); then every job
+ * done (uncommitted when any waits for its commit, else completed); then
+ * cancelled; anything else ran out of time. An import's own error outranks the
+ * action's trouble with another job: it is what the user must fix first.
  */
 function decideState(statuses, cancelled) {
-    if (statuses.some((s) => s.problem !== undefined || s.job?.state === 'failed'))
+    if (statuses.some((s) => s.job?.state === 'failed'))
         return 'failed';
+    if (statuses.some((s) => s.problem !== undefined))
+        return 'error';
     const states = statuses.map((s) => s.job?.state);
     if (states.every((state) => state === 'completed' || state === 'uncommitted')) {
         return states.includes('uncommitted') ? 'uncommitted' : 'completed';
     }
-    return cancelled ? 'cancelled' : 'timed-out';
+    if (cancelled)
+        return 'cancelled';
+    return neverAnswered(statuses) ? 'error' : 'timed-out';
+}
+/** True when the API never answered any job, only faults: nothing is known of the import. */
+function neverAnswered(statuses) {
+    return (statuses.length > 0 && statuses.every((s) => s.job === undefined && s.lastError !== undefined));
 }
 
 ;// CONCATENATED MODULE: ./src/report/log.ts
@@ -4990,29 +5046,59 @@ function retryingLines(event) {
     }
     return lines;
 }
+/** A retry, as an info line: a blip that recovers is not worth a yellow annotation. */
 function retryLine(event) {
     const seconds = Number((event.delayMs / 1000).toFixed(1));
     return `Job ${event.jobId}: ${event.reason}; retry ${event.attempt} in ${seconds}s`;
 }
-/** One error annotation per failing job or file, titled with its name. */
+/** Polls failing this many times in a row earn one warning: the fault is no blip. */
+const PERSISTENT_FAULT_ATTEMPTS = 3;
+/** The one warning for a fault that persists, on the retry that makes it persistent. */
+function persistentFaultWarning(event) {
+    if (event.attempt !== PERSISTENT_FAULT_ATTEMPTS)
+        return undefined;
+    return `Job ${event.jobId}: ${event.attempt} polls in a row failed (last: ${event.reason}); still retrying until the timeout.`;
+}
+/**
+ * GitHub shows 10 error and 10 warning annotations per step; later ones are
+ * dropped. The final verdict counts, and must be the one that always shows.
+ */
+const ANNOTATION_LIMIT = 10;
+/** A file's name for a one-line place: its start and its own name, the middle cut. */
+function shortFileName(fileName, max = 120) {
+    return clipMiddle(fileName, max);
+}
+/**
+ * One error annotation per import error (job or file), titled with its name,
+ * at most ANNOTATION_LIMIT - 1 of them with the verdict; when there are more,
+ * the last place says how many more the job summary lists.
+ */
 function failureAnnotations(outcome) {
     const annotations = [];
     for (const status of outcome.jobs) {
-        if (status.problem !== undefined) {
-            annotations.push({ title: `Job ${status.jobId}`, message: status.problem });
-        }
         if (status.job === undefined)
             continue;
         for (const error of jobErrors(status.job)) {
             annotations.push({
                 title: error.fileName === undefined
                     ? `Job ${error.jobId}`
-                    : `Job ${error.jobId}: ${clip(error.fileName, 200)}`,
+                    : `Job ${error.jobId}: ${shortFileName(error.fileName)}`,
                 message: clip(error.message, 2_000),
             });
         }
     }
-    return annotations;
+    const room = ANNOTATION_LIMIT - 1;
+    if (annotations.length <= room)
+        return annotations;
+    const shown = annotations.slice(0, room - 1);
+    const more = annotations.length - shown.length;
+    return [
+        ...shown,
+        {
+            title: 'More errors',
+            message: `${more} more errors are listed in the job summary ("What failed").`,
+        },
+    ];
 }
 function stateOf(job) {
     return job?.state ?? 'no answer yet';
@@ -5026,7 +5112,29 @@ function pending(outcome) {
     const more = open.length > shown.length ? ` and ${open.length - shown.length} more` : '';
     return `${shown.join(', ')}${more}`;
 }
-function verdict(outcome, failOnTimeout) {
+/** "1 file of job J", "3 files of 2 jobs", "job J": who reported the import errors. */
+function whoFailed(outcome) {
+    const errors = outcome.jobs.flatMap((status) => status.job === undefined ? [] : jobErrors(status.job));
+    const files = errors.filter((error) => error.fileName !== undefined).length;
+    const jobs = [...new Set(errors.map((error) => error.jobId))];
+    const ofJobs = jobs.length === 1 ? `job ${jobs[0] ?? ''}` : `${jobs.length} jobs`;
+    if (files === 0)
+        return `${ofJobs} reported ${errors.length === 1 ? 'an error' : 'errors'}`;
+    return `${files === 1 ? '1 file' : `${files} files`} of ${ofJobs} reported ${files === 1 ? 'an error' : 'errors'}`;
+}
+/** Why the action could not tell how the import went, in one line. */
+function whyUnknown(outcome, apiHost, waited) {
+    const problems = outcome.jobs.filter((status) => status.problem !== undefined);
+    const [first] = problems;
+    if (first?.problem !== undefined) {
+        const more = problems.length > 1 ? ` (${problems.length - 1} more jobs could not be checked either)` : '';
+        return `${clip(first.problem, 1_500)}${more}`;
+    }
+    const lastError = outcome.jobs.find((status) => status.lastError !== undefined)?.lastError ?? '';
+    return (`never reached ${apiHost} in ${waited}: ${clip(lastError, 600)}. Check the network, ` +
+        'the proxy (https_proxy) and the "endpoint" input; a longer "timeout" will not help');
+}
+function verdict(outcome, failOnTimeout, apiHost) {
     const count = outcome.jobs.length;
     const jobsWord = count === 1 ? '1 import job' : `${count} import jobs`;
     const waited = formatDuration(outcome.elapsedMs);
@@ -5045,12 +5153,17 @@ function verdict(outcome, failOnTimeout) {
                     `The data is imported but not visible until each job is committed (${COMMIT_CALL}).`,
             };
         }
-        case 'failed': {
-            const reasons = failureAnnotations(outcome).map((a) => `${a.title}: ${a.message}`);
-            const shown = reasons.slice(0, 5).join('; ');
-            const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more errors)` : '';
-            return { level: 'failure', message: clip(`Import failed. ${shown}${more}`, 4_000) };
-        }
+        case 'failed':
+            // The errors themselves are in the annotations above and the summary: not repeated here.
+            return {
+                level: 'failure',
+                message: `The import failed: ${whoFailed(outcome)} (each one above, and in the job summary). Fix the data and import again.`,
+            };
+        case 'error':
+            return {
+                level: 'failure',
+                message: `Could not check the import: ${whyUnknown(outcome, apiHost, waited)}`,
+            };
         case 'timed-out': {
             const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)));
             const message = `Timed out after ${waited} at ${progress} overall; still running: ${pending(outcome)}.`;
@@ -5064,6 +5177,20 @@ function verdict(outcome, failOnTimeout) {
                 message: `Cancelled after ${waited}; last known: ${pending(outcome)}.`,
             };
     }
+}
+/**
+ * One warning when the wait ended while polls were still failing and the
+ * verdict does not say so itself (it does for a timeout or an error).
+ */
+function endedWhileRetrying(outcome) {
+    if (outcome.state === 'timed-out' || outcome.state === 'error')
+        return undefined;
+    const failing = outcome.jobs.filter((status) => status.lastError !== undefined);
+    const [first] = failing;
+    if (first?.lastError === undefined)
+        return undefined;
+    const others = failing.length > 1 ? ` (and ${failing.length - 1} more jobs)` : '';
+    return `Polls of job ${first.jobId}${others} were still failing when the wait ended: ${clip(first.lastError, 600)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/budget.ts
@@ -5271,6 +5398,7 @@ function createPlateauWatcher(thresholdMs = PLATEAU_MS) {
 /** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
 const SUMMARY_MAX_BYTES = 1_000_000;
 const STATE_LABEL = {
+    error: '⚠️ could not check the import',
     completed: '✅ completed',
     uncommitted: '⏸️ imported, not committed',
     failed: '❌ failed',
@@ -5289,16 +5417,22 @@ const cell = (text) => `<td>${text === undefined || text === '' ? '-' : text}</t
 const tableHead = (withRows) => `<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th>${withRows ? '<th>Rows</th>' : ''}` +
     '<th>Completed</th><th>Error</th></tr></thead>\n<tbody>\n';
 const TABLE_TAIL = '</tbody>\n</table>\n';
-const hasRows = (item) => item.importedRows !== undefined || item.totalRows !== undefined;
+/** Sizes, row counts and times stay on one line however narrow the column. */
+const nowrap = (text) => text.replace(/ /g, '&nbsp;');
+/** File names in cells and lists: long paths keep their start and the file's own name. */
+const fileLabel = (fileName) => escapeHtml(clipMiddle(fileName, 160));
+const isDone = (item) => item.progress >= 100 || item.completeTime !== undefined;
 /** Room kept per job for the "N more files not shown" line. */
 const CUT_NOTE_RESERVE = 160;
 function fileRow(file, withRows) {
     const rows = withRows
-        ? cell(hasRows(file) ? formatRows(file.importedRows, file.totalRows) : undefined)
+        ? cell(hasRowCounts(file)
+            ? nowrap(formatRowCounts(file.importedRows, file.totalRows, isDone(file)))
+            : undefined)
         : '';
     return ('<tr>' +
-        cell(escapeHtml(clip(file.fileName, 300))) +
-        cell(file.fileSize === undefined ? undefined : formatBytes(file.fileSize)) +
+        cell(fileLabel(file.fileName)) +
+        cell(file.fileSize === undefined ? undefined : nowrap(formatBytes(file.fileSize))) +
         cell(formatPercent(file.progress)) +
         rows +
         cell(file.completeTime === undefined ? undefined : escapeHtml(clip(file.completeTime, 64))) +
@@ -5315,18 +5449,35 @@ function fileNote(file) {
 }
 const UNCOMMITTED_NOTE = 'The data is imported but not visible until the job is committed: call ' +
     `<code>${COMMIT_CALL}</code> with its <code>jobId</code> (or abort it).`;
+/** Why a job has no answer, or stopped early: "not checked" needs its reason. */
+function notCheckedReason(status) {
+    if (status.stoppedBy === undefined)
+        return undefined;
+    return `Polling stopped when job <code>${escapeHtml(status.stoppedBy)}</code> failed or could not be checked.`;
+}
+function jobLabel(status) {
+    if (status.problem !== undefined)
+        return '⚠️ could not check';
+    if (status.job === undefined)
+        return '❓ not checked';
+    return JOB_LABEL[status.job.state] ?? escapeHtml(status.job.state);
+}
 function jobHeader(status, outcomeElapsedMs) {
     const { job } = status;
     const id = escapeHtml(status.jobId);
-    const label = job === undefined ? '❔ no answer' : (JOB_LABEL[job.state] ?? escapeHtml(job.state));
+    const label = jobLabel(status);
     let html = `<h3>Job <code>${id}</code>: ${label}</h3>\n`;
     if (job !== undefined) {
         const facts = [
             `Collection: ${job.collectionName === undefined ? '-' : `<code>${escapeHtml(clip(job.collectionName, 200))}</code>`}`,
             `Progress: ${formatPercent(job.progress)}${job.progressLastSeen === true ? ' (the last seen before the failure)' : ''}`,
             `Files done: ${filesDone(job)}/${job.files.length}`,
-            `Size: ${job.fileSize === undefined ? '-' : formatBytes(job.fileSize)}`,
-            ...(hasRows(job) ? [`Rows: ${formatRows(job.importedRows, job.totalRows)}`] : []),
+            `Size: ${job.fileSize === undefined ? '-' : nowrap(formatBytes(job.fileSize))}`,
+            ...(hasRowCounts(job)
+                ? [
+                    `Rows: ${nowrap(formatRowCounts(job.importedRows, job.totalRows, job.state === 'completed'))}`,
+                ]
+                : []),
             `Elapsed: ${formatDuration(status.settledAfterMs ?? outcomeElapsedMs)}`,
         ];
         if (job.completeTime !== undefined)
@@ -5340,9 +5491,14 @@ function jobHeader(status, outcomeElapsedMs) {
         }
         if (job.state === 'uncommitted')
             html += `<p>${UNCOMMITTED_NOTE}</p>\n`;
+        const stopped = notCheckedReason(status);
+        if (stopped !== undefined)
+            html += `<p>${stopped} This is its last known state.</p>\n`;
     }
-    else {
-        html += `<p>No progress was received for this job (elapsed ${formatDuration(outcomeElapsedMs)}).</p>\n`;
+    else if (status.problem === undefined) {
+        const reason = notCheckedReason(status) ??
+            `No answer was received for this job in ${formatDuration(outcomeElapsedMs)}.`;
+        html += `<p>Not checked: ${reason}</p>\n`;
     }
     if (status.lastError !== undefined) {
         html += `<p><strong>Last poll failed:</strong> ${escapeHtml(clip(status.lastError, 1_000))}</p>\n`;
@@ -5361,13 +5517,49 @@ function rowRank(file) {
 function cutNote(hidden, what) {
     return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. Files with errors are shown first.</em></p>\n`;
 }
+/** At most this many entries in "What failed"; then "and N more". */
+const WHAT_FAILED_MAX = 20;
+/**
+ * The list right under the heading: each job or file with its error, and each
+ * job that could not be checked, so the answer is at the top however long the
+ * tables below are.
+ */
+function whatFailed(outcome) {
+    const entries = [];
+    for (const status of outcome.jobs) {
+        const id = `Job <code>${escapeHtml(status.jobId)}</code>`;
+        if (status.problem !== undefined) {
+            entries.push(`${id}: could not check: ${escapeHtml(clip(status.problem, 500))}`);
+        }
+        if (status.job === undefined)
+            continue;
+        for (const error of jobErrors(status.job)) {
+            const where = error.fileName === undefined ? id : `${id}, <code>${fileLabel(error.fileName)}</code>`;
+            entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}`);
+        }
+    }
+    if (entries.length === 0)
+        return '';
+    const shown = entries.slice(0, WHAT_FAILED_MAX).map((entry) => `<li>${entry}</li>\n`);
+    const more = entries.length > WHAT_FAILED_MAX
+        ? `<li>and ${(entries.length - WHAT_FAILED_MAX).toLocaleString('en-US')} more (in the tables below)</li>\n`
+        : '';
+    return `<h3>What failed</h3>\n<ul>\n${shown.join('')}${more}</ul>\n`;
+}
+/** The summary when the inputs were refused: nothing was asked of the API. */
+function renderInputErrorSummary(message) {
+    return (`<h2>Zilliz import: ${STATE_LABEL.error}</h2>\n` +
+        '<p>The inputs were refused, so nothing was asked of the API.</p>\n' +
+        `<p><strong>Error:</strong> ${escapeHtml(clip(message, 2_000))}</p>\n`);
+}
 function renderSummary(outcome, options = {}) {
     const maxBytes = options.maxBytes ?? SUMMARY_MAX_BYTES;
     const product = options.product === 'Milvus' ? 'Milvus' : 'Zilliz';
     const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)));
     const count = outcome.jobs.length === 1 ? '1 job' : `${outcome.jobs.length} jobs`;
     let html = `<h2>${product} import: ${STATE_LABEL[outcome.state]}</h2>\n` +
-        `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n`;
+        `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
+        whatFailed(outcome);
     const headers = outcome.jobs.map((status) => jobHeader(status, outcome.elapsedMs));
     // One Rows column for every table when any job reports rows, so all tables look alike.
     const withRows = reportsRows(outcome.jobs.map(lastKnownJob));
@@ -5396,7 +5588,10 @@ function renderSummary(outcome, options = {}) {
         // Share what is left evenly among the jobs still to render; unused bytes carry forward.
         const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex));
         const picked = fitByRank(job.files, rowRank, (_, i) => summary_bytesOf(rows[i] ?? ''), share);
-        const shownRows = rows.filter((_, i) => picked.has(i));
+        // Shown in rank order (errors, unfinished, the rest), as the cut note says.
+        const order = job.files.map((file, i) => ({ rank: rowRank(file), i }));
+        order.sort((a, b) => a.rank - b.rank || a.i - b.i);
+        const shownRows = order.filter(({ i }) => picked.has(i)).map(({ i }) => rows[i] ?? '');
         const body = shownRows.join('');
         rowBudget -= summary_bytesOf(body);
         html += tableHead(withRows) + body + TABLE_TAIL;
@@ -5470,9 +5665,36 @@ async function run() {
         await waitAndReport(settings, redact);
     }
     catch (error) {
-        // One clear line, never a stack trace.
+        // One clear line, never a stack trace; later steps still get a state and a summary.
         const message = error instanceof InputError ? error.message : `Unexpected error: ${errorMessage(error)}`;
+        setOutput('state', 'error');
+        setOutput('error-message', redact(message));
+        await writeSummary(renderInputErrorSummary(message), redact, () => undefined);
         setFailed(redact(message));
+    }
+}
+/**
+ * GitHub drops warning annotations past ANNOTATION_LIMIT per step. Warnings
+ * before the verdict get all but one place; the rest go to the log as info.
+ */
+function createWarnings(redact) {
+    let given = 0;
+    return (text) => {
+        if (given < ANNOTATION_LIMIT - 1) {
+            given += 1;
+            warning(redact(text));
+        }
+        else
+            info(redact(text));
+    };
+}
+async function writeSummary(html, redact, warn) {
+    try {
+        await summary.addRaw(redact(html)).write();
+    }
+    catch (error) {
+        // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
+        warn(`Could not write the job summary: ${errorMessage(error)}`);
     }
 }
 async function waitAndReport(settings, redact) {
@@ -5504,6 +5726,7 @@ async function waitAndReport(settings, redact) {
         `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
         `poll every ${formatDuration(settings.pollIntervalMs)}.`);
     const plateau = createPlateauWatcher();
+    const warn = createWarnings(redact);
     try {
         const outcome = await waitForJobs({
             jobIds: settings.jobIds,
@@ -5515,10 +5738,10 @@ async function waitAndReport(settings, redact) {
             timeoutMs: settings.timeoutMs,
             pollIntervalMs: settings.pollIntervalMs,
             onEvent: (event) => {
-                logEvent(event, redact, plateau);
+                logEvent(event, redact, plateau, warn);
             },
         });
-        await report(outcome, settings, redact);
+        await report(outcome, settings, redact, warn);
     }
     finally {
         transport.dispose();
@@ -5539,9 +5762,12 @@ function dialectFor(target, debug) {
 function describeApi(target) {
     return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`;
 }
-function logEvent(event, redact, plateau) {
+function logEvent(event, redact, plateau, warn) {
     if (event.kind === 'retry') {
-        warning(redact(retryLine(event)));
+        info(redact(retryLine(event)));
+        const persistent = persistentFaultWarning(event);
+        if (persistent !== undefined)
+            warn(persistent);
         return;
     }
     for (const line of [updateLine(event), ...retryingLines(event), plateau(event)]) {
@@ -5549,25 +5775,22 @@ function logEvent(event, redact, plateau) {
             info(redact(line));
     }
 }
-async function report(outcome, settings, redact) {
+async function report(outcome, settings, redact, warn) {
     const { values, jobsOmitted, detailsOmitted } = outputValues(outcome);
     for (const [name, value] of Object.entries(values))
         setOutput(name, redact(value));
     if (jobsOmitted > 0 || detailsOmitted > 0) {
         info(`The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`);
     }
-    try {
-        const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product;
-        await summary.addRaw(redact(renderSummary(outcome, { product }))).write();
-    }
-    catch (error) {
-        // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
-        warning(redact(`Could not write the job summary: ${errorMessage(error)}`));
-    }
+    const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product;
+    await writeSummary(renderSummary(outcome, { product }), redact, warn);
     for (const annotation of failureAnnotations(outcome)) {
         error(redact(annotation.message), { title: redact(annotation.title) });
     }
-    const { level, message } = verdict(outcome, settings.failOnTimeout);
+    const stillFailing = endedWhileRetrying(outcome);
+    if (stillFailing !== undefined)
+        warn(stillFailing);
+    const { level, message } = verdict(outcome, settings.failOnTimeout, settings.target.baseUrl.host);
     if (level === 'failure')
         setFailed(redact(message));
     else if (level === 'warning')

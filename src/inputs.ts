@@ -70,7 +70,15 @@ export function parseJobIds(text: string): string[] {
     .split(/[\n,]/)
     .map((id) => id.trim())
     .filter((id) => id !== '')
-  if (ids.length === 0) throw new InputError('Input "job-id" is required but was empty.')
+  // What `${{ steps.import.outputs.job-id }}` gives when that step failed or
+  // printed a JSON null: the real problem is in the step before this one.
+  const missing = ids.length === 0 ? 'empty' : ids.find((id) => /^(null|undefined|none)$/i.test(id))
+  if (missing !== undefined) {
+    throw new InputError(
+      `Input "job-id" is ${missing === 'empty' ? 'empty' : quote(missing)}: the step that started the import ` +
+        'produced no job ID. Check its output (did the API answer with a code other than 0 or 200, and no data.jobId?).',
+    )
+  }
   for (const id of ids) {
     if (!JOB_ID.test(id)) {
       throw new InputError(

@@ -113,11 +113,14 @@ export function filesDone(job: ImportJob): number {
   return job.files.filter((file) => file.progress >= 100 || file.completeTime !== undefined).length
 }
 
+/** Whether a job or file reports any row count. */
+export function hasRowCounts(item: { importedRows?: number; totalRows?: number }): boolean {
+  return item.importedRows !== undefined || item.totalRows !== undefined
+}
+
 /** Whether any job or file reports row counts (the summary then shows a Rows column). */
 export function reportsRows(jobs: readonly ImportJob[]): boolean {
-  const has = (item: { importedRows?: number; totalRows?: number }): boolean =>
-    item.importedRows !== undefined || item.totalRows !== undefined
-  return jobs.some((job) => has(job) || job.files.some(has))
+  return jobs.some((job) => hasRowCounts(job) || job.files.some(hasRowCounts))
 }
 
 /**

@@ -13,10 +13,19 @@ import { errorMessage } from './errors.js'
 import { type ApiTarget, InputError, type Settings, parseSettings } from './inputs.js'
 import { type Redact, createRedactor } from './redact.js'
 import { formatDuration } from './report/format.js'
-import { failureAnnotations, retryLine, retryingLines, updateLine, verdict } from './report/log.js'
+import {
+  ANNOTATION_LIMIT,
+  endedWhileRetrying,
+  failureAnnotations,
+  persistentFaultWarning,
+  retryLine,
+  retryingLines,
+  updateLine,
+  verdict,
+} from './report/log.js'
 import { outputValues } from './report/outputs.js'
 import { createPlateauWatcher } from './report/plateau.js'
-import { renderSummary } from './report/summary.js'
+import { renderInputErrorSummary, renderSummary } from './report/summary.js'
 import { stripControls } from './text.js'
 import { realSleep, systemClock } from './time.js'
 import { USER_AGENT } from './version.js'
@@ -34,10 +43,40 @@ export async function run(): Promise<void> {
     const settings = parseSettings((name) => core.getInput(name))
     await waitAndReport(settings, redact)
   } catch (error) {
-    // One clear line, never a stack trace.
+    // One clear line, never a stack trace; later steps still get a state and a summary.
     const message =
       error instanceof InputError ? error.message : `Unexpected error: ${errorMessage(error)}`
+    core.setOutput('state', 'error')
+    core.setOutput('error-message', redact(message))
+    await writeSummary(renderInputErrorSummary(message), redact, () => undefined)
     core.setFailed(redact(message))
+  }
+}
+
+/**
+ * GitHub drops warning annotations past ANNOTATION_LIMIT per step. Warnings
+ * before the verdict get all but one place; the rest go to the log as info.
+ */
+function createWarnings(redact: Redact): (text: string) => void {
+  let given = 0
+  return (text) => {
+    if (given < ANNOTATION_LIMIT - 1) {
+      given += 1
+      core.warning(redact(text))
+    } else core.info(redact(text))
+  }
+}
+
+async function writeSummary(
+  html: string,
+  redact: Redact,
+  warn: (text: string) => void,
+): Promise<void> {
+  try {
+    await core.summary.addRaw(redact(html)).write()
+  } catch (error) {
+    // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
+    warn(`Could not write the job summary: ${errorMessage(error)}`)
   }
 }
 
@@ -72,6 +111,7 @@ async function waitAndReport(settings: Settings, redact: Redact): Promise<void> 
       `poll every ${formatDuration(settings.pollIntervalMs)}.`,
   )
   const plateau = createPlateauWatcher()
+  const warn = createWarnings(redact)
   try {
     const outcome = await waitForJobs({
       jobIds: settings.jobIds,
@@ -83,10 +123,10 @@ async function waitAndReport(settings: Settings, redact: Redact): Promise<void> 
       timeoutMs: settings.timeoutMs,
       pollIntervalMs: settings.pollIntervalMs,
       onEvent: (event) => {
-        logEvent(event, redact, plateau)
+        logEvent(event, redact, plateau, warn)
       },
     })
-    await report(outcome, settings, redact)
+    await report(outcome, settings, redact, warn)
   } finally {
     transport.dispose()
     process.off('SIGINT', onSignal)
@@ -115,9 +155,12 @@ function logEvent(
   event: WaitEvent,
   redact: Redact,
   plateau: ReturnType<typeof createPlateauWatcher>,
+  warn: (text: string) => void,
 ): void {
   if (event.kind === 'retry') {
-    core.warning(redact(retryLine(event)))
+    core.info(redact(retryLine(event)))
+    const persistent = persistentFaultWarning(event)
+    if (persistent !== undefined) warn(persistent)
     return
   }
   for (const line of [updateLine(event), ...retryingLines(event), plateau(event)]) {
@@ -125,7 +168,12 @@ function logEvent(
   }
 }
 
-async function report(outcome: Outcome, settings: Settings, redact: Redact): Promise<void> {
+async function report(
+  outcome: Outcome,
+  settings: Settings,
+  redact: Redact,
+  warn: (text: string) => void,
+): Promise<void> {
   const { values, jobsOmitted, detailsOmitted } = outputValues(outcome)
   for (const [name, value] of Object.entries(values)) core.setOutput(name, redact(value))
   if (jobsOmitted > 0 || detailsOmitted > 0) {
@@ -134,18 +182,15 @@ async function report(outcome: Outcome, settings: Settings, redact: Redact): Pro
     )
   }
 
-  try {
-    const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product
-    await core.summary.addRaw(redact(renderSummary(outcome, { product }))).write()
-  } catch (error) {
-    // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
-    core.warning(redact(`Could not write the job summary: ${errorMessage(error)}`))
-  }
+  const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product
+  await writeSummary(renderSummary(outcome, { product }), redact, warn)
 
   for (const annotation of failureAnnotations(outcome)) {
     core.error(redact(annotation.message), { title: redact(annotation.title) })
   }
-  const { level, message } = verdict(outcome, settings.failOnTimeout)
+  const stillFailing = endedWhileRetrying(outcome)
+  if (stillFailing !== undefined) warn(stillFailing)
+  const { level, message } = verdict(outcome, settings.failOnTimeout, settings.target.baseUrl.host)
   if (level === 'failure') core.setFailed(redact(message))
   else if (level === 'warning') core.warning(redact(message))
   else core.info(redact(message))

@@ -55,3 +55,18 @@ export function clipNoted(text: string, max: number): string {
   const cut = text.length - max
   return `${text.slice(0, max)}… [${cut.toLocaleString('en-US')} more characters cut]`
 }
+
+/**
+ * Cuts a path-like name longer than `max` in the middle, keeping its start and
+ * its own name (the last segment), which are what a reader recognises.
+ */
+export function clipMiddle(name: string, max: number): string {
+  const oneLine = name.replace(/\s*[\r\n]+\s*/g, ' ')
+  if (oneLine.length <= max) return oneLine
+  const own = oneLine.slice(oneLine.lastIndexOf('/') + 1)
+  if (own.length > 0 && own.length <= max - 12) {
+    return `${oneLine.slice(0, max - own.length - 2)}…/${own}`
+  }
+  const head = Math.ceil((max - 1) / 2)
+  return `${oneLine.slice(0, head)}…${oneLine.slice(oneLine.length - (max - 1 - head))}`
+}

@@ -23,6 +23,8 @@ export interface JobStatus {
   problem?: string
   /** The transient fault of the latest poll, while polls keep failing. */
   lastError?: string
+  /** The job whose failure (or refusal) stopped this one's polling before it settled. */
+  stoppedBy?: string
 }
 
 /** For reporting: a job with no answer yet counts as pending at 0% of unknown size. */
@@ -30,7 +32,13 @@ export function lastKnownJob(status: JobStatus): ImportJob {
   return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] }
 }
 
-export type OutcomeState = 'completed' | 'uncommitted' | 'failed' | 'timed-out' | 'cancelled'
+/**
+ * `failed`: an import reported an error. `error`: the action could not find out
+ * how the import went (a refused key, an unknown job, an answer it cannot read,
+ * or an API it never got an answer from).
+ */
+export type OutcomeState =
+  'completed' | 'uncommitted' | 'failed' | 'error' | 'timed-out' | 'cancelled'
 
 export interface Outcome {
   state: OutcomeState
@@ -113,6 +121,17 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
   // A function, not a property read: the signal can fire during any await.
   const stopped = (): boolean => stop.aborted
 
+  /** Fail fast: stop every other job, remembering which one stopped those still open. */
+  function stopOthers(jobId: string): void {
+    if (failFast.signal.aborted) return
+    for (const other of statuses) {
+      if (other.jobId !== jobId && (other.job === undefined || !isSettled(other.job.state))) {
+        other.stoppedBy = jobId
+      }
+    }
+    failFast.abort()
+  }
+
   async function pollOne(status: JobStatus): Promise<void> {
     let failures = 0
     const samples: Sample[] = []
@@ -139,7 +158,7 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
         emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() })
         if (isSettled(job.state)) {
           status.settledAfterMs = elapsed()
-          if (job.state === 'failed') failFast.abort()
+          if (job.state === 'failed') stopOthers(status.jobId)
           return
         }
         // Every poll restarts the interval, so no gap is ever longer than it.
@@ -162,7 +181,7 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
             error instanceof PermanentError
               ? error.message
               : `Unexpected error: ${errorMessage(error)}`
-          failFast.abort()
+          stopOthers(status.jobId)
           return
         }
         failures += 1
@@ -198,14 +217,26 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
 }
 
 /**
- * Failed wins; then every job done (uncommitted when any waits for its
- * commit, else completed); then cancelled; anything else ran out of time.
+ * Failed wins (an import reported an error); then error (the action could not
+ * find out: a refusal, an unreadable answer, or no answer ever); then every job
+ * done (uncommitted when any waits for its commit, else completed); then
+ * cancelled; anything else ran out of time. An import's own error outranks the
+ * action's trouble with another job: it is what the user must fix first.
  */
 export function decideState(statuses: readonly JobStatus[], cancelled: boolean): OutcomeState {
-  if (statuses.some((s) => s.problem !== undefined || s.job?.state === 'failed')) return 'failed'
+  if (statuses.some((s) => s.job?.state === 'failed')) return 'failed'
+  if (statuses.some((s) => s.problem !== undefined)) return 'error'
   const states = statuses.map((s) => s.job?.state)
   if (states.every((state) => state === 'completed' || state === 'uncommitted')) {
     return states.includes('uncommitted') ? 'uncommitted' : 'completed'
   }
-  return cancelled ? 'cancelled' : 'timed-out'
+  if (cancelled) return 'cancelled'
+  return neverAnswered(statuses) ? 'error' : 'timed-out'
+}
+
+/** True when the API never answered any job, only faults: nothing is known of the import. */
+export function neverAnswered(statuses: readonly JobStatus[]): boolean {
+  return (
+    statuses.length > 0 && statuses.every((s) => s.job === undefined && s.lastError !== undefined)
+  )
 }

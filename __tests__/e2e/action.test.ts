@@ -42,8 +42,8 @@ describe('dist/index.js as the runner runs it', () => {
         ['job-ok', 'completed', 2],
       ])
       expect(r.summary).toContain('<h2>Zilliz import: ✅ completed</h2>')
-      expect(r.summary).toContain('<td>folder/1.parquet</td><td>18.7 MiB</td><td>100%</td>')
-      expect(r.summary).toContain('<td>folder/2.parquet</td><td>6.3 MiB</td>')
+      expect(r.summary).toContain('<td>folder/1.parquet</td><td>18.7&nbsp;MiB</td><td>100%</td>')
+      expect(r.summary).toContain('<td>folder/2.parquet</td><td>6.3&nbsp;MiB</td>')
       expect(r.stdout).toMatch(/Job job-ok: pending 0% \(0\/2 files done\), 0s elapsed/)
       expect(r.stdout).toMatch(/Job job-ok: importing 50% \(0\/2 files done\)/)
       expect(r.stdout).toMatch(/Job job-ok: completed 100% \(2\/2 files done\)/)
@@ -68,7 +68,8 @@ describe('dist/index.js as the runner runs it', () => {
       expect(r.outputs['error-message']).toBe('field "vector" has dim 512, expected 768')
       expect(commands(r.stdout, 'error')).toEqual([
         '::error title=Job job-bad%3A broken.parquet::field "vector" has dim 512, expected 768',
-        '::error::Import failed. Job job-bad: broken.parquet: field "vector" has dim 512, expected 768',
+        // The verdict does not repeat the error: each file error appears once in the log.
+        '::error::The import failed: 1 file of job job-bad reported an error (each one above, and in the job summary). Fix the data and import again.',
       ])
       expect(r.summary).toContain('<h2>Zilliz import: ❌ failed</h2>')
       expect(r.summary).toContain('<td>field &quot;vector&quot; has dim 512, expected 768</td>')
@@ -142,33 +143,57 @@ describe('dist/index.js as the runner runs it', () => {
       })
       expect(r.code).toBe(0)
       expect(r.outputs.state).toBe('completed')
-      const warnings = commands(r.stdout, 'warning')
-      expect(warnings).toHaveLength(4)
-      expect(warnings[0]).toMatch(
-        /^::warning::Job job-flaky: HTTP 503 Service Unavailable from .*; retry 1 in [\d.]+s$/,
+      // Each retry is an info line; the third in a row earns the one warning that says so.
+      const retries = r.stdout.split('\n').filter((line) => /; retry \d in /.test(line))
+      expect(retries).toHaveLength(4)
+      expect(retries[0]).toMatch(
+        /^Job job-flaky: HTTP 503 Service Unavailable from .*; retry 1 in [\d.]+s$/,
       )
-      expect(warnings[1]).toMatch(/HTTP 429 Too Many Requests.*; retry 2 in /)
-      expect(warnings[2]).toMatch(/was not JSON: "<html>maintenance<\/html>"; retry 3 in /)
-      expect(warnings[3]).toMatch(/network error talking to .*; retry 4 in /)
+      expect(retries[1]).toMatch(/HTTP 429 Too Many Requests.*; retry 2 in /)
+      expect(retries[2]).toMatch(/was not JSON: "<html>maintenance<\/html>"; retry 3 in /)
+      expect(retries[3]).toMatch(/network error talking to .*; retry 4 in /)
+      expect(commands(r.stdout, 'warning')).toEqual([
+        expect.stringMatching(
+          /^::warning::Job job-flaky: 3 polls in a row failed \(last: .*was not JSON.*\); still retrying until the timeout\.$/,
+        ),
+      ])
     },
   )
 
   test.concurrent('an invalid key stops at once with the server code and a hint', async () => {
     const r = await run({ jobs: { 'job-1': job([0.5]) }, apiKey: 'zk-wrong-key-0000000000' })
     expect(r.code).toBe(1)
-    expect(r.outputs.state).toBe('failed')
+    // Nothing is known of the import: the action could not check it.
+    expect(r.outputs.state).toBe('error')
     expect(r.outputs['error-message']).toContain(
       'code 80001, "Invalid token: your token is not valid"',
     )
-    expect(commands(r.stdout, 'error')[0]).toMatch(
-      /^::error title=Job job-1::.*check the "api-key" secret\.$/,
-    )
+    expect(commands(r.stdout, 'error')).toEqual([
+      expect.stringMatching(
+        /^::error::Could not check the import: Zilliz Cloud refused the request for job job-1: code 80001, .*check the "api-key" secret\.$/,
+      ),
+    ])
+    expect(r.summary).toMatch(/^<h2>Zilliz import: ⚠️ could not check the import<\/h2>/)
     expect(r.requests).toBe(1)
     expectNoStackTrace(r)
   })
 
   test.concurrent.each([
-    ['job-id', { 'job-id': '' }, 'Input "job-id" is required but was empty.'],
+    [
+      'job-id',
+      { 'job-id': '' },
+      'Input "job-id" is empty: the step that started the import produced no job ID.',
+    ],
+    [
+      'job-id null',
+      { 'job-id': 'null' },
+      'Input "job-id" is "null": the step that started the import produced no job ID.',
+    ],
+    [
+      'job-id undefined',
+      { 'job-id': 'undefined' },
+      'Input "job-id" is "undefined": the step that started the import produced no job ID.',
+    ],
     [
       'region',
       { endpoint: '', region: 'gcp-us-west1.evil.com' },
@@ -187,7 +212,13 @@ describe('dist/index.js as the runner runs it', () => {
       expect(errors).toHaveLength(1)
       expect(errors[0]).toContain(`::error::${expected}`)
       expect(r.requests).toBe(0)
-      expect(r.outputs).toEqual({})
+      // Later steps still learn what happened, and the summary says it.
+      expect(r.outputs.state).toBe('error')
+      expect(r.outputs['error-message']).toContain(expected)
+      expect(Object.keys(r.outputs).sort()).toEqual(['error-message', 'state'])
+      expect(r.summary).toMatch(
+        /^<h2>Zilliz import: ⚠️ could not check the import<\/h2>\n<p>The inputs were refused, so nothing was asked of the API\.<\/p>/,
+      )
       expectNoStackTrace(r)
     },
   )

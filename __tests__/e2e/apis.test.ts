@@ -121,7 +121,7 @@ describe('every API, through dist/index.js', () => {
       expect(entry).toMatchObject({ importedRows: 80_000, totalRows: 80_000 })
       expect(entry?.details[0]).toMatchObject({ importedRows: 60_000, totalRows: 60_000 })
       expect(r.summary).toContain('<th>Progress</th><th>Rows</th><th>Completed</th>')
-      expect(r.summary).toContain('Rows: 80,000 / 80,000')
+      expect(r.summary).toContain('Rows: 80,000&nbsp;/&nbsp;80,000')
       expect(r.stdout).toMatch(/via the Milvus v2 API at 127\.0\.0\.1:\d+/)
       expect(r.stdout).toContain('Job job-m: importing 85% (0/2 files done)')
     },
@@ -154,7 +154,7 @@ describe('every API, through dist/index.js', () => {
       inputs: { 'job-id': 'job-forgotten' },
     })
     expect(r.code).toBe(1)
-    expect(r.outputs.state).toBe('failed')
+    expect(r.outputs.state).toBe('error')
     expect(r.outputs['error-message']).toMatch(
       /^Milvus refused the request for job job-forgotten: code 2100, .*forgets finished jobs after its retention period/,
     )
@@ -184,7 +184,7 @@ describe('every API, through dist/index.js', () => {
   ] as const)('%s: bad credentials stop at once', async (api, expected) => {
     const r = await runOn(api, { jobs: { 'job-k': job([1]) }, apiKey: 'root:wrong-password' })
     expect(r.code).toBe(1)
-    expect(r.outputs.state).toBe('failed')
+    expect(r.outputs.state).toBe('error')
     expect(r.outputs['error-message']).toMatch(expected)
     expect(r.requests).toBe(1)
     const leaks = (r.stdout + r.summary)

@@ -79,9 +79,11 @@ describe('transient faults through the bundle', () => {
       const r = await run({ jobs: { 'job-f': job([fault, fault, 0.5, 1]) } })
       expect(r.code).toBe(0)
       expect(r.outputs.state).toBe('completed')
-      const warnings = commands(r.stdout, 'warning')
-      expect(warnings).toHaveLength(2)
-      for (const warning of warnings) expect(warning).toMatch(reason)
+      // A blip that recovers is two info lines, and no yellow annotation.
+      expect(commands(r.stdout, 'warning')).toEqual([])
+      const retries = r.stdout.split('\n').filter((line) => /; retry \d in /.test(line))
+      expect(retries).toHaveLength(2)
+      for (const retry of retries) expect(retry).toMatch(reason)
       expect(r.summary).toContain('✅ completed')
       expectClean(r)
     },
@@ -115,11 +117,10 @@ describe('transient faults through the bundle', () => {
         inputs: { timeout: '2m' },
       })
       expect(r.code).toBe(0)
-      expect(commands(r.stdout, 'warning')).toEqual([
-        expect.stringMatching(
-          /^::warning::Job job-h: no answer from 127\.0\.0\.1:\d+ within 30 s \(waiting for the answer\); retry 1 in /,
-        ),
-      ])
+      expect(commands(r.stdout, 'warning')).toEqual([])
+      expect(r.stdout).toMatch(
+        /\nJob job-h: no answer from 127\.0\.0\.1:\d+ within 30 s \(waiting for the answer\); retry 1 in /,
+      )
       expectClean(r)
     },
   )
@@ -130,8 +131,14 @@ describe('transient faults through the bundle', () => {
       const started = Date.now()
       const r = await run({ jobs: { 'job-h': job([{ hang: true }]) }, inputs: { timeout: '3s' } })
       expect(r.code).toBe(1)
-      expect(r.outputs.state).toBe('timed-out')
+      // Not one answer: nothing is known of the import, and a longer timeout would not help.
+      expect(r.outputs.state).toBe('error')
       expect(r.summary).toMatch(/no answer from 127\.0\.0\.1:\d+ within 3 s/)
+      expect(commands(r.stdout, 'error')).toEqual([
+        expect.stringMatching(
+          /^::error::Could not check the import: never reached 127\.0\.0\.1:\d+ in 3s: no answer from .*a longer "timeout" will not help$/,
+        ),
+      ])
       // The request was cut at the deadline (plus the last poll's short grace), not after 30 s.
       expect(Date.now() - started).toBeLessThan(15_000)
       expectClean(r)
@@ -156,8 +163,8 @@ describe('transient faults through the bundle', () => {
     await (await sim).close()
     expect(r.code).toBe(0)
     expect(r.outputs.state).toBe('completed')
-    expect(commands(r.stdout, 'warning')[0]).toMatch(
-      /network error talking to 127\.0\.0\.1:\d+ \(ECONNREFUSED/,
+    expect(r.stdout).toMatch(
+      /\nJob job-r: network error talking to 127\.0\.0\.1:\d+ \(ECONNREFUSED/,
     )
   })
 
@@ -167,8 +174,11 @@ describe('transient faults through the bundle', () => {
       const port = await freePort()
       const r = await runOnPort(port, '2s')
       expect(r.code).toBe(1)
-      expect(r.outputs.state).toBe('timed-out')
-      expect(r.summary).toContain('❔ no answer')
+      expect(r.outputs.state).toBe('error')
+      expect(r.summary).toContain('❓ not checked')
+      expect(commands(r.stdout, 'error')[0]).toMatch(
+        /^::error::Could not check the import: never reached 127\.0\.0\.1:\d+ in 2s: network error talking to 127\.0\.0\.1:\d+ \(ECONNREFUSED.*Check the network, the proxy \(https_proxy\) and the "endpoint" input/,
+      )
       expect(r.summary).toMatch(
         /Last poll failed:<\/strong> network error talking to 127\.0\.0\.1:\d+ \(ECONNREFUSED/,
       )
@@ -181,12 +191,12 @@ const body = (data: unknown, code = 200): Step => ({
   status: 200,
   body: JSON.stringify({ code, data }),
 })
-const shapes: [string, Step[], 'completed' | 'failed', RegExp][] = [
-  ['data missing', [{ status: 200, body: '{"code":200}' }], 'failed', /expected a "data" object/],
+const shapes: [string, Step[], 'completed' | 'error', RegExp][] = [
+  ['data missing', [{ status: 200, body: '{"code":200}' }], 'error', /expected a "data" object/],
   [
     'details not an array',
     [body({ readyPercentage: 0.5, details: 'x' })],
-    'failed',
+    'error',
     /expected "details" to be an array/,
   ],
   [
@@ -199,19 +209,19 @@ const shapes: [string, Step[], 'completed' | 'failed', RegExp][] = [
   [
     'readyPercentage negative',
     [body({ readyPercentage: -3 }), 1],
-    'failed',
+    'error',
     /"readyPercentage" to be a number from 0 to 1/,
   ],
   [
     'readyPercentage above 1',
     [body({ readyPercentage: 7 })],
-    'failed',
+    'error',
     /"readyPercentage" to be a number from 0 to 1/,
   ],
   [
     'readyPercentage NaN-like',
     [body({ readyPercentage: 'NaN' })],
-    'failed',
+    'error',
     /"readyPercentage" to be a number from 0 to 1/,
   ],
   [
@@ -240,7 +250,7 @@ describe('wrong shapes through the bundle', () => {
     expect(r.outputs.state).toBe(state)
     expect(r.code).toBe(state === 'completed' ? 0 : 1)
     expect(r.stdout).toMatch(logLine)
-    if (state === 'failed') expect(r.outputs['error-message']).toMatch(logLine)
+    if (state === 'error') expect(r.outputs['error-message']).toMatch(logLine)
     expectClean(r)
   })
 
@@ -337,7 +347,9 @@ describe('abuse through the bundle', () => {
       const r = await run({ jobs: { 'job-x': nasty } })
       expect(r.code).toBe(1)
       expect(r.summary).not.toMatch(/<img|<script|<b>bold|\]\(https|`/)
-      const row = r.summary.split('\n').find((line) => line.includes('onerror')) ?? ''
+      const row =
+        r.summary.split('\n').find((line) => line.startsWith('<tr>') && line.includes('onerror')) ??
+        ''
       expect(row.match(/<td>/g)).toHaveLength(5)
       expect(row).toContain(
         '&lt;img src=x onerror=alert(1)&gt;&#124;&#96;x&#96;&#124;&#91;link&#93;(https://evil.example).parquet',

@@ -32,6 +32,22 @@ export function formatDuration(ms: number): string {
   return `${s}s`
 }
 
+/**
+ * Row counts for people: imported / total when both are known ("12,345 /
+ * 100,000"); only a total (Zilliz Cloud v2) is "100,000 rows", or "100,000
+ * rows imported" once the job or file is done.
+ */
+export function formatRowCounts(
+  imported: number | undefined,
+  total: number | undefined,
+  done: boolean,
+): string {
+  if (imported === undefined && total !== undefined) {
+    return `${total.toLocaleString('en-US')} rows${done ? ' imported' : ''}`
+  }
+  return formatRows(imported, total)
+}
+
 /** Imported / total rows, "-" for an unknown side: 12345, 100000 -> "12,345 / 100,000". */
 export function formatRows(imported: number | undefined, total: number | undefined): string {
   const show = (n: number | undefined): string =>

@@ -8,7 +8,7 @@ import {
   overallProgress,
 } from '../job.js'
 import { type Outcome, type WaitEvent, lastKnownJob } from '../wait.js'
-import { clip } from '../text.js'
+import { clip, clipMiddle } from '../text.js'
 import { formatDuration, formatPercent } from './format.js'
 
 type UpdateEvent = Extract<WaitEvent, { kind: 'update' }>
@@ -55,35 +55,67 @@ export function retryingLines(event: UpdateEvent): string[] {
   return lines
 }
 
+/** A retry, as an info line: a blip that recovers is not worth a yellow annotation. */
 export function retryLine(event: RetryEvent): string {
   const seconds = Number((event.delayMs / 1000).toFixed(1))
   return `Job ${event.jobId}: ${event.reason}; retry ${event.attempt} in ${seconds}s`
 }
+
+/** Polls failing this many times in a row earn one warning: the fault is no blip. */
+export const PERSISTENT_FAULT_ATTEMPTS = 3
+
+/** The one warning for a fault that persists, on the retry that makes it persistent. */
+export function persistentFaultWarning(event: RetryEvent): string | undefined {
+  if (event.attempt !== PERSISTENT_FAULT_ATTEMPTS) return undefined
+  return `Job ${event.jobId}: ${event.attempt} polls in a row failed (last: ${event.reason}); still retrying until the timeout.`
+}
+
+/**
+ * GitHub shows 10 error and 10 warning annotations per step; later ones are
+ * dropped. The final verdict counts, and must be the one that always shows.
+ */
+export const ANNOTATION_LIMIT = 10
 
 export interface Annotation {
   title: string
   message: string
 }
 
-/** One error annotation per failing job or file, titled with its name. */
+/** A file's name for a one-line place: its start and its own name, the middle cut. */
+export function shortFileName(fileName: string, max = 120): string {
+  return clipMiddle(fileName, max)
+}
+
+/**
+ * One error annotation per import error (job or file), titled with its name,
+ * at most ANNOTATION_LIMIT - 1 of them with the verdict; when there are more,
+ * the last place says how many more the job summary lists.
+ */
 export function failureAnnotations(outcome: Outcome): Annotation[] {
   const annotations: Annotation[] = []
   for (const status of outcome.jobs) {
-    if (status.problem !== undefined) {
-      annotations.push({ title: `Job ${status.jobId}`, message: status.problem })
-    }
     if (status.job === undefined) continue
     for (const error of jobErrors(status.job)) {
       annotations.push({
         title:
           error.fileName === undefined
             ? `Job ${error.jobId}`
-            : `Job ${error.jobId}: ${clip(error.fileName, 200)}`,
+            : `Job ${error.jobId}: ${shortFileName(error.fileName)}`,
         message: clip(error.message, 2_000),
       })
     }
   }
-  return annotations
+  const room = ANNOTATION_LIMIT - 1
+  if (annotations.length <= room) return annotations
+  const shown = annotations.slice(0, room - 1)
+  const more = annotations.length - shown.length
+  return [
+    ...shown,
+    {
+      title: 'More errors',
+      message: `${more} more errors are listed in the job summary ("What failed").`,
+    },
+  ]
 }
 
 export interface Verdict {
@@ -106,7 +138,35 @@ function pending(outcome: Outcome): string {
   return `${shown.join(', ')}${more}`
 }
 
-export function verdict(outcome: Outcome, failOnTimeout: boolean): Verdict {
+/** "1 file of job J", "3 files of 2 jobs", "job J": who reported the import errors. */
+function whoFailed(outcome: Outcome): string {
+  const errors = outcome.jobs.flatMap((status) =>
+    status.job === undefined ? [] : jobErrors(status.job),
+  )
+  const files = errors.filter((error) => error.fileName !== undefined).length
+  const jobs = [...new Set(errors.map((error) => error.jobId))]
+  const ofJobs = jobs.length === 1 ? `job ${jobs[0] ?? ''}` : `${jobs.length} jobs`
+  if (files === 0) return `${ofJobs} reported ${errors.length === 1 ? 'an error' : 'errors'}`
+  return `${files === 1 ? '1 file' : `${files} files`} of ${ofJobs} reported ${files === 1 ? 'an error' : 'errors'}`
+}
+
+/** Why the action could not tell how the import went, in one line. */
+function whyUnknown(outcome: Outcome, apiHost: string, waited: string): string {
+  const problems = outcome.jobs.filter((status) => status.problem !== undefined)
+  const [first] = problems
+  if (first?.problem !== undefined) {
+    const more =
+      problems.length > 1 ? ` (${problems.length - 1} more jobs could not be checked either)` : ''
+    return `${clip(first.problem, 1_500)}${more}`
+  }
+  const lastError = outcome.jobs.find((status) => status.lastError !== undefined)?.lastError ?? ''
+  return (
+    `never reached ${apiHost} in ${waited}: ${clip(lastError, 600)}. Check the network, ` +
+    'the proxy (https_proxy) and the "endpoint" input; a longer "timeout" will not help'
+  )
+}
+
+export function verdict(outcome: Outcome, failOnTimeout: boolean, apiHost: string): Verdict {
   const count = outcome.jobs.length
   const jobsWord = count === 1 ? '1 import job' : `${count} import jobs`
   const waited = formatDuration(outcome.elapsedMs)
@@ -126,12 +186,17 @@ export function verdict(outcome: Outcome, failOnTimeout: boolean): Verdict {
           `The data is imported but not visible until each job is committed (${COMMIT_CALL}).`,
       }
     }
-    case 'failed': {
-      const reasons = failureAnnotations(outcome).map((a) => `${a.title}: ${a.message}`)
-      const shown = reasons.slice(0, 5).join('; ')
-      const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more errors)` : ''
-      return { level: 'failure', message: clip(`Import failed. ${shown}${more}`, 4_000) }
-    }
+    case 'failed':
+      // The errors themselves are in the annotations above and the summary: not repeated here.
+      return {
+        level: 'failure',
+        message: `The import failed: ${whoFailed(outcome)} (each one above, and in the job summary). Fix the data and import again.`,
+      }
+    case 'error':
+      return {
+        level: 'failure',
+        message: `Could not check the import: ${whyUnknown(outcome, apiHost, waited)}`,
+      }
     case 'timed-out': {
       const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)))
       const message = `Timed out after ${waited} at ${progress} overall; still running: ${pending(outcome)}.`
@@ -145,4 +210,17 @@ export function verdict(outcome: Outcome, failOnTimeout: boolean): Verdict {
         message: `Cancelled after ${waited}; last known: ${pending(outcome)}.`,
       }
   }
+}
+
+/**
+ * One warning when the wait ended while polls were still failing and the
+ * verdict does not say so itself (it does for a timeout or an error).
+ */
+export function endedWhileRetrying(outcome: Outcome): string | undefined {
+  if (outcome.state === 'timed-out' || outcome.state === 'error') return undefined
+  const failing = outcome.jobs.filter((status) => status.lastError !== undefined)
+  const [first] = failing
+  if (first?.lastError === undefined) return undefined
+  const others = failing.length > 1 ? ` (and ${failing.length - 1} more jobs)` : ''
+  return `Polls of job ${first.jobId}${others} were still failing when the wait ended: ${clip(first.lastError, 600)}`
 }

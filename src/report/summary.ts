@@ -10,18 +10,21 @@ import {
   type FileProgress,
   type ImportJob,
   filesDone,
+  hasRowCounts,
+  jobErrors,
   overallProgress,
   reportsRows,
 } from '../job.js'
 import { type JobStatus, type Outcome, type OutcomeState, lastKnownJob } from '../wait.js'
 import { byteLength, fitByRank } from './budget.js'
-import { clip, escapeHtml } from '../text.js'
-import { formatBytes, formatDuration, formatPercent, formatRows } from './format.js'
+import { clip, clipMiddle, escapeHtml } from '../text.js'
+import { formatBytes, formatDuration, formatPercent, formatRowCounts } from './format.js'
 
 /** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
 export const SUMMARY_MAX_BYTES = 1_000_000
 
 const STATE_LABEL: Record<OutcomeState, string> = {
+  error: '⚠️ could not check the import',
   completed: '✅ completed',
   uncommitted: '⏸️ imported, not committed',
   failed: '❌ failed',
@@ -45,19 +48,27 @@ const tableHead = (withRows: boolean): string =>
   `<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th>${withRows ? '<th>Rows</th>' : ''}` +
   '<th>Completed</th><th>Error</th></tr></thead>\n<tbody>\n'
 const TABLE_TAIL = '</tbody>\n</table>\n'
-const hasRows = (item: { importedRows?: number; totalRows?: number }): boolean =>
-  item.importedRows !== undefined || item.totalRows !== undefined
+/** Sizes, row counts and times stay on one line however narrow the column. */
+const nowrap = (text: string): string => text.replace(/ /g, '&nbsp;')
+/** File names in cells and lists: long paths keep their start and the file's own name. */
+const fileLabel = (fileName: string): string => escapeHtml(clipMiddle(fileName, 160))
+const isDone = (item: FileProgress | ImportJob): boolean =>
+  item.progress >= 100 || item.completeTime !== undefined
 /** Room kept per job for the "N more files not shown" line. */
 const CUT_NOTE_RESERVE = 160
 
 function fileRow(file: FileProgress, withRows: boolean): string {
   const rows = withRows
-    ? cell(hasRows(file) ? formatRows(file.importedRows, file.totalRows) : undefined)
+    ? cell(
+        hasRowCounts(file)
+          ? nowrap(formatRowCounts(file.importedRows, file.totalRows, isDone(file)))
+          : undefined,
+      )
     : ''
   return (
     '<tr>' +
-    cell(escapeHtml(clip(file.fileName, 300))) +
-    cell(file.fileSize === undefined ? undefined : formatBytes(file.fileSize)) +
+    cell(fileLabel(file.fileName)) +
+    cell(file.fileSize === undefined ? undefined : nowrap(formatBytes(file.fileSize))) +
     cell(formatPercent(file.progress)) +
     rows +
     cell(file.completeTime === undefined ? undefined : escapeHtml(clip(file.completeTime, 64))) +
@@ -77,18 +88,34 @@ const UNCOMMITTED_NOTE =
   'The data is imported but not visible until the job is committed: call ' +
   `<code>${COMMIT_CALL}</code> with its <code>jobId</code> (or abort it).`
 
+/** Why a job has no answer, or stopped early: "not checked" needs its reason. */
+function notCheckedReason(status: JobStatus): string | undefined {
+  if (status.stoppedBy === undefined) return undefined
+  return `Polling stopped when job <code>${escapeHtml(status.stoppedBy)}</code> failed or could not be checked.`
+}
+
+function jobLabel(status: JobStatus): string {
+  if (status.problem !== undefined) return '⚠️ could not check'
+  if (status.job === undefined) return '❓ not checked'
+  return JOB_LABEL[status.job.state] ?? escapeHtml(status.job.state)
+}
+
 function jobHeader(status: JobStatus, outcomeElapsedMs: number): string {
   const { job } = status
   const id = escapeHtml(status.jobId)
-  const label = job === undefined ? '❔ no answer' : (JOB_LABEL[job.state] ?? escapeHtml(job.state))
+  const label = jobLabel(status)
   let html = `<h3>Job <code>${id}</code>: ${label}</h3>\n`
   if (job !== undefined) {
     const facts = [
       `Collection: ${job.collectionName === undefined ? '-' : `<code>${escapeHtml(clip(job.collectionName, 200))}</code>`}`,
       `Progress: ${formatPercent(job.progress)}${job.progressLastSeen === true ? ' (the last seen before the failure)' : ''}`,
       `Files done: ${filesDone(job)}/${job.files.length}`,
-      `Size: ${job.fileSize === undefined ? '-' : formatBytes(job.fileSize)}`,
-      ...(hasRows(job) ? [`Rows: ${formatRows(job.importedRows, job.totalRows)}`] : []),
+      `Size: ${job.fileSize === undefined ? '-' : nowrap(formatBytes(job.fileSize))}`,
+      ...(hasRowCounts(job)
+        ? [
+            `Rows: ${nowrap(formatRowCounts(job.importedRows, job.totalRows, job.state === 'completed'))}`,
+          ]
+        : []),
       `Elapsed: ${formatDuration(status.settledAfterMs ?? outcomeElapsedMs)}`,
     ]
     if (job.completeTime !== undefined)
@@ -101,8 +128,13 @@ function jobHeader(status: JobStatus, outcomeElapsedMs: number): string {
       html += `<p><strong>Retrying:</strong> ${escapeHtml(clip(job.retrying, 1_000))}</p>\n`
     }
     if (job.state === 'uncommitted') html += `<p>${UNCOMMITTED_NOTE}</p>\n`
-  } else {
-    html += `<p>No progress was received for this job (elapsed ${formatDuration(outcomeElapsedMs)}).</p>\n`
+    const stopped = notCheckedReason(status)
+    if (stopped !== undefined) html += `<p>${stopped} This is its last known state.</p>\n`
+  } else if (status.problem === undefined) {
+    const reason =
+      notCheckedReason(status) ??
+      `No answer was received for this job in ${formatDuration(outcomeElapsedMs)}.`
+    html += `<p>Not checked: ${reason}</p>\n`
   }
   if (status.lastError !== undefined) {
     html += `<p><strong>Last poll failed:</strong> ${escapeHtml(clip(status.lastError, 1_000))}</p>\n`
@@ -123,6 +155,46 @@ function cutNote(hidden: number, what: string): string {
   return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. Files with errors are shown first.</em></p>\n`
 }
 
+/** At most this many entries in "What failed"; then "and N more". */
+export const WHAT_FAILED_MAX = 20
+
+/**
+ * The list right under the heading: each job or file with its error, and each
+ * job that could not be checked, so the answer is at the top however long the
+ * tables below are.
+ */
+function whatFailed(outcome: Outcome): string {
+  const entries: string[] = []
+  for (const status of outcome.jobs) {
+    const id = `Job <code>${escapeHtml(status.jobId)}</code>`
+    if (status.problem !== undefined) {
+      entries.push(`${id}: could not check: ${escapeHtml(clip(status.problem, 500))}`)
+    }
+    if (status.job === undefined) continue
+    for (const error of jobErrors(status.job)) {
+      const where =
+        error.fileName === undefined ? id : `${id}, <code>${fileLabel(error.fileName)}</code>`
+      entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}`)
+    }
+  }
+  if (entries.length === 0) return ''
+  const shown = entries.slice(0, WHAT_FAILED_MAX).map((entry) => `<li>${entry}</li>\n`)
+  const more =
+    entries.length > WHAT_FAILED_MAX
+      ? `<li>and ${(entries.length - WHAT_FAILED_MAX).toLocaleString('en-US')} more (in the tables below)</li>\n`
+      : ''
+  return `<h3>What failed</h3>\n<ul>\n${shown.join('')}${more}</ul>\n`
+}
+
+/** The summary when the inputs were refused: nothing was asked of the API. */
+export function renderInputErrorSummary(message: string): string {
+  return (
+    `<h2>Zilliz import: ${STATE_LABEL.error}</h2>\n` +
+    '<p>The inputs were refused, so nothing was asked of the API.</p>\n' +
+    `<p><strong>Error:</strong> ${escapeHtml(clip(message, 2_000))}</p>\n`
+  )
+}
+
 export interface SummaryOptions {
   /** Who ran the import, for the heading: a self-hosted Milvus is not Zilliz. */
   product?: 'Zilliz Cloud' | 'Milvus'
@@ -136,7 +208,8 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
   const count = outcome.jobs.length === 1 ? '1 job' : `${outcome.jobs.length} jobs`
   let html =
     `<h2>${product} import: ${STATE_LABEL[outcome.state]}</h2>\n` +
-    `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n`
+    `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
+    whatFailed(outcome)
 
   const headers = outcome.jobs.map((status) => jobHeader(status, outcome.elapsedMs))
   // One Rows column for every table when any job reports rows, so all tables look alike.
@@ -170,7 +243,10 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
     // Share what is left evenly among the jobs still to render; unused bytes carry forward.
     const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex))
     const picked = fitByRank(job.files, rowRank, (_, i) => bytesOf(rows[i] ?? ''), share)
-    const shownRows = rows.filter((_, i) => picked.has(i))
+    // Shown in rank order (errors, unfinished, the rest), as the cut note says.
+    const order = job.files.map((file, i) => ({ rank: rowRank(file), i }))
+    order.sort((a, b) => a.rank - b.rank || a.i - b.i)
+    const shownRows = order.filter(({ i }) => picked.has(i)).map(({ i }) => rows[i] ?? '')
     const body = shownRows.join('')
     rowBudget -= bytesOf(body)
     html += tableHead(withRows) + body + TABLE_TAIL
