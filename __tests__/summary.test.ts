@@ -265,10 +265,10 @@ describe('a summary that leads with what failed', () => {
       ]),
     )
     expect(html).toContain(
-      '<h3>Job <code>b</code>: ❓ not checked</h3>\n<p>Not checked: Polling stopped when job <code>a</code> failed or could not be checked.</p>',
+      '<h3>Job <code>b</code>: ❓ not checked</h3>\n<p>Not checked: Polling stopped when job <code>a</code> failed.</p>',
     )
     expect(html).toContain(
-      'Polling stopped when job <code>a</code> failed or could not be checked. This is its last known state.',
+      'Polling stopped when job <code>a</code> failed. This is its last known state.',
     )
     expect(html).not.toContain('❔')
   })
@@ -299,4 +299,16 @@ describe('a summary that leads with what failed', () => {
         '<p><strong>Error:</strong> Input &quot;timeout&quot; must be a &lt;duration&gt;</p>\n',
     )
   })
+})
+
+test('a job stopped by a refusal says the other job could not be checked', () => {
+  const html = renderSummary(
+    outcome('error', [
+      { jobId: 'a', problem: 'code 80001' },
+      { jobId: 'b', stoppedBy: 'a' },
+    ]),
+  )
+  expect(html).toContain(
+    'Not checked: Polling stopped when job <code>a</code> could not be checked.',
+  )
 })

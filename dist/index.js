@@ -5449,11 +5449,13 @@ function fileNote(file) {
 }
 const UNCOMMITTED_NOTE = 'The data is imported but not visible until the job is committed: call ' +
     `<code>${COMMIT_CALL}</code> with its <code>jobId</code> (or abort it).`;
-/** Why a job has no answer, or stopped early: "not checked" needs its reason. */
-function notCheckedReason(status) {
+/** Why a job stopped early: "not checked" needs its reason, and the stopping job's fault. */
+function notCheckedReason(status, all) {
     if (status.stoppedBy === undefined)
         return undefined;
-    return `Polling stopped when job <code>${escapeHtml(status.stoppedBy)}</code> failed or could not be checked.`;
+    const stopper = all.find((other) => other.jobId === status.stoppedBy);
+    const what = stopper?.problem === undefined ? 'failed' : 'could not be checked';
+    return `Polling stopped when job <code>${escapeHtml(status.stoppedBy)}</code> ${what}.`;
 }
 function jobLabel(status) {
     if (status.problem !== undefined)
@@ -5462,7 +5464,8 @@ function jobLabel(status) {
         return '❓ not checked';
     return JOB_LABEL[status.job.state] ?? escapeHtml(status.job.state);
 }
-function jobHeader(status, outcomeElapsedMs) {
+function jobHeader(status, outcome) {
+    const outcomeElapsedMs = outcome.elapsedMs;
     const { job } = status;
     const id = escapeHtml(status.jobId);
     const label = jobLabel(status);
@@ -5491,12 +5494,12 @@ function jobHeader(status, outcomeElapsedMs) {
         }
         if (job.state === 'uncommitted')
             html += `<p>${UNCOMMITTED_NOTE}</p>\n`;
-        const stopped = notCheckedReason(status);
+        const stopped = notCheckedReason(status, outcome.jobs);
         if (stopped !== undefined)
             html += `<p>${stopped} This is its last known state.</p>\n`;
     }
     else if (status.problem === undefined) {
-        const reason = notCheckedReason(status) ??
+        const reason = notCheckedReason(status, outcome.jobs) ??
             `No answer was received for this job in ${formatDuration(outcomeElapsedMs)}.`;
         html += `<p>Not checked: ${reason}</p>\n`;
     }
@@ -5560,7 +5563,7 @@ function renderSummary(outcome, options = {}) {
     let html = `<h2>${product} import: ${STATE_LABEL[outcome.state]}</h2>\n` +
         `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
         whatFailed(outcome);
-    const headers = outcome.jobs.map((status) => jobHeader(status, outcome.elapsedMs));
+    const headers = outcome.jobs.map((status) => jobHeader(status, outcome));
     // One Rows column for every table when any job reports rows, so all tables look alike.
     const withRows = reportsRows(outcome.jobs.map(lastKnownJob));
     const tableCost = (status) => status.job !== undefined && status.job.files.length > 0

@@ -91,7 +91,7 @@ describe('outcomes that name the real cause', () => {
       expect(r.code).toBe(1)
       expect(r.outputs.state).toBe('failed')
       expect(r.summary).toContain(
-        '<h3>Job <code>job-slow</code>: ❓ not checked</h3>\n<p>Not checked: Polling stopped when job <code>job-bad</code> failed or could not be checked.</p>',
+        '<h3>Job <code>job-slow</code>: ❓ not checked</h3>\n<p>Not checked: Polling stopped when job <code>job-bad</code> failed.</p>',
       )
     },
   )

@@ -88,10 +88,12 @@ const UNCOMMITTED_NOTE =
   'The data is imported but not visible until the job is committed: call ' +
   `<code>${COMMIT_CALL}</code> with its <code>jobId</code> (or abort it).`
 
-/** Why a job has no answer, or stopped early: "not checked" needs its reason. */
-function notCheckedReason(status: JobStatus): string | undefined {
+/** Why a job stopped early: "not checked" needs its reason, and the stopping job's fault. */
+function notCheckedReason(status: JobStatus, all: readonly JobStatus[]): string | undefined {
   if (status.stoppedBy === undefined) return undefined
-  return `Polling stopped when job <code>${escapeHtml(status.stoppedBy)}</code> failed or could not be checked.`
+  const stopper = all.find((other) => other.jobId === status.stoppedBy)
+  const what = stopper?.problem === undefined ? 'failed' : 'could not be checked'
+  return `Polling stopped when job <code>${escapeHtml(status.stoppedBy)}</code> ${what}.`
 }
 
 function jobLabel(status: JobStatus): string {
@@ -100,7 +102,8 @@ function jobLabel(status: JobStatus): string {
   return JOB_LABEL[status.job.state] ?? escapeHtml(status.job.state)
 }
 
-function jobHeader(status: JobStatus, outcomeElapsedMs: number): string {
+function jobHeader(status: JobStatus, outcome: Outcome): string {
+  const outcomeElapsedMs = outcome.elapsedMs
   const { job } = status
   const id = escapeHtml(status.jobId)
   const label = jobLabel(status)
@@ -128,11 +131,11 @@ function jobHeader(status: JobStatus, outcomeElapsedMs: number): string {
       html += `<p><strong>Retrying:</strong> ${escapeHtml(clip(job.retrying, 1_000))}</p>\n`
     }
     if (job.state === 'uncommitted') html += `<p>${UNCOMMITTED_NOTE}</p>\n`
-    const stopped = notCheckedReason(status)
+    const stopped = notCheckedReason(status, outcome.jobs)
     if (stopped !== undefined) html += `<p>${stopped} This is its last known state.</p>\n`
   } else if (status.problem === undefined) {
     const reason =
-      notCheckedReason(status) ??
+      notCheckedReason(status, outcome.jobs) ??
       `No answer was received for this job in ${formatDuration(outcomeElapsedMs)}.`
     html += `<p>Not checked: ${reason}</p>\n`
   }
@@ -211,7 +214,7 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
     `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
     whatFailed(outcome)
 
-  const headers = outcome.jobs.map((status) => jobHeader(status, outcome.elapsedMs))
+  const headers = outcome.jobs.map((status) => jobHeader(status, outcome))
   // One Rows column for every table when any job reports rows, so all tables look alike.
   const withRows = reportsRows(outcome.jobs.map(lastKnownJob))
   const tableCost = (status: JobStatus): number =>
