@@ -42,7 +42,7 @@ function localAction(envFile: string): Promise<{ status: number | null; out: str
 }
 
 describe('local-action support', () => {
-  test('.env.example sets only inputs that action.yml declares', () => {
+  test('.env.example sets only inputs that action.yml declares (and runner variables)', () => {
     const declared = Object.keys(
       (parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: object }).inputs,
     )
@@ -56,9 +56,19 @@ describe('local-action support', () => {
     try {
       const envFile = path.join(dir, '.env')
       expect(example).toContain('http://127.0.0.1:8080')
-      writeFileSync(envFile, example.replace('http://127.0.0.1:8080', sim.url))
+      const summary = path.join(dir, 'summary.md')
+      expect(example).toMatch(/^GITHUB_STEP_SUMMARY=summary\.md$/m)
+      writeFileSync(summary, '')
+      writeFileSync(
+        envFile,
+        example
+          .replace('http://127.0.0.1:8080', sim.url)
+          .replace(/^GITHUB_STEP_SUMMARY=.*$/m, `GITHUB_STEP_SUMMARY=${summary}`),
+      )
       const { out } = await localAction(envFile)
       expect(out).toContain('2 import jobs completed after')
+      // .env.example sets GITHUB_STEP_SUMMARY, so a local run writes a summary too.
+      expect(readFileSync(summary, 'utf8')).toMatch(/^<h2>Zilliz import: ✅ completed<\/h2>/)
       expect(out).toMatch(/'state'\s+│ 'completed'/)
       expect(sim.requests.length).toBeGreaterThanOrEqual(5)
     } finally {
