@@ -287,3 +287,20 @@ describe('verdicts that name the real cause', () => {
     )
   })
 })
+
+test('retrying lines keep the start and the own name of a long file name', () => {
+  const job = importJob('j', {
+    state: 'importing',
+    files: [
+      { fileName: `${'deep/'.repeat(50)}own.parquet`, progress: 10, retrying: 'datanode lost' },
+    ],
+  })
+  const [line] = retryingLines({
+    kind: 'update',
+    jobId: 'j',
+    job,
+    previous: undefined,
+    elapsedMs: 0,
+  })
+  expect(line).toMatch(/^Job j: deep\/deep\/.*…\/own\.parquet retrying: datanode lost$/)
+})

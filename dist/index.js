@@ -5042,7 +5042,7 @@ function retryingLines(event) {
     for (const file of job.files) {
         if (file.retrying === undefined || before.get(file.fileName) === file.retrying)
             continue;
-        lines.push(`Job ${job.jobId}: ${clip(file.fileName, 300)} retrying: ${clip(file.retrying, 1_000)}`);
+        lines.push(`Job ${job.jobId}: ${shortFileName(file.fileName)} retrying: ${clip(file.retrying, 1_000)}`);
     }
     return lines;
 }

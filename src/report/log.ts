@@ -49,7 +49,7 @@ export function retryingLines(event: UpdateEvent): string[] {
   for (const file of job.files) {
     if (file.retrying === undefined || before.get(file.fileName) === file.retrying) continue
     lines.push(
-      `Job ${job.jobId}: ${clip(file.fileName, 300)} retrying: ${clip(file.retrying, 1_000)}`,
+      `Job ${job.jobId}: ${shortFileName(file.fileName)} retrying: ${clip(file.retrying, 1_000)}`,
     )
   }
   return lines
