@@ -52,9 +52,9 @@ const large = manyFiles(6_000, (i) =>
 
 /** @type {Record<string, { height: number, jobs: Record<string, import('./simulator.mjs').JobSpec>, apiKey?: string }>} */
 const SHOTS = {
-  completed: { height: 760, jobs: SCENARIOS.demo ?? {} },
+  completed: { height: 580, jobs: SCENARIOS.demo ?? {} },
   failed: {
-    height: 900,
+    height: 720,
     jobs: {
       ...(SCENARIOS.failure ?? {}),
       'job-demo-images': {
