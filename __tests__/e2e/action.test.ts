@@ -127,7 +127,7 @@ describe('dist/index.js as the runner runs it', () => {
   )
 
   test.concurrent(
-    'transient faults are retried with one warning each, then it completes',
+    'transient faults are retried as info lines, one warning at the third in a row, then it completes',
     async () => {
       const r = await run({
         jobs: {
