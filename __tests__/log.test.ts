@@ -99,7 +99,7 @@ describe('verdict', () => {
     const v = verdict(outcome('failed', [{ jobId: 'a', job }]), true, 'h')
     expect(v.level).toBe('failure')
     expect(v.message).toBe(
-      'The import failed: job a reported an error (each one above, and in the job summary). Fix the data and import again.',
+      'The import failed: job a reported an error (annotated above, all of them listed in the job summary). Fix the data and import again.',
     )
   })
   test('a timeout fails, or warns when fail-on-timeout is false', () => {
@@ -283,7 +283,7 @@ describe('verdicts that name the real cause', () => {
       job: importJob(id, { state: 'failed', files: files(2, () => ({ errorMessage: 'x' })) }),
     })
     expect(verdict(outcome('failed', [bad('a'), bad('b')]), true, 'h').message).toBe(
-      'The import failed: 4 files of 2 jobs reported errors (each one above, and in the job summary). Fix the data and import again.',
+      'The import failed: 4 files of 2 jobs reported errors (annotated above, all of them listed in the job summary). Fix the data and import again.',
     )
   })
 })

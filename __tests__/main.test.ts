@@ -104,7 +104,7 @@ describe('run()', () => {
     expect(errors).toEqual([
       '::error title=Job job-a::quota',
       '::error title=Job job-a%3A job-a/data.parquet::bad',
-      '::error::The import failed: 1 file of job job-a reported an error (each one above, and in the job summary). Fix the data and import again.',
+      '::error::The import failed: 1 file of job job-a reported an error (annotated above, all of them listed in the job summary). Fix the data and import again.',
     ])
   })
 

@@ -1,4 +1,4 @@
-import { renderInputErrorSummary, renderSummary } from '../src/report/summary.js'
+import { renderStoppedSummary, renderSummary } from '../src/report/summary.js'
 import { files, importJob, outcome } from './helpers/outcomes.js'
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
@@ -293,7 +293,7 @@ describe('a summary that leads with what failed', () => {
   })
 
   test('input errors: a short summary saying nothing was asked of the API', () => {
-    expect(renderInputErrorSummary('Input "timeout" must be a <duration>')).toBe(
+    expect(renderStoppedSummary('Input "timeout" must be a <duration>', 'inputs')).toBe(
       '<h2>Zilliz import: ⚠️ could not check the import</h2>\n' +
         '<p>The inputs were refused, so nothing was asked of the API.</p>\n' +
         '<p><strong>Error:</strong> Input &quot;timeout&quot; must be a &lt;duration&gt;</p>\n',
@@ -311,4 +311,23 @@ test('a job stopped by a refusal says the other job could not be checked', () =>
   expect(html).toContain(
     'Not checked: Polling stopped when job <code>a</code> could not be checked.',
   )
+})
+
+test('an unexpected error says so, not that the inputs were refused', () => {
+  const html = renderStoppedSummary('Unexpected error: boom', 'unexpected')
+  expect(html).toContain('stopped on an unexpected error')
+  expect(html).not.toContain('inputs were refused')
+})
+
+test('an API never reached is listed under "What failed", with the last error', () => {
+  const html = renderSummary(
+    outcome('error', [{ jobId: 'a', lastError: 'network error (ECONNREFUSED)' }]),
+  )
+  expect(html).toContain(
+    '<h3>What failed</h3>\n<ul>\n<li>Job <code>a</code>: could not check: no answer; last error: network error (ECONNREFUSED)</li>',
+  )
+  // While waiting is merely cut short (a timeout), the list stays for real failures only.
+  expect(
+    renderSummary(outcome('timed-out', [{ jobId: 'a', lastError: 'HTTP 503' }])),
+  ).not.toContain('What failed')
 })

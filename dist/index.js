@@ -3301,10 +3301,14 @@ const HTML_ESCAPES = {
 function escapeHtml(text) {
     return text.replace(/[&<>"'`|[\]*_~\\]/g, (ch) => HTML_ESCAPES[ch] ?? ch);
 }
+/** Line breaks (and the blanks around them) as one space. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
 /** Cuts long text at `max` characters, saying so. Line breaks become spaces. */
 function clip(text, max) {
-    const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ');
-    return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+    const flat = oneLine(text);
+    return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 /**
  * Server text without terminal escapes (ANSI colours, cursor moves, OSC
@@ -3333,15 +3337,15 @@ function clipNoted(text, max) {
  * its own name (the last segment), which are what a reader recognises.
  */
 function clipMiddle(name, max) {
-    const oneLine = name.replace(/\s*[\r\n]+\s*/g, ' ');
-    if (oneLine.length <= max)
-        return oneLine;
-    const own = oneLine.slice(oneLine.lastIndexOf('/') + 1);
+    const flat = oneLine(name);
+    if (flat.length <= max)
+        return flat;
+    const own = flat.slice(flat.lastIndexOf('/') + 1);
     if (own.length > 0 && own.length <= max - 12) {
-        return `${oneLine.slice(0, max - own.length - 2)}…/${own}`;
+        return `${flat.slice(0, max - own.length - 2)}…/${own}`;
     }
     const head = Math.ceil((max - 1) / 2);
-    return `${oneLine.slice(0, head)}…${oneLine.slice(oneLine.length - (max - 1 - head))}`;
+    return `${flat.slice(0, head)}…${flat.slice(flat.length - (max - 1 - head))}`;
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
@@ -3809,7 +3813,9 @@ function proxyFromEnv(url) {
         return undefined;
     let proxy;
     try {
-        proxy = new URL(text);
+        // "proxy.corp:3128" parses as a URL of scheme "proxy.corp:"; curl and the
+        // rest of the runner's tooling read a proxy without a scheme as http://.
+        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
     }
     catch {
         proxy = undefined;
@@ -4273,8 +4279,12 @@ function jobErrors(job) {
     }
     return errors;
 }
+/** A job or file is done at 100%, or once the server gives its completion time. */
+function isDone(item) {
+    return item.progress >= 100 || item.completeTime !== undefined;
+}
 function filesDone(job) {
-    return job.files.filter((file) => file.progress >= 100 || file.completeTime !== undefined).length;
+    return job.files.filter(isDone).length;
 }
 /** Whether a job or file reports any row count. */
 function hasRowCounts(item) {
@@ -5157,7 +5167,7 @@ function verdict(outcome, failOnTimeout, apiHost) {
             // The errors themselves are in the annotations above and the summary: not repeated here.
             return {
                 level: 'failure',
-                message: `The import failed: ${whoFailed(outcome)} (each one above, and in the job summary). Fix the data and import again.`,
+                message: `The import failed: ${whoFailed(outcome)} (annotated above, all of them listed in the job summary). Fix the data and import again.`,
             };
         case 'error':
             return {
@@ -5421,7 +5431,6 @@ const TABLE_TAIL = '</tbody>\n</table>\n';
 const nowrap = (text) => text.replace(/ /g, '&nbsp;');
 /** File names in cells and lists: long paths keep their start and the file's own name. */
 const fileLabel = (fileName) => escapeHtml(clipMiddle(fileName, 160));
-const isDone = (item) => item.progress >= 100 || item.completeTime !== undefined;
 /** Room kept per job for the "N more files not shown" line. */
 const CUT_NOTE_RESERVE = 160;
 function fileRow(file, withRows) {
@@ -5515,7 +5524,7 @@ function jobHeader(status, outcome) {
 function rowRank(file) {
     if (file.errorMessage !== undefined)
         return 0;
-    return file.progress < 100 && file.completeTime === undefined ? 1 : 2;
+    return isDone(file) ? 2 : 1;
 }
 function cutNote(hidden, what) {
     return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. Files with errors are shown first.</em></p>\n`;
@@ -5534,8 +5543,15 @@ function whatFailed(outcome) {
         if (status.problem !== undefined) {
             entries.push(`${id}: could not check: ${escapeHtml(clip(status.problem, 500))}`);
         }
-        if (status.job === undefined)
+        if (status.job === undefined) {
+            // The API never answered at all: that is what could not be checked, and why.
+            if (outcome.state === 'error' &&
+                status.problem === undefined &&
+                status.lastError !== undefined) {
+                entries.push(`${id}: could not check: no answer; last error: ${escapeHtml(clip(status.lastError, 500))}`);
+            }
             continue;
+        }
         for (const error of jobErrors(status.job)) {
             const where = error.fileName === undefined ? id : `${id}, <code>${fileLabel(error.fileName)}</code>`;
             entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}`);
@@ -5549,10 +5565,17 @@ function whatFailed(outcome) {
         : '';
     return `<h3>What failed</h3>\n<ul>\n${shown.join('')}${more}</ul>\n`;
 }
-/** The summary when the inputs were refused: nothing was asked of the API. */
-function renderInputErrorSummary(message) {
+/**
+ * The summary when the action stopped before it could report an outcome:
+ * refused inputs (nothing was asked of the API) or an unexpected error.
+ */
+function renderStoppedSummary(message, cause) {
+    const lead = cause === 'inputs'
+        ? 'The inputs were refused, so nothing was asked of the API.'
+        : 'The action stopped on an unexpected error before it could report how the import went. ' +
+            'This is a bug in the action: please report it with this message.';
     return (`<h2>Zilliz import: ${STATE_LABEL.error}</h2>\n` +
-        '<p>The inputs were refused, so nothing was asked of the API.</p>\n' +
+        `<p>${lead}</p>\n` +
         `<p><strong>Error:</strong> ${escapeHtml(clip(message, 2_000))}</p>\n`);
 }
 function renderSummary(outcome, options = {}) {
@@ -5669,10 +5692,11 @@ async function run() {
     }
     catch (error) {
         // One clear line, never a stack trace; later steps still get a state and a summary.
-        const message = error instanceof InputError ? error.message : `Unexpected error: ${errorMessage(error)}`;
+        const cause = error instanceof InputError ? 'inputs' : 'unexpected';
+        const message = cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`;
         setOutput('state', 'error');
         setOutput('error-message', redact(message));
-        await writeSummary(renderInputErrorSummary(message), redact, () => undefined);
+        await writeSummary(renderStoppedSummary(message, cause), redact, () => undefined);
         setFailed(redact(message));
     }
 }

@@ -109,8 +109,13 @@ export function jobErrors(job: ImportJob): JobError[] {
   return errors
 }
 
+/** A job or file is done at 100%, or once the server gives its completion time. */
+export function isDone(item: { progress: number; completeTime?: string }): boolean {
+  return item.progress >= 100 || item.completeTime !== undefined
+}
+
 export function filesDone(job: ImportJob): number {
-  return job.files.filter((file) => file.progress >= 100 || file.completeTime !== undefined).length
+  return job.files.filter(isDone).length
 }
 
 /** Whether a job or file reports any row count. */

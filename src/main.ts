@@ -25,7 +25,7 @@ import {
 } from './report/log.js'
 import { outputValues } from './report/outputs.js'
 import { createPlateauWatcher } from './report/plateau.js'
-import { renderInputErrorSummary, renderSummary } from './report/summary.js'
+import { renderStoppedSummary, renderSummary } from './report/summary.js'
 import { stripControls } from './text.js'
 import { realSleep, systemClock } from './time.js'
 import { USER_AGENT } from './version.js'
@@ -44,11 +44,12 @@ export async function run(): Promise<void> {
     await waitAndReport(settings, redact)
   } catch (error) {
     // One clear line, never a stack trace; later steps still get a state and a summary.
+    const cause = error instanceof InputError ? 'inputs' : 'unexpected'
     const message =
-      error instanceof InputError ? error.message : `Unexpected error: ${errorMessage(error)}`
+      cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`
     core.setOutput('state', 'error')
     core.setOutput('error-message', redact(message))
-    await writeSummary(renderInputErrorSummary(message), redact, () => undefined)
+    await writeSummary(renderStoppedSummary(message, cause), redact, () => undefined)
     core.setFailed(redact(message))
   }
 }

@@ -25,10 +25,15 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`|[\]*_~\\]/g, (ch) => HTML_ESCAPES[ch] ?? ch)
 }
 
+/** Line breaks (and the blanks around them) as one space. */
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ')
+}
+
 /** Cuts long text at `max` characters, saying so. Line breaks become spaces. */
 export function clip(text: string, max: number): string {
-  const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ')
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine
+  const flat = oneLine(text)
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }
 
 /**
@@ -61,12 +66,12 @@ export function clipNoted(text: string, max: number): string {
  * its own name (the last segment), which are what a reader recognises.
  */
 export function clipMiddle(name: string, max: number): string {
-  const oneLine = name.replace(/\s*[\r\n]+\s*/g, ' ')
-  if (oneLine.length <= max) return oneLine
-  const own = oneLine.slice(oneLine.lastIndexOf('/') + 1)
+  const flat = oneLine(name)
+  if (flat.length <= max) return flat
+  const own = flat.slice(flat.lastIndexOf('/') + 1)
   if (own.length > 0 && own.length <= max - 12) {
-    return `${oneLine.slice(0, max - own.length - 2)}…/${own}`
+    return `${flat.slice(0, max - own.length - 2)}…/${own}`
   }
   const head = Math.ceil((max - 1) / 2)
-  return `${oneLine.slice(0, head)}…${oneLine.slice(oneLine.length - (max - 1 - head))}`
+  return `${flat.slice(0, head)}…${flat.slice(flat.length - (max - 1 - head))}`
 }

@@ -235,7 +235,7 @@ export function decideState(statuses: readonly JobStatus[], cancelled: boolean):
 }
 
 /** True when the API never answered any job, only faults: nothing is known of the import. */
-export function neverAnswered(statuses: readonly JobStatus[]): boolean {
+function neverAnswered(statuses: readonly JobStatus[]): boolean {
   return (
     statuses.length > 0 && statuses.every((s) => s.job === undefined && s.lastError !== undefined)
   )

@@ -83,6 +83,12 @@ describe('choosing a proxy', () => {
     expect(proxyFromEnv(ZILLIZ)).toBeUndefined()
   })
 
+  test('a proxy without a scheme is read as http://, as curl reads it', () => {
+    process.env.https_proxy = 'proxy.corp.example:3128'
+    const proxy = proxyFromEnv(ZILLIZ)
+    expect([proxy?.protocol, proxy?.host]).toEqual(['http:', 'proxy.corp.example:3128'])
+  })
+
   test('no proxy set: none', () => {
     Reflect.deleteProperty(process.env, 'https_proxy')
     Reflect.deleteProperty(process.env, 'HTTPS_PROXY')

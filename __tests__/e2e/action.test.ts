@@ -69,7 +69,7 @@ describe('dist/index.js as the runner runs it', () => {
       expect(commands(r.stdout, 'error')).toEqual([
         '::error title=Job job-bad%3A broken.parquet::field "vector" has dim 512, expected 768',
         // The verdict does not repeat the error: each file error appears once in the log.
-        '::error::The import failed: 1 file of job job-bad reported an error (each one above, and in the job summary). Fix the data and import again.',
+        '::error::The import failed: 1 file of job job-bad reported an error (annotated above, all of them listed in the job summary). Fix the data and import again.',
       ])
       expect(r.summary).toContain('<h2>Zilliz import: ❌ failed</h2>')
       expect(r.summary).toContain('<td>field &quot;vector&quot; has dim 512, expected 768</td>')

@@ -31,7 +31,7 @@ describe('annotations within GitHub limits', () => {
         '::error title=More errors::7 more errors are listed in the job summary ("What failed").',
       )
       expect(errors[9]).toBe(
-        '::error::The import failed: 15 files of job job-15 reported errors (each one above, and in the job summary). Fix the data and import again.',
+        '::error::The import failed: 15 files of job job-15 reported errors (annotated above, all of them listed in the job summary). Fix the data and import again.',
       )
       // Each file error once in the log: its annotation, nothing repeats it.
       expect(r.stdout.match(/row 0: field/g)).toHaveLength(1)

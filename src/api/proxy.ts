@@ -37,7 +37,9 @@ export function proxyFromEnv(url: URL): URL | undefined {
   if (text === '') return undefined
   let proxy: URL | undefined
   try {
-    proxy = new URL(text)
+    // "proxy.corp:3128" parses as a URL of scheme "proxy.corp:"; curl and the
+    // rest of the runner's tooling read a proxy without a scheme as http://.
+    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`)
   } catch {
     proxy = undefined
   }

@@ -190,7 +190,7 @@ export function verdict(outcome: Outcome, failOnTimeout: boolean, apiHost: strin
       // The errors themselves are in the annotations above and the summary: not repeated here.
       return {
         level: 'failure',
-        message: `The import failed: ${whoFailed(outcome)} (each one above, and in the job summary). Fix the data and import again.`,
+        message: `The import failed: ${whoFailed(outcome)} (annotated above, all of them listed in the job summary). Fix the data and import again.`,
       }
     case 'error':
       return {

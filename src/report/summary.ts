@@ -11,6 +11,7 @@ import {
   type ImportJob,
   filesDone,
   hasRowCounts,
+  isDone,
   jobErrors,
   overallProgress,
   reportsRows,
@@ -52,8 +53,6 @@ const TABLE_TAIL = '</tbody>\n</table>\n'
 const nowrap = (text: string): string => text.replace(/ /g, '&nbsp;')
 /** File names in cells and lists: long paths keep their start and the file's own name. */
 const fileLabel = (fileName: string): string => escapeHtml(clipMiddle(fileName, 160))
-const isDone = (item: FileProgress | ImportJob): boolean =>
-  item.progress >= 100 || item.completeTime !== undefined
 /** Room kept per job for the "N more files not shown" line. */
 const CUT_NOTE_RESERVE = 160
 
@@ -151,7 +150,7 @@ function jobHeader(status: JobStatus, outcome: Outcome): string {
 /** Errors first, then unfinished files, then the rest: the reason a job failed is never cut. */
 function rowRank(file: FileProgress): number {
   if (file.errorMessage !== undefined) return 0
-  return file.progress < 100 && file.completeTime === undefined ? 1 : 2
+  return isDone(file) ? 2 : 1
 }
 
 function cutNote(hidden: number, what: string): string {
@@ -173,7 +172,19 @@ function whatFailed(outcome: Outcome): string {
     if (status.problem !== undefined) {
       entries.push(`${id}: could not check: ${escapeHtml(clip(status.problem, 500))}`)
     }
-    if (status.job === undefined) continue
+    if (status.job === undefined) {
+      // The API never answered at all: that is what could not be checked, and why.
+      if (
+        outcome.state === 'error' &&
+        status.problem === undefined &&
+        status.lastError !== undefined
+      ) {
+        entries.push(
+          `${id}: could not check: no answer; last error: ${escapeHtml(clip(status.lastError, 500))}`,
+        )
+      }
+      continue
+    }
     for (const error of jobErrors(status.job)) {
       const where =
         error.fileName === undefined ? id : `${id}, <code>${fileLabel(error.fileName)}</code>`
@@ -189,11 +200,19 @@ function whatFailed(outcome: Outcome): string {
   return `<h3>What failed</h3>\n<ul>\n${shown.join('')}${more}</ul>\n`
 }
 
-/** The summary when the inputs were refused: nothing was asked of the API. */
-export function renderInputErrorSummary(message: string): string {
+/**
+ * The summary when the action stopped before it could report an outcome:
+ * refused inputs (nothing was asked of the API) or an unexpected error.
+ */
+export function renderStoppedSummary(message: string, cause: 'inputs' | 'unexpected'): string {
+  const lead =
+    cause === 'inputs'
+      ? 'The inputs were refused, so nothing was asked of the API.'
+      : 'The action stopped on an unexpected error before it could report how the import went. ' +
+        'This is a bug in the action: please report it with this message.'
   return (
     `<h2>Zilliz import: ${STATE_LABEL.error}</h2>\n` +
-    '<p>The inputs were refused, so nothing was asked of the API.</p>\n' +
+    `<p>${lead}</p>\n` +
     `<p><strong>Error:</strong> ${escapeHtml(clip(message, 2_000))}</p>\n`
   )
 }
