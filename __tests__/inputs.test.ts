@@ -6,6 +6,7 @@ import {
   parseJobIds,
   parseSettings,
 } from '../src/inputs.js'
+import { actionDefaults } from '../scripts/run-action.mjs'
 
 const KEY = 'zk-0123456789abcdef0123456789abcdef'
 const valid: Record<string, string> = {
@@ -31,6 +32,23 @@ function inputError(overrides: Record<string, string>): string {
 }
 
 describe('parseSettings', () => {
+  test('accepts every default of action.yml as the runner sends it (fail-on-timeout is the text true)', () => {
+    const defaults = actionDefaults()
+    expect(defaults).toEqual({
+      timeout: '30m',
+      'poll-interval': '5s',
+      'api-version': 'v1',
+      'fail-on-timeout': 'true',
+    })
+    const s = settings(defaults)
+    expect([s.timeoutMs, s.pollIntervalMs, s.failOnTimeout, s.target.api]).toEqual([
+      30 * 60_000,
+      5_000,
+      true,
+      'v1',
+    ])
+  })
+
   test('applies the documented defaults', () => {
     const s = settings()
     expect(s.jobIds).toEqual(['job-0123456789abcdef'])
@@ -52,7 +70,7 @@ describe('parseSettings', () => {
 
   test('endpoint replaces the region host, and region is then optional', () => {
     const s = settings({ region: '', endpoint: 'https://proxy.example.com/zilliz/' })
-    expect(s.target.baseUrl.href).toBe('https://proxy.example.com/zilliz')
+    expect(s.target.baseUrl.href).toBe('https://proxy.example.com/zilliz/')
   })
 
   test.each([

@@ -16,8 +16,18 @@ describe('createRedactor', () => {
     ]
     for (const spelling of spellings) expect(redact(`x ${spelling} y`)).toBe(`x ${REDACTED} y`)
   })
-  test('an empty secret changes nothing', () => {
-    expect(createRedactor('')('text')).toBe('text')
+  test('an empty secret redacts nothing, and control characters still go', () => {
+    expect(createRedactor('')('text \x1b[31mred\x1b[0m')).toBe('text red')
+  })
+  test('terminal escapes and control characters go, and cannot hide the secret', () => {
+    const redact = createRedactor('abcd1234')
+    expect(redact('key abcd\x1b[0m1234 and ab\x00cd1234\ttab')).toBe(
+      `key ${REDACTED} and ${REDACTED}\ttab`,
+    )
+  })
+  test('a secret that itself holds a control character is still found', () => {
+    const redact = createRedactor('ab\x07cd')
+    expect(redact('x ab\x07cd y')).toBe(`x ${REDACTED} y`)
   })
 })
 

@@ -1,12 +1,6 @@
 import { AbortedError, PermanentError, TransientError } from '../src/errors.js'
-import type { FetchJob, ImportJob, JobState } from '../src/job.js'
-import {
-  type JobStatus,
-  type WaitEvent,
-  type WaitOptions,
-  decideState,
-  waitForJobs,
-} from '../src/wait.js'
+import type { FetchJob, ImportJob, JobState, JobStatus, WaitEvent } from '../src/job.js'
+import { type WaitOptions, decideState, waitForJobs } from '../src/wait.js'
 import { VirtualTime } from './helpers/virtual-time.js'
 
 function job(
@@ -31,7 +25,7 @@ function scripted(vt: VirtualTime, scripts: Record<string, Answer[]>) {
   const calls: Call[] = []
   const served = new Map<string, number>()
   const fetchJob: FetchJob = async (jobId, request) => {
-    calls.push({ jobId, at: vt.now, timeoutMs: request.timeoutMs })
+    calls.push({ jobId, at: vt.elapsed, timeoutMs: request.timeoutMs })
     const script = scripts[jobId] ?? []
     const count = served.get(jobId) ?? 0
     served.set(jobId, count + 1)
@@ -314,8 +308,8 @@ describe('forecast polls', () => {
   function modelled(vt: VirtualTime, progressAt: (t: number) => number) {
     const calls: number[] = []
     const fetchJob: FetchJob = (jobId) => {
-      calls.push(vt.now)
-      const progress = Math.min(100, progressAt(vt.now))
+      calls.push(vt.elapsed)
+      const progress = Math.min(100, progressAt(vt.elapsed))
       return Promise.resolve(job(jobId, progress >= 100 ? 'completed' : 'importing', progress))
     }
     return { fetchJob, calls }

@@ -143,7 +143,7 @@ async function actionRun(profile: Profile, durationMs: number, forecast: boolean
   let requests = 0
   const fetchJob: FetchJob = async (jobId, request) => {
     requests += 1
-    const seenAt = vt.now + LATENCY_MS / 2
+    const seenAt = vt.elapsed + LATENCY_MS / 2
     await vt.sleep(LATENCY_MS, request.signal)
     const progress = progressAt(profile, durationMs, seenAt)
     return { jobId, state: progress >= 100 ? 'completed' : 'importing', progress, files: [] }

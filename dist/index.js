@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(420);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(36);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -295,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 420:
+/***/ 36:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3350,27 +3350,33 @@ function clipMiddle(name, max) {
 
 ;// CONCATENATED MODULE: ./src/redact.ts
 /**
- * Removes a secret from text, in every spelling it can take on the way out:
- * as is, URL-encoded, JSON-escaped and HTML-escaped. The runner's own masking
- * starts only after ::add-mask:: is processed and never covers files, so the
- * action redacts everything it writes itself.
+ * The one redactor: text made safe to show. It strips terminal escapes and
+ * control characters (stripControls), then removes a secret in every spelling
+ * it can take on the way out: as is, URL-encoded, JSON-escaped and
+ * HTML-escaped. The runner's own masking starts only after ::add-mask:: is
+ * processed and never covers files, so the action redacts everything it
+ * writes itself: main.ts for the log, outputs and summary, and the API client
+ * (given the same redactor) for server text inside errors.
  */
 
 const REDACTED = '***';
 function createRedactor(secret) {
     if (secret === '')
-        return (text) => text;
+        return stripControls;
     const spellings = [
         ...new Set([
             secret,
+            // Stripping comes first, so that escapes inside the key cannot hide it.
+            stripControls(secret),
             encodeURIComponent(secret),
             JSON.stringify(secret).slice(1, -1),
             escapeHtml(secret),
         ]),
     ]
         // Longest first, so a spelling that contains another is replaced whole.
-        .sort((a, b) => b.length - a.length);
-    return (text) => spellings.reduce((out, spelling) => out.split(spelling).join(REDACTED), text);
+        .sort((a, b) => b.length - a.length)
+        .filter((spelling) => spelling !== '');
+    return (text) => spellings.reduce((out, spelling) => out.split(spelling).join(REDACTED), stripControls(text));
 }
 /** The same redaction over every string inside a parsed JSON value. */
 function redactDeep(value, redact) {
@@ -3665,18 +3671,24 @@ class ImportApiClient {
     options;
     /** Server text made safe to show: the key removed, terminal escapes and control characters stripped. */
     redact;
+    /**
+     * Where in dialect.paths polls start: past every path that answered 404.
+     * Concurrent polls share it, and it only ever grows (Math.max), so their
+     * answers can land in any order and never send anyone back to a dead path.
+     */
+    firstPath = 0;
     constructor(dialect, options) {
         this.dialect = dialect;
         this.options = options;
-        const redactKey = createRedactor(options.apiKey);
-        this.redact = (text) => stripControls(redactKey(text));
+        this.redact = options.redact;
     }
     async fetchJob(jobId, request) {
         const { apiKey, transport, clock } = this.options;
         // One poll, one time budget: a second path after a 404 gets what is left, not a fresh one.
         const startedAt = clock.now();
-        for (;;) {
-            const call = this.dialect.request(jobId);
+        const { paths } = this.dialect;
+        for (let pathIndex = this.firstPath;;) {
+            const call = this.dialect.request(jobId, paths[pathIndex] ?? '');
             const timeoutMs = request.timeoutMs - (clock.now() - startedAt);
             if (timeoutMs <= 0) {
                 throw new TransientError(`no answer for job ${jobId} within ${request.timeoutMs / 1000} s (${call.url.pathname} was next)`);
@@ -3691,8 +3703,11 @@ class ImportApiClient {
                 const sent = call.body === undefined ? '' : ` ${call.body}`;
                 return this.redact(`${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${response.body}`);
             });
-            if (response.status === 404 && this.dialect.retryOnNotFound?.(call) === true)
+            if (response.status === 404 && pathIndex + 1 < paths.length) {
+                pathIndex += 1;
+                this.firstPath = Math.max(this.firstPath, pathIndex);
                 continue;
+            }
             const fault = statusFault(response, call.url, clock.now(), this.describeErrorBody(response.body));
             if (fault)
                 throw fault;
@@ -4239,6 +4254,10 @@ function formatSeconds(ms) {
  */
 /** The call that makes an uncommitted job's data visible, for messages. */
 const COMMIT_CALL = 'POST /v2/vectordb/jobs/import/commit';
+/** For reporting: a job with no answer yet counts as pending at 0% of unknown size. */
+function lastKnownJob(status) {
+    return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] };
+}
 function isSettled(state) {
     return state === 'completed' || state === 'failed' || state === 'uncommitted';
 }
@@ -4308,19 +4327,56 @@ function overallProgress(jobs) {
     return percentFloor(sum / totalWeight);
 }
 
+;// CONCATENATED MODULE: ./src/api/hints.ts
+/**
+ * What a refusal is about, read from its code and message: the same rules for
+ * every dialect, which then say in their own words what to check. Pure.
+ */
+/** 80001: Zilliz Cloud's invalid token; 1800: Milvus's "user hasn't authenticated". */
+const KEY_CODES = [80001, 1800];
+/** Milvus's "import job not found". */
+const UNKNOWN_JOB_CODES = [2100];
+function refusalKind(code, message) {
+    if (KEY_CODES.includes(code) || /token|api.?key|auth|credential|password/i.test(message)) {
+        return 'key';
+    }
+    if (UNKNOWN_JOB_CODES.includes(code) ||
+        (/job/i.test(message) && /not (exist|found)|does ?n[o']?t exist|unknown|invalid/i.test(message))) {
+        return 'unknown-job';
+    }
+    if (/cluster/i.test(message))
+        return 'cluster';
+    if (/database/i.test(message))
+        return 'database';
+    return 'other';
+}
+
+;// CONCATENATED MODULE: ./src/api/url.ts
+/** Where a request goes: the API's path under the base URL. Pure. */
+/**
+ * The base URL with `path` appended to its own path (a reverse proxy may mount
+ * the API under a prefix), never doubling the slash between them.
+ */
+function apiUrl(baseUrl, path) {
+    const url = new URL(baseUrl.href);
+    url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${path}`;
+    return url;
+}
+
 ;// CONCATENATED MODULE: ./src/api/v1.ts
 /**
  * The Zilliz Cloud v1 controller API: where to ask, and how its answer maps
- * into the ImportJob model. Facts: shared/reference/import-progress-apis.md §1
+ * into the ImportJob model. Facts and their sources: docs/api-notes.md
  * (readyPercentage is a fraction; success code is 200, or 0 per the docs;
  * errors mostly arrive as HTTP 200 with {code, message}).
  */
 
 
+
+
 const V1_PATH = '/v1/vector/collections/import/get';
 function v1Url(baseUrl, jobId, clusterId) {
-    const url = new URL(baseUrl.href);
-    url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${V1_PATH}`;
+    const url = apiUrl(baseUrl, V1_PATH);
     // URLSearchParams encodes &, #, spaces and unicode: a job ID cannot add parameters.
     url.search = new URLSearchParams({ jobId, clusterId }).toString();
     return url;
@@ -4331,23 +4387,19 @@ function v1Dialect(baseUrl, clusterId) {
         format: 'the v1 import-progress format',
         successCodes: [0, 200],
         transientCodes: [],
+        paths: [V1_PATH],
         request: (jobId) => ({ method: 'GET', url: v1Url(baseUrl, jobId, clusterId), headers: {} }),
         mapData: mapV1Job,
-        hint: v1Hint,
+        hint: (code, message) => V1_HINTS[refusalKind(code, message)],
     };
 }
-function v1Hint(code, message) {
-    if (code === 80001 || /token|api.?key|auth/i.test(message)) {
-        return 'The API key is invalid or expired: check the "api-key" secret.';
-    }
-    if (/job/i.test(message) &&
-        /not (exist|found)|does ?n[o']?t exist|unknown|invalid/i.test(message)) {
-        return 'The job is unknown: check "job-id" and that the job was created on this cluster.';
-    }
-    if (/cluster/i.test(message))
-        return 'Check "cluster-id" and "region".';
-    return 'Check "job-id", "cluster-id" and "region".';
-}
+const V1_HINTS = {
+    key: 'The API key is invalid or expired: check the "api-key" secret.',
+    'unknown-job': 'The job is unknown: check "job-id" and that the job was created on this cluster.',
+    cluster: 'Check "cluster-id" and "region".',
+    database: 'Check "job-id", "cluster-id" and "region".',
+    other: 'Check "job-id", "cluster-id" and "region".',
+};
 /** readyPercentage: a fraction 0..1 (plain decimal strings tolerated); out of range is a shape error. */
 function readFraction(value, field, fail) {
     return readInRange(value, field, fail, 0, 1) ?? 0;
@@ -4390,21 +4442,37 @@ function mapV1Job(jobId, data, fail) {
 ;// CONCATENATED MODULE: ./src/api/v2.ts
 /**
  * The v2 jobs API, spoken by Zilliz Cloud (api.cloud.zilliz.com) and by
- * self-hosted Milvus 2.4+. Facts: shared/reference/import-progress-apis.md §2-3
+ * self-hosted Milvus 2.4+. Facts and their sources: docs/api-notes.md
  * (state Pending/Importing/Completed/Failed, progress 0-100, `reason` is the
  * error text, Milvus reports rows and uses "" for "not completed yet").
  */
 
 
-/** Tried in order: Milvus 2.4 before /describe existed only answers /get_progress. */
+
+
+/** Tried in order (see Dialect.paths): Milvus 2.4 before /describe existed only answers /get_progress. */
 const V2_PATHS = [
     '/v2/vectordb/jobs/import/describe',
     '/v2/vectordb/jobs/import/get_progress',
 ];
 /** Milvus: 1807 is rate limiting. */
 const RATE_LIMITED = 1807;
-const AUTH_FAILED = 1800;
-const JOB_NOT_FOUND = 2100;
+const HINTS = {
+    'Zilliz Cloud': {
+        key: 'The API key is invalid or expired: check the "api-key" secret.',
+        'unknown-job': 'The job is unknown: check "job-id" and that the job was created on this cluster.',
+        cluster: 'Check "cluster-id".',
+        database: 'Check "db-name".',
+        other: 'Check "job-id" and "cluster-id".',
+    },
+    Milvus: {
+        key: 'The credentials were refused: "api-key" must be a Milvus token or user:password.',
+        'unknown-job': 'The job is unknown: check "job-id" (and "db-name"). Milvus forgets finished jobs after its retention period, so an old job ID can no longer be looked up.',
+        cluster: 'Check "cluster-id".',
+        database: 'Check "db-name".',
+        other: 'Check "job-id", "db-name" and "endpoint".',
+    },
+};
 /**
  * Job states (Pending, Importing, Completed, Failed; Uncommitted and Committing
  * for two-phase commit) and file (task) states (InProgress; Retry while Milvus
@@ -4425,54 +4493,24 @@ class V2Dialect {
     successCodes = [0, 200];
     transientCodes = [RATE_LIMITED];
     format = 'the v2 import-job format';
+    paths = V2_PATHS;
     product;
-    pathIndex = 0;
     unknownStates = new Set();
     constructor(options) {
         this.options = options;
         this.product = options.product;
     }
-    request(jobId) {
+    request(jobId, path) {
         const { baseUrl, clusterId, dbName } = this.options;
-        const url = new URL(baseUrl.href);
-        url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${V2_PATHS[this.pathIndex] ?? V2_PATHS[0]}`;
+        const url = apiUrl(baseUrl, path);
         const headers = { 'content-type': 'application/json' };
         if (dbName !== undefined)
             headers['db-name'] = dbName;
         const body = JSON.stringify(withOptional({ jobId }, { clusterId, dbName }));
         return { method: 'POST', url, headers, body };
     }
-    /** After a 404 on /describe, ask /get_progress once; keep whichever path answered. */
-    retryOnNotFound(request) {
-        const current = V2_PATHS[this.pathIndex] ?? '';
-        // Another job already moved on to the next path while this request was in flight.
-        if (!request.url.pathname.endsWith(current))
-            return true;
-        if (this.pathIndex + 1 >= V2_PATHS.length)
-            return false;
-        this.pathIndex += 1;
-        return true;
-    }
     hint(code, message) {
-        if (code === AUTH_FAILED ||
-            code === 80001 ||
-            /token|api.?key|auth|credential|password/i.test(message)) {
-            return this.product === 'Milvus'
-                ? 'The credentials were refused: "api-key" must be a Milvus token or user:password.'
-                : 'The API key is invalid or expired: check the "api-key" secret.';
-        }
-        if (code === JOB_NOT_FOUND || /job.*(not (exist|found)|does ?n[o']?t exist)/i.test(message)) {
-            return this.product === 'Milvus'
-                ? 'The job is unknown: check "job-id" (and "db-name"). Milvus forgets finished jobs after its retention period, so an old job ID can no longer be looked up.'
-                : 'The job is unknown: check "job-id" and that the job was created on this cluster.';
-        }
-        if (/cluster/i.test(message))
-            return 'Check "cluster-id".';
-        if (/database/i.test(message))
-            return 'Check "db-name".';
-        return this.product === 'Milvus'
-            ? 'Check "job-id", "db-name" and "endpoint".'
-            : 'Check "job-id" and "cluster-id".';
+        return HINTS[this.product][refusalKind(code, message)];
     }
     mapData(jobId, data, fail) {
         return mapV2Job(jobId, data, fail, (state) => {
@@ -4652,8 +4690,7 @@ function parseEndpoint(text) {
     if (url.search !== '' || url.hash !== '') {
         throw new InputError(`Input "endpoint" must not have a query or fragment; got ${quote(text)}.`);
     }
-    // A path prefix is kept (reverse proxies mount APIs under one); the API path is appended to it.
-    url.pathname = url.pathname.replace(/\/+$/, '');
+    // A path prefix is kept (reverse proxies mount APIs under one): see apiUrl.
     return url;
 }
 function isZillizCloudHost(hostname) {
@@ -4806,219 +4843,8 @@ function formatRows(imported, total) {
     return `${show(imported)} / ${show(total)}`;
 }
 
-;// CONCATENATED MODULE: external "node:events"
-const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-;// CONCATENATED MODULE: ./src/forecast.ts
-/**
- * When will a job reach 100%? Only answered when its progress is steady:
- * the last three samples rising at rates within 25% of each other. Stepped
- * or stalled progress (Milvus stages, index-building plateaus) gives no
- * forecast, so the poll loop keeps its regular interval there. Pure.
- */
-/** How far apart two consecutive rates may be and still count as one pace. */
-const STEADY_TOLERANCE = 0.25;
-function forecastFinish(samples) {
-    const [a, b, c] = samples.slice(-3);
-    if (a === undefined || b === undefined || c === undefined)
-        return undefined;
-    if (!(a.atMs < b.atMs && b.atMs < c.atMs) ||
-        !(a.progress < b.progress && b.progress < c.progress)) {
-        return undefined;
-    }
-    const rate1 = (b.progress - a.progress) / (b.atMs - a.atMs);
-    const rate2 = (c.progress - b.progress) / (c.atMs - b.atMs);
-    if (Math.abs(rate2 - rate1) > STEADY_TOLERANCE * Math.max(rate1, rate2))
-        return undefined;
-    const rate = (c.progress - a.progress) / (c.atMs - a.atMs);
-    return c.atMs + (100 - c.progress) / rate;
-}
-
-;// CONCATENATED MODULE: ./src/rate-limit.ts
-function createRateLimiter(spacingMs, clock, sleep) {
-    let lastSlot = Number.NEGATIVE_INFINITY;
-    return {
-        async acquire(notAfterMs, signal) {
-            if (signal.aborted)
-                return false;
-            const now = clock.now();
-            const slot = Math.max(now, lastSlot + spacingMs);
-            if (slot > notAfterMs)
-                return false;
-            lastSlot = slot;
-            if (slot > now)
-                await sleep(slot - now, signal);
-            return !signal.aborted;
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/wait.ts
-/**
- * The poll loop. Given job IDs and a way to fetch one job, it polls every job
- * concurrently until all have settled, one fails (fail fast), a permanent
- * fault occurs, the deadline passes, or the caller cancels. It knows nothing
- * of HTTP or of the runner: time, sleep, randomness and the fetcher are
- * injected, and what happens is reported through events.
- */
-
-
-
-
-
-
-/** For reporting: a job with no answer yet counts as pending at 0% of unknown size. */
-function lastKnownJob(status) {
-    return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] };
-}
-const POLL_DEFAULTS = {
-    requestTimeoutMs: 30_000,
-    minRequestTimeoutMs: 2_000,
-    requestSpacingMs: 200,
-    /** An early poll comes this long after the forecast finish, to land after it. */
-    forecastMarginMs: 250,
-};
-async function waitForJobs(options) {
-    const { clock, sleep, fetchJob } = options;
-    const requestTimeoutMs = options.requestTimeoutMs ?? POLL_DEFAULTS.requestTimeoutMs;
-    const minRequestTimeoutMs = options.minRequestTimeoutMs ?? POLL_DEFAULTS.minRequestTimeoutMs;
-    const backoff = options.backoff ?? DEFAULT_BACKOFF;
-    const emit = options.onEvent ?? (() => undefined);
-    const startedAt = clock.now();
-    const deadline = startedAt + options.timeoutMs;
-    // Fail-fast stops every other job's loop (and aborts its request in flight).
-    const failFast = new AbortController();
-    const stop = AbortSignal.any([options.signal, failFast.signal]);
-    // Every job's sleep and request listens on this one signal; that is by
-    // design, not a leak, so lift Node's warning threshold of 10 listeners.
-    (0,external_node_events_namespaceObject.setMaxListeners)(0, stop);
-    const spacingMs = options.requestSpacingMs ?? POLL_DEFAULTS.requestSpacingMs;
-    const limiter = createRateLimiter(spacingMs, clock, sleep);
-    const statuses = options.jobIds.map((jobId) => ({ jobId }));
-    const elapsed = () => clock.now() - startedAt;
-    // A function, not a property read: the signal can fire during any await.
-    const stopped = () => stop.aborted;
-    /** Fail fast: stop every other job, remembering which one stopped those still open. */
-    function stopOthers(jobId) {
-        if (failFast.signal.aborted)
-            return;
-        for (const other of statuses) {
-            if (other.jobId !== jobId && (other.job === undefined || !isSettled(other.job.state))) {
-                other.stoppedBy = jobId;
-            }
-        }
-        failFast.abort();
-    }
-    async function pollOne(status) {
-        let failures = 0;
-        const samples = [];
-        // No two forecast polls in a row: a missed forecast falls back to the interval.
-        let lastWasForecast = false;
-        while (!stopped()) {
-            // Once the deadline has come, only a slot free right now is taken: the
-            // last poll happens at the deadline, never after a wait past it.
-            if (!(await limiter.acquire(Math.max(deadline, clock.now()), stop)))
-                return;
-            const sentAt = clock.now();
-            let nextPollAt;
-            try {
-                const timeoutMs = Math.min(requestTimeoutMs, Math.max(deadline - sentAt, minRequestTimeoutMs));
-                const answer = await fetchJob(status.jobId, { signal: stop, timeoutMs });
-                if (stopped())
-                    return; // the answer raced a cancel; keep the state we reported
-                failures = 0;
-                delete status.lastError;
-                const previous = status.job;
-                const job = keepLastProgress(previous, answer);
-                status.job = job;
-                emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() });
-                if (isSettled(job.state)) {
-                    status.settledAfterMs = elapsed();
-                    if (job.state === 'failed')
-                        stopOthers(status.jobId);
-                    return;
-                }
-                // Every poll restarts the interval, so no gap is ever longer than it.
-                nextPollAt = sentAt + options.pollIntervalMs;
-                samples.push({ atMs: sentAt, progress: job.progress });
-                if (samples.length > 3)
-                    samples.shift();
-                const forecastAllowed = options.forecast !== false && !lastWasForecast;
-                const finish = forecastAllowed ? forecastFinish(samples) : undefined;
-                const early = finish === undefined ? undefined : finish + POLL_DEFAULTS.forecastMarginMs;
-                lastWasForecast = early !== undefined && early < nextPollAt;
-                if (early !== undefined && lastWasForecast) {
-                    nextPollAt = Math.max(early, sentAt + spacingMs);
-                }
-            }
-            catch (error) {
-                if (stopped() || error instanceof AbortedError)
-                    return;
-                if (!(error instanceof TransientError)) {
-                    // PermanentError, or a bug: either way asking again will not help.
-                    status.problem =
-                        error instanceof PermanentError
-                            ? error.message
-                            : `Unexpected error: ${errorMessage(error)}`;
-                    stopOthers(status.jobId);
-                    return;
-                }
-                failures += 1;
-                status.lastError = error.message;
-                const now = clock.now();
-                if (now >= deadline)
-                    return; // the poll at the deadline failed: nothing left to retry in
-                const retryAt = Math.min(now + backoffDelay(failures, backoff, options.random(), error.retryAfterMs), deadline);
-                emit({
-                    kind: 'retry',
-                    jobId: status.jobId,
-                    reason: error.message,
-                    attempt: failures,
-                    delayMs: retryAt - now,
-                    elapsedMs: now - startedAt,
-                });
-                nextPollAt = retryAt;
-            }
-            const now = clock.now();
-            if (now >= deadline)
-                return; // that was the poll at the deadline
-            await sleep(Math.min(nextPollAt, deadline) - now, stop);
-        }
-    }
-    await Promise.all(statuses.map(pollOne));
-    return {
-        state: decideState(statuses, options.signal.aborted),
-        jobs: statuses,
-        elapsedMs: elapsed(),
-    };
-}
-/**
- * Failed wins (an import reported an error); then error (the action could not
- * find out: a refusal, an unreadable answer, or no answer ever); then every job
- * done (uncommitted when any waits for its commit, else completed); then
- * cancelled; anything else ran out of time. An import's own error outranks the
- * action's trouble with another job: it is what the user must fix first.
- */
-function decideState(statuses, cancelled) {
-    if (statuses.some((s) => s.job?.state === 'failed'))
-        return 'failed';
-    if (statuses.some((s) => s.problem !== undefined))
-        return 'error';
-    const states = statuses.map((s) => s.job?.state);
-    if (states.every((state) => state === 'completed' || state === 'uncommitted')) {
-        return states.includes('uncommitted') ? 'uncommitted' : 'completed';
-    }
-    if (cancelled)
-        return 'cancelled';
-    return neverAnswered(statuses) ? 'error' : 'timed-out';
-}
-/** True when the API never answered any job, only faults: nothing is known of the import. */
-function neverAnswered(statuses) {
-    return (statuses.length > 0 && statuses.every((s) => s.job === undefined && s.lastError !== undefined));
-}
-
 ;// CONCATENATED MODULE: ./src/report/log.ts
 /** Log lines, annotations and the final verdict, as pure functions of events and outcomes. */
-
 
 
 
@@ -5235,7 +5061,6 @@ const byteLength = (text) => Buffer.byteLength(text, 'utf8');
 
 
 
-
 const JOBS_OUTPUT_MAX_BYTES = 100_000;
 /**
  * Longest text kept in one value, in characters. Server text has no upper
@@ -5285,16 +5110,17 @@ function jobEntry(status) {
         entry.progressLastSeen = true;
     return entry;
 }
-const bytesOf = (value) => byteLength(JSON.stringify(value));
+/** A value's size as the JSON text the output holds. */
+const jsonBytes = (value) => byteLength(JSON.stringify(value));
 /** Files with errors are kept first when details must be cut. */
 function keepDetails(details, budget) {
-    const kept = fitByRank(details, (d) => (d.errorMessage === null ? 1 : 0), (d) => bytesOf(d) + 1, budget);
+    const kept = fitByRank(details, (d) => (d.errorMessage === null ? 1 : 0), (d) => jsonBytes(d) + 1, budget);
     return details.filter((_, i) => kept.has(i));
 }
 function boundedJobs(statuses, maxBytes = JOBS_OUTPUT_MAX_BYTES) {
     const entries = statuses.map(jobEntry);
     let detailsOmitted = 0;
-    if (bytesOf(entries) <= maxBytes)
+    if (jsonBytes(entries) <= maxBytes)
         return { json: JSON.stringify(entries), jobsOmitted: 0, detailsOmitted };
     // Headers (entries without details) come first. Each reserves room for the
     // largest detailsOmitted it could carry: all of its files.
@@ -5304,14 +5130,14 @@ function boundedJobs(statuses, maxBytes = JOBS_OUTPUT_MAX_BYTES) {
         detailsOmitted: entry.details.length,
     }));
     let kept = bare.length;
-    while (kept > 0 && bytesOf(bare.slice(0, kept)) > maxBytes)
+    while (kept > 0 && jsonBytes(bare.slice(0, kept)) > maxBytes)
         kept -= 1;
     const jobsOmitted = entries.length - kept;
-    let budget = maxBytes - bytesOf(bare.slice(0, kept));
+    let budget = maxBytes - jsonBytes(bare.slice(0, kept));
     const result = entries.slice(0, kept).map((entry, i) => {
         const share = Math.floor(budget / (kept - i));
         const details = keepDetails(entry.details, share);
-        budget -= bytesOf(details) - 2; // "[]" was already counted in the bare header
+        budget -= jsonBytes(details) - 2; // "[]" was already counted in the bare header
         const omitted = entry.details.length - details.length;
         detailsOmitted += omitted;
         return omitted > 0 ? { ...entry, details, detailsOmitted: omitted } : { ...entry, details };
@@ -5364,7 +5190,7 @@ function outputValues(outcome) {
 
 
 const PLATEAU_MS = 5 * 60_000;
-/** Stages of a Milvus import by progress (shared/reference §3). */
+/** Stages of a Milvus import by progress (docs/api-notes.md, Milvus). */
 function stageNote(progress) {
     if (progress < 10)
         return 'Below 10% a job is usually still queued (pending) behind other imports.';
@@ -5404,7 +5230,6 @@ function createPlateauWatcher(thresholdMs = PLATEAU_MS) {
 
 
 
-
 /** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
 const SUMMARY_MAX_BYTES = 1_000_000;
 const STATE_LABEL = {
@@ -5422,7 +5247,6 @@ const JOB_LABEL = {
     importing: '🔄 importing',
     pending: '⏳ pending',
 };
-const summary_bytesOf = byteLength;
 const cell = (text) => `<td>${text === undefined || text === '' ? '-' : text}</td>`;
 const tableHead = (withRows) => `<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th>${withRows ? '<th>Rows</th>' : ''}` +
     '<th>Completed</th><th>Error</th></tr></thead>\n<tbody>\n';
@@ -5590,14 +5414,14 @@ function renderSummary(outcome, options = {}) {
     // One Rows column for every table when any job reports rows, so all tables look alike.
     const withRows = reportsRows(outcome.jobs.map(lastKnownJob));
     const tableCost = (status) => status.job !== undefined && status.job.files.length > 0
-        ? summary_bytesOf(tableHead(withRows) + TABLE_TAIL)
+        ? byteLength(tableHead(withRows) + TABLE_TAIL)
         : 0;
-    const fixed = outcome.jobs.reduce((sum, status, i) => sum + summary_bytesOf(headers[i] ?? '') + tableCost(status) + CUT_NOTE_RESERVE, summary_bytesOf(html));
+    const fixed = outcome.jobs.reduce((sum, status, i) => sum + byteLength(headers[i] ?? '') + tableCost(status) + CUT_NOTE_RESERVE, byteLength(html));
     if (fixed > maxBytes) {
         // Too many jobs to list even without their files: show as many jobs as fit.
         let shown = 0;
         for (const header of headers) {
-            if (summary_bytesOf(html) + summary_bytesOf(header) + CUT_NOTE_RESERVE > maxBytes)
+            if (byteLength(html) + byteLength(header) + CUT_NOTE_RESERVE > maxBytes)
                 break;
             html += header;
             shown += 1;
@@ -5613,13 +5437,13 @@ function renderSummary(outcome, options = {}) {
         const rows = job.files.map((file) => fileRow(file, withRows));
         // Share what is left evenly among the jobs still to render; unused bytes carry forward.
         const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex));
-        const picked = fitByRank(job.files, rowRank, (_, i) => summary_bytesOf(rows[i] ?? ''), share);
+        const picked = fitByRank(job.files, rowRank, (_, i) => byteLength(rows[i] ?? ''), share);
         // Shown in rank order (errors, unfinished, the rest), as the cut note says.
         const order = job.files.map((file, i) => ({ rank: rowRank(file), i }));
         order.sort((a, b) => a.rank - b.rank || a.i - b.i);
         const shownRows = order.filter(({ i }) => picked.has(i)).map(({ i }) => rows[i] ?? '');
         const body = shownRows.join('');
-        rowBudget -= summary_bytesOf(body);
+        rowBudget -= byteLength(body);
         html += tableHead(withRows) + body + TABLE_TAIL;
         if (picked.size < rows.length)
             html += cutNote(rows.length - picked.size, 'files');
@@ -5653,6 +5477,212 @@ const ACTION_NAME = 'zilliz-import-wait';
 const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
+;// CONCATENATED MODULE: external "node:events"
+const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+;// CONCATENATED MODULE: ./src/forecast.ts
+/**
+ * When will a job reach 100%? Only answered when its progress is steady:
+ * the last three samples rising at rates within 25% of each other. Stepped
+ * or stalled progress (Milvus stages, index-building plateaus) gives no
+ * forecast, so the poll loop keeps its regular interval there. Pure.
+ */
+/** How far apart two consecutive rates may be and still count as one pace. */
+const STEADY_TOLERANCE = 0.25;
+function forecastFinish(samples) {
+    const [a, b, c] = samples.slice(-3);
+    if (a === undefined || b === undefined || c === undefined)
+        return undefined;
+    if (!(a.atMs < b.atMs && b.atMs < c.atMs) ||
+        !(a.progress < b.progress && b.progress < c.progress)) {
+        return undefined;
+    }
+    const rate1 = (b.progress - a.progress) / (b.atMs - a.atMs);
+    const rate2 = (c.progress - b.progress) / (c.atMs - b.atMs);
+    if (Math.abs(rate2 - rate1) > STEADY_TOLERANCE * Math.max(rate1, rate2))
+        return undefined;
+    const rate = (c.progress - a.progress) / (c.atMs - a.atMs);
+    return c.atMs + (100 - c.progress) / rate;
+}
+
+;// CONCATENATED MODULE: ./src/rate-limit.ts
+function createRateLimiter(spacingMs, clock, sleep) {
+    let lastSlot = Number.NEGATIVE_INFINITY;
+    return {
+        async acquire(notAfterMs, signal) {
+            if (signal.aborted)
+                return false;
+            const now = clock.now();
+            const slot = Math.max(now, lastSlot + spacingMs);
+            if (slot > notAfterMs)
+                return false;
+            lastSlot = slot;
+            if (slot > now)
+                await sleep(slot - now, signal);
+            return !signal.aborted;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/wait.ts
+/**
+ * The poll loop. Given job IDs and a way to fetch one job, it polls every job
+ * concurrently until all have settled, one fails (fail fast), a permanent
+ * fault occurs, the deadline passes, or the caller cancels. It knows nothing
+ * of HTTP or of the runner: time, sleep, randomness and the fetcher are
+ * injected, and what happens is reported through events.
+ */
+
+
+
+
+
+
+const POLL_DEFAULTS = {
+    requestTimeoutMs: 30_000,
+    minRequestTimeoutMs: 2_000,
+    requestSpacingMs: 200,
+    /** An early poll comes this long after the forecast finish, to land after it. */
+    forecastMarginMs: 250,
+};
+async function waitForJobs(options) {
+    const { clock, sleep, fetchJob } = options;
+    const requestTimeoutMs = options.requestTimeoutMs ?? POLL_DEFAULTS.requestTimeoutMs;
+    const minRequestTimeoutMs = options.minRequestTimeoutMs ?? POLL_DEFAULTS.minRequestTimeoutMs;
+    const backoff = options.backoff ?? DEFAULT_BACKOFF;
+    const emit = options.onEvent ?? (() => undefined);
+    const startedAt = clock.now();
+    const deadline = startedAt + options.timeoutMs;
+    // Fail-fast stops every other job's loop (and aborts its request in flight).
+    const failFast = new AbortController();
+    const stop = AbortSignal.any([options.signal, failFast.signal]);
+    // Every job's sleep and request listens on this one signal; that is by
+    // design, not a leak, so lift Node's warning threshold of 10 listeners.
+    (0,external_node_events_namespaceObject.setMaxListeners)(0, stop);
+    const spacingMs = options.requestSpacingMs ?? POLL_DEFAULTS.requestSpacingMs;
+    const limiter = createRateLimiter(spacingMs, clock, sleep);
+    const statuses = options.jobIds.map((jobId) => ({ jobId }));
+    const elapsed = () => clock.now() - startedAt;
+    // A function, not a property read: the signal can fire during any await.
+    const stopped = () => stop.aborted;
+    /** Fail fast: stop every other job, remembering which one stopped those still open. */
+    function stopOthers(jobId) {
+        if (failFast.signal.aborted)
+            return;
+        for (const other of statuses) {
+            if (other.jobId !== jobId && (other.job === undefined || !isSettled(other.job.state))) {
+                other.stoppedBy = jobId;
+            }
+        }
+        failFast.abort();
+    }
+    async function pollOne(status) {
+        let failures = 0;
+        const samples = [];
+        // No two forecast polls in a row: a missed forecast falls back to the interval.
+        let lastWasForecast = false;
+        while (!stopped()) {
+            // Once the deadline has come, only a slot free right now is taken: the
+            // last poll happens at the deadline, never after a wait past it.
+            if (!(await limiter.acquire(Math.max(deadline, clock.now()), stop)))
+                return;
+            const sentAt = clock.now();
+            let nextPollAt;
+            try {
+                const timeoutMs = Math.min(requestTimeoutMs, Math.max(deadline - sentAt, minRequestTimeoutMs));
+                const answer = await fetchJob(status.jobId, { signal: stop, timeoutMs });
+                if (stopped())
+                    return; // the answer raced a cancel; keep the state we reported
+                failures = 0;
+                delete status.lastError;
+                const previous = status.job;
+                const job = keepLastProgress(previous, answer);
+                status.job = job;
+                emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() });
+                if (isSettled(job.state)) {
+                    status.settledAfterMs = elapsed();
+                    if (job.state === 'failed')
+                        stopOthers(status.jobId);
+                    return;
+                }
+                // Every poll restarts the interval, so no gap is ever longer than it.
+                nextPollAt = sentAt + options.pollIntervalMs;
+                samples.push({ atMs: sentAt, progress: job.progress });
+                if (samples.length > 3)
+                    samples.shift();
+                const forecastAllowed = options.forecast !== false && !lastWasForecast;
+                const finish = forecastAllowed ? forecastFinish(samples) : undefined;
+                const early = finish === undefined ? undefined : finish + POLL_DEFAULTS.forecastMarginMs;
+                lastWasForecast = early !== undefined && early < nextPollAt;
+                if (early !== undefined && lastWasForecast) {
+                    nextPollAt = Math.max(early, sentAt + spacingMs);
+                }
+            }
+            catch (error) {
+                if (stopped() || error instanceof AbortedError)
+                    return;
+                if (!(error instanceof TransientError)) {
+                    // PermanentError, or a bug: either way asking again will not help.
+                    status.problem =
+                        error instanceof PermanentError
+                            ? error.message
+                            : `Unexpected error: ${errorMessage(error)}`;
+                    stopOthers(status.jobId);
+                    return;
+                }
+                failures += 1;
+                status.lastError = error.message;
+                const now = clock.now();
+                if (now >= deadline)
+                    return; // the poll at the deadline failed: nothing left to retry in
+                const retryAt = Math.min(now + backoffDelay(failures, backoff, options.random(), error.retryAfterMs), deadline);
+                emit({
+                    kind: 'retry',
+                    jobId: status.jobId,
+                    reason: error.message,
+                    attempt: failures,
+                    delayMs: retryAt - now,
+                    elapsedMs: now - startedAt,
+                });
+                nextPollAt = retryAt;
+            }
+            const now = clock.now();
+            if (now >= deadline)
+                return; // that was the poll at the deadline
+            await sleep(Math.min(nextPollAt, deadline) - now, stop);
+        }
+    }
+    await Promise.all(statuses.map(pollOne));
+    return {
+        state: decideState(statuses, options.signal.aborted),
+        jobs: statuses,
+        elapsedMs: elapsed(),
+    };
+}
+/**
+ * Failed wins (an import reported an error); then error (the action could not
+ * find out: a refusal, an unreadable answer, or no answer ever); then every job
+ * done (uncommitted when any waits for its commit, else completed); then
+ * cancelled; anything else ran out of time. An import's own error outranks the
+ * action's trouble with another job: it is what the user must fix first.
+ */
+function decideState(statuses, cancelled) {
+    if (statuses.some((s) => s.job?.state === 'failed'))
+        return 'failed';
+    if (statuses.some((s) => s.problem !== undefined))
+        return 'error';
+    const states = statuses.map((s) => s.job?.state);
+    if (states.every((state) => state === 'completed' || state === 'uncommitted')) {
+        return states.includes('uncommitted') ? 'uncommitted' : 'completed';
+    }
+    if (cancelled)
+        return 'cancelled';
+    return neverAnswered(statuses) ? 'error' : 'timed-out';
+}
+/** True when the API never answered any job, only faults: nothing is known of the import. */
+function neverAnswered(statuses) {
+    return (statuses.length > 0 && statuses.every((s) => s.job === undefined && s.lastError !== undefined));
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * Wiring, and the only module that talks to the runner (@actions/core):
@@ -5676,19 +5706,18 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
-
-async function run() {
+const SYSTEM_RUNTIME = { clock: systemClock, sleep: realSleep, random: Math.random };
+async function run(runtime = SYSTEM_RUNTIME) {
     // Mask the key before anything else can print it.
     const apiKey = getInput('api-key');
     if (apiKey !== '')
         core_setSecret(apiKey);
-    const redactKey = createRedactor(apiKey);
-    // Every line for the log and annotations: the key out, and no terminal escapes
-    // (server text is already cleaned by the client; Node's error texts are not).
-    const redact = (text) => stripControls(redactKey(text));
+    // Every line for the log, annotations, outputs and summary: the key out, and
+    // no terminal escapes (Node's error texts are not cleaned by the client).
+    const redact = createRedactor(apiKey);
     try {
         const settings = parseSettings((name) => getInput(name));
-        await waitAndReport(settings, redact);
+        await waitAndReport(settings, redact, runtime);
     }
     catch (error) {
         // One clear line, never a stack trace; later steps still get a state and a summary.
@@ -5724,7 +5753,7 @@ async function writeSummary(html, redact, warn) {
         warn(`Could not write the job summary: ${errorMessage(error)}`);
     }
 }
-async function waitAndReport(settings, redact) {
+async function waitAndReport(settings, redact, runtime) {
     const cancel = new AbortController();
     const onSignal = (signal) => {
         if (cancel.signal.aborted)
@@ -5741,8 +5770,9 @@ async function waitAndReport(settings, redact) {
     };
     const client = new ImportApiClient(dialectFor(settings.target, debug), {
         apiKey: settings.apiKey,
+        redact,
         transport,
-        clock: systemClock,
+        clock: runtime.clock,
         debug,
     });
     const { target } = settings;
@@ -5758,9 +5788,9 @@ async function waitAndReport(settings, redact) {
         const outcome = await waitForJobs({
             jobIds: settings.jobIds,
             fetchJob: (jobId, request) => client.fetchJob(jobId, request),
-            clock: systemClock,
-            sleep: realSleep,
-            random: Math.random,
+            clock: runtime.clock,
+            sleep: runtime.sleep,
+            random: runtime.random,
             signal: cancel.signal,
             timeoutMs: settings.timeoutMs,
             pollIntervalMs: settings.pollIntervalMs,

@@ -127,8 +127,7 @@ export function parseEndpoint(text: string): URL {
   if (url.search !== '' || url.hash !== '') {
     throw new InputError(`Input "endpoint" must not have a query or fragment; got ${quote(text)}.`)
   }
-  // A path prefix is kept (reverse proxies mount APIs under one); the API path is appended to it.
-  url.pathname = url.pathname.replace(/\/+$/, '')
+  // A path prefix is kept (reverse proxies mount APIs under one): see apiUrl.
   return url
 }
 

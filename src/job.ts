@@ -48,6 +48,65 @@ export interface ImportJob {
   files: FileProgress[]
 }
 
+// What waiting produced: the vocabulary the poll loop (wait.ts) speaks and the
+// reporters (report/*) read, kept here so both depend on the model and not on
+// each other.
+
+export interface JobStatus {
+  jobId: string
+  /** The last answer for this job; undefined until one arrived. */
+  job?: ImportJob
+  /** Time from the start until the job completed or failed. */
+  settledAfterMs?: number
+  /** A permanent fault that stopped this job's polling (bad key, unknown job, ...). */
+  problem?: string
+  /** The transient fault of the latest poll, while polls keep failing. */
+  lastError?: string
+  /** The job whose failure (or refusal) stopped this one's polling before it settled. */
+  stoppedBy?: string
+}
+
+/** For reporting: a job with no answer yet counts as pending at 0% of unknown size. */
+export function lastKnownJob(status: JobStatus): ImportJob {
+  return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] }
+}
+
+/**
+ * `failed`: an import reported an error. `error`: the action could not find out
+ * how the import went (a refused key, an unknown job, an answer it cannot read,
+ * or an API it never got an answer from).
+ */
+export type OutcomeState =
+  'completed' | 'uncommitted' | 'failed' | 'error' | 'timed-out' | 'cancelled'
+
+export interface Outcome {
+  state: OutcomeState
+  jobs: JobStatus[]
+  elapsedMs: number
+}
+
+/** A new answer for a job (the poll loop emits one per answer). */
+export interface UpdateEvent {
+  kind: 'update'
+  jobId: string
+  job: ImportJob
+  previous: ImportJob | undefined
+  elapsedMs: number
+}
+
+/** A poll failed with a transient fault and will be retried after `delayMs`. */
+export interface RetryEvent {
+  kind: 'retry'
+  jobId: string
+  reason: string
+  /** 1 for the first retry after a success (or the start). */
+  attempt: number
+  delayMs: number
+  elapsedMs: number
+}
+
+export type WaitEvent = UpdateEvent | RetryEvent
+
 /** How the poll loop asks a dialect's client for one job. */
 export interface FetchRequest {
   /** Cancel or fail-fast: the request must stop when it fires. */

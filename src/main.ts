@@ -11,6 +11,7 @@ import { v1Dialect } from './api/v1.js'
 import { V2Dialect } from './api/v2.js'
 import { errorMessage } from './errors.js'
 import { type ApiTarget, InputError, type Settings, parseSettings } from './inputs.js'
+import type { Outcome, WaitEvent } from './job.js'
 import { type Redact, createRedactor } from './redact.js'
 import { formatDuration } from './report/format.js'
 import {
@@ -26,22 +27,30 @@ import {
 import { outputValues } from './report/outputs.js'
 import { createPlateauWatcher } from './report/plateau.js'
 import { renderStoppedSummary, renderSummary } from './report/summary.js'
-import { stripControls } from './text.js'
-import { realSleep, systemClock } from './time.js'
+import { type Clock, type Sleep, realSleep, systemClock } from './time.js'
 import { USER_AGENT } from './version.js'
-import { type Outcome, type WaitEvent, waitForJobs } from './wait.js'
+import { waitForJobs } from './wait.js'
 
-export async function run(): Promise<void> {
+/** Time and chance as the action sees them; tests run the whole action on a virtual clock. */
+export interface Runtime {
+  clock: Clock
+  sleep: Sleep
+  /** A number in [0, 1), for backoff jitter. */
+  random: () => number
+}
+
+const SYSTEM_RUNTIME: Runtime = { clock: systemClock, sleep: realSleep, random: Math.random }
+
+export async function run(runtime: Runtime = SYSTEM_RUNTIME): Promise<void> {
   // Mask the key before anything else can print it.
   const apiKey = core.getInput('api-key')
   if (apiKey !== '') core.setSecret(apiKey)
-  const redactKey = createRedactor(apiKey)
-  // Every line for the log and annotations: the key out, and no terminal escapes
-  // (server text is already cleaned by the client; Node's error texts are not).
-  const redact: Redact = (text) => stripControls(redactKey(text))
+  // Every line for the log, annotations, outputs and summary: the key out, and
+  // no terminal escapes (Node's error texts are not cleaned by the client).
+  const redact = createRedactor(apiKey)
   try {
     const settings = parseSettings((name) => core.getInput(name))
-    await waitAndReport(settings, redact)
+    await waitAndReport(settings, redact, runtime)
   } catch (error) {
     // One clear line, never a stack trace; later steps still get a state and a summary.
     const cause = error instanceof InputError ? 'inputs' : 'unexpected'
@@ -81,7 +90,7 @@ async function writeSummary(
   }
 }
 
-async function waitAndReport(settings: Settings, redact: Redact): Promise<void> {
+async function waitAndReport(settings: Settings, redact: Redact, runtime: Runtime): Promise<void> {
   const cancel = new AbortController()
   const onSignal = (signal: NodeJS.Signals): void => {
     if (cancel.signal.aborted) return
@@ -97,8 +106,9 @@ async function waitAndReport(settings: Settings, redact: Redact): Promise<void> 
   }
   const client = new ImportApiClient(dialectFor(settings.target, debug), {
     apiKey: settings.apiKey,
+    redact,
     transport,
-    clock: systemClock,
+    clock: runtime.clock,
     debug,
   })
   const { target } = settings
@@ -117,9 +127,9 @@ async function waitAndReport(settings: Settings, redact: Redact): Promise<void> 
     const outcome = await waitForJobs({
       jobIds: settings.jobIds,
       fetchJob: (jobId, request) => client.fetchJob(jobId, request),
-      clock: systemClock,
-      sleep: realSleep,
-      random: Math.random,
+      clock: runtime.clock,
+      sleep: runtime.sleep,
+      random: runtime.random,
       signal: cancel.signal,
       timeoutMs: settings.timeoutMs,
       pollIntervalMs: settings.pollIntervalMs,

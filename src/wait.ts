@@ -8,61 +8,18 @@
 import { setMaxListeners } from 'node:events'
 import { AbortedError, PermanentError, TransientError, errorMessage } from './errors.js'
 import { forecastFinish, type Sample } from './forecast.js'
-import { type FetchJob, type ImportJob, isSettled, keepLastProgress } from './job.js'
+import {
+  type FetchJob,
+  type JobStatus,
+  type Outcome,
+  type OutcomeState,
+  type WaitEvent,
+  isSettled,
+  keepLastProgress,
+} from './job.js'
 import { createRateLimiter } from './rate-limit.js'
 import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './retry.js'
 import type { Clock, Sleep } from './time.js'
-
-export interface JobStatus {
-  jobId: string
-  /** The last answer for this job; undefined until one arrived. */
-  job?: ImportJob
-  /** Time from the start until the job completed or failed. */
-  settledAfterMs?: number
-  /** A permanent fault that stopped this job's polling (bad key, unknown job, ...). */
-  problem?: string
-  /** The transient fault of the latest poll, while polls keep failing. */
-  lastError?: string
-  /** The job whose failure (or refusal) stopped this one's polling before it settled. */
-  stoppedBy?: string
-}
-
-/** For reporting: a job with no answer yet counts as pending at 0% of unknown size. */
-export function lastKnownJob(status: JobStatus): ImportJob {
-  return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] }
-}
-
-/**
- * `failed`: an import reported an error. `error`: the action could not find out
- * how the import went (a refused key, an unknown job, an answer it cannot read,
- * or an API it never got an answer from).
- */
-export type OutcomeState =
-  'completed' | 'uncommitted' | 'failed' | 'error' | 'timed-out' | 'cancelled'
-
-export interface Outcome {
-  state: OutcomeState
-  jobs: JobStatus[]
-  elapsedMs: number
-}
-
-export type WaitEvent =
-  | {
-      kind: 'update'
-      jobId: string
-      job: ImportJob
-      previous: ImportJob | undefined
-      elapsedMs: number
-    }
-  | {
-      kind: 'retry'
-      jobId: string
-      reason: string
-      /** 1 for the first retry after a success (or the start). */
-      attempt: number
-      delayMs: number
-      elapsedMs: number
-    }
 
 export interface WaitOptions {
   jobIds: readonly string[]

@@ -3,6 +3,7 @@
  * loopback: no mocked modules.
  */
 import { HttpTransport } from '../../src/api/http.js'
+import { createRedactor } from '../../src/redact.js'
 import { ImportApiClient } from '../../src/api/client.js'
 import { V1_PATH, v1Dialect, v1Url } from '../../src/api/v1.js'
 import { AbortedError, PermanentError, TransientError } from '../../src/errors.js'
@@ -30,6 +31,7 @@ async function clientFor(
   transport = new HttpTransport('zilliz-import-wait/test', 64 * 1024)
   const client = new ImportApiClient(v1Dialect(new URL(overrides.base ?? sim.url), sim.clusterId), {
     apiKey: overrides.apiKey ?? sim.apiKey,
+    redact: createRedactor(overrides.apiKey ?? sim.apiKey),
     transport,
     clock: systemClock,
     debug: (message) => debugLines.push(message()),
@@ -76,6 +78,7 @@ describe('request', () => {
     const { client, sim } = await clientFor(one(0.5))
     const prefixed = new ImportApiClient(v1Dialect(new URL(`${sim.url}/proxy`), sim.clusterId), {
       apiKey: sim.apiKey,
+      redact: createRedactor(sim.apiKey),
       transport: transport as HttpTransport,
       clock: systemClock,
     })

@@ -1,3 +1,4 @@
+import { createRedactor } from '../../src/redact.js'
 import { ImportApiClient } from '../../src/api/client.js'
 import { HttpTransport, type Transport } from '../../src/api/http.js'
 import { NO_REASON, V2Dialect, V2_PATHS, mapV2Job } from '../../src/api/v2.js'
@@ -227,7 +228,7 @@ describe('V2Dialect', () => {
       clusterId: 'in03-1',
       dbName: 'analytics',
     })
-    const request = dialect.request('job-1')
+    const request = dialect.request('job-1', V2_PATHS[0])
     expect(request.method).toBe('POST')
     expect(request.url.href).toBe('https://api.cloud.zilliz.com/v2/vectordb/jobs/import/describe')
     expect(request.headers).toEqual({ 'content-type': 'application/json', 'db-name': 'analytics' })
@@ -243,23 +244,10 @@ describe('V2Dialect', () => {
       product: 'Milvus',
       baseUrl: new URL('https://milvus.example.com/api'),
     })
-    const request = dialect.request('42')
+    const request = dialect.request('42', V2_PATHS[0])
     expect(request.url.pathname).toBe('/api/v2/vectordb/jobs/import/describe')
     expect(request.headers).toEqual({ 'content-type': 'application/json' })
     expect(JSON.parse(request.body ?? '')).toEqual({ jobId: '42' })
-  })
-
-  test('falls back from /describe to /get_progress once and stays there', () => {
-    const dialect = new V2Dialect({ product: 'Milvus', baseUrl: base })
-    const first = dialect.request('a')
-    const inFlight = dialect.request('b')
-    expect(dialect.retryOnNotFound(first)).toBe(true)
-    expect(dialect.request('a').url.pathname).toBe(V2_PATHS[1])
-    // A request sent on the old path before the switch is simply asked again.
-    expect(dialect.retryOnNotFound(inFlight)).toBe(true)
-    // A 404 on /get_progress too is final.
-    expect(dialect.retryOnNotFound(dialect.request('a'))).toBe(false)
-    expect(dialect.request('c').url.pathname).toBe(V2_PATHS[1])
   })
 
   test('hints name what to check, per product', () => {
@@ -315,6 +303,7 @@ describe('the v2 client against the simulator', () => {
     })
     const client = new ImportApiClient(dialect, {
       apiKey: options.apiKey ?? sim.apiKey,
+      redact: createRedactor(options.apiKey ?? sim.apiKey),
       transport,
       clock: systemClock,
     })
@@ -405,6 +394,64 @@ describe('the v2 client against the simulator', () => {
   })
 })
 
+describe('the /describe to /get_progress fallback', () => {
+  /** A Milvus 2.4 stand-in: 404 on /describe, and each answer held until the test releases it. */
+  function heldAnswers() {
+    const held: { path: string; release: () => void }[] = []
+    const transport: Transport = {
+      send: (request) =>
+        new Promise((resolve) => {
+          const path = request.url.pathname
+          const found = path.endsWith('/get_progress')
+          held.push({
+            path,
+            release: () => {
+              resolve({
+                status: found ? 200 : 404,
+                statusText: found ? 'OK' : 'Not Found',
+                headers: {},
+                body: found
+                  ? JSON.stringify({ code: 0, data: { state: 'Importing', progress: 10 } })
+                  : '404 page not found',
+              })
+            },
+          })
+        }),
+    }
+    const client = new ImportApiClient(
+      new V2Dialect({ product: 'Milvus', baseUrl: new URL('http://127.0.0.1:1') }),
+      { apiKey: 'k', redact: createRedactor('k'), transport, clock: systemClock },
+    )
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 5; i += 1) await Promise.resolve()
+    }
+    return { client, held, settle }
+  }
+
+  test('polls in flight together each fall back, in whatever order their 404s land; later polls start at /get_progress', async () => {
+    const { client, held, settle } = heldAnswers()
+    const a = fetchOnce(client, 'a')
+    const b = fetchOnce(client, 'b')
+    await settle()
+    expect(held.map((h) => h.path)).toEqual([V2_PATHS[0], V2_PATHS[0]])
+    // b's 404 lands first, then a's: neither moves the other back.
+    held[1]?.release()
+    await settle()
+    held[0]?.release()
+    await settle()
+    expect(held.map((h) => h.path)).toEqual([V2_PATHS[0], V2_PATHS[0], V2_PATHS[1], V2_PATHS[1]])
+    held[2]?.release()
+    held[3]?.release()
+    expect((await a).progress).toBe(10)
+    expect((await b).progress).toBe(10)
+    const c = fetchOnce(client, 'c')
+    await settle()
+    expect(held[4]?.path).toBe(V2_PATHS[1])
+    held[4]?.release()
+    expect((await c).state).toBe('importing')
+  })
+})
+
 describe('one poll, one time budget', () => {
   /** A server that answers 404 to every path, taking `costMs` of the injected clock per request. */
   function notFoundEverywhere(costMs: number) {
@@ -424,7 +471,7 @@ describe('one poll, one time budget', () => {
     }
     const client = new ImportApiClient(
       new V2Dialect({ product: 'Milvus', baseUrl: new URL('http://127.0.0.1:1') }),
-      { apiKey: 'k', transport, clock: { now: () => now } },
+      { apiKey: 'k', redact: createRedactor('k'), transport, clock: { now: () => now } },
     )
     const poll = () =>
       client.fetchJob('j', { signal: new AbortController().signal, timeoutMs: 1_000 })

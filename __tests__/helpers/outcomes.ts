@@ -1,6 +1,5 @@
 /** Builders for outcomes, shared by the renderer tests. */
-import type { FileProgress, ImportJob } from '../../src/job.js'
-import type { JobStatus, Outcome, OutcomeState } from '../../src/wait.js'
+import type { FileProgress, ImportJob, JobStatus, Outcome, OutcomeState } from '../../src/job.js'
 
 export function files(
   count: number,

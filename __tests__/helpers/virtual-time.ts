@@ -3,6 +3,10 @@
  * every coroutine is waiting (checked with setImmediate, after all pending
  * microtasks), time jumps to the earliest timer. Tests of a 30-minute wait
  * run in milliseconds and see exact times.
+ *
+ * The clock starts at a real-looking epoch time, not 0, so that code which
+ * forgets to subtract its start time shows it; tests read `elapsed` and
+ * schedule with `at()` relative to that start.
  */
 import type { Clock, Sleep } from '../../src/time.js'
 
@@ -12,16 +16,20 @@ interface Timer {
   fire: () => void
 }
 
+/** 2025-11-29T12:00:00Z: what the code under test sees as "now" at the start. */
+export const VIRTUAL_START_MS = 1_764_417_600_000
+
 export class VirtualTime {
-  private current = 0
+  private current = VIRTUAL_START_MS
   private seq = 0
   private timers: Timer[] = []
   private tickScheduled = false
 
   readonly clock: Clock = { now: () => this.current }
 
-  get now(): number {
-    return this.current
+  /** Virtual time since the start. */
+  get elapsed(): number {
+    return this.current - VIRTUAL_START_MS
   }
 
   readonly sleep: Sleep = (ms, signal) =>
@@ -46,9 +54,9 @@ export class VirtualTime {
       this.add(timer)
     })
 
-  /** Runs `action` when virtual time reaches `at`. */
-  at(at: number, action: () => void): void {
-    this.add({ at, seq: this.seq++, fire: action })
+  /** Runs `action` when `elapsedMs` of virtual time have passed since the start. */
+  at(elapsedMs: number, action: () => void): void {
+    this.add({ at: VIRTUAL_START_MS + elapsedMs, seq: this.seq++, fire: action })
   }
 
   private add(timer: Timer): void {

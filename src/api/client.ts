@@ -8,8 +8,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { PermanentError, TransientError } from '../errors.js'
 import type { FetchRequest, ImportJob } from '../job.js'
-import { type Redact, createRedactor, redactDeep } from '../redact.js'
-import { clip, stripControls } from '../text.js'
+import { type Redact, redactDeep } from '../redact.js'
+import { clip } from '../text.js'
 import type { Clock } from '../time.js'
 import { requestIdNote, statusFault } from './faults.js'
 import type { Transport } from './http.js'
@@ -39,9 +39,12 @@ export interface Dialect {
   readonly successCodes: readonly number[]
   /** Body codes that mean "come back later" (rate limiting), retried like HTTP 429. */
   readonly transientCodes: readonly number[]
-  request(jobId: string): DialectRequest
-  /** Told that `request` got HTTP 404; true means "ask again" (the dialect knows another path). */
-  retryOnNotFound?(request: DialectRequest): boolean
+  /**
+   * The API paths that answer for a job, tried in order: an HTTP 404 on one
+   * moves on to the next (older servers answer only a later one).
+   */
+  readonly paths: readonly string[]
+  request(jobId: string, path: string): DialectRequest
   mapData(jobId: string, data: Record<string, unknown>, fail: ShapeError): ImportJob
   /** What to check, given a refusal's code and message. */
   hint(code: number, message: string): string
@@ -49,6 +52,8 @@ export interface Dialect {
 
 export interface ClientOptions {
   apiKey: string
+  /** Made with createRedactor(apiKey): every server-supplied text passes through it. */
+  redact: Redact
   transport: Transport
   clock: Clock
   /** Lazy debug sink: the message is only built when debug logging is on. */
@@ -58,21 +63,27 @@ export interface ClientOptions {
 export class ImportApiClient {
   /** Server text made safe to show: the key removed, terminal escapes and control characters stripped. */
   private readonly redact: Redact
+  /**
+   * Where in dialect.paths polls start: past every path that answered 404.
+   * Concurrent polls share it, and it only ever grows (Math.max), so their
+   * answers can land in any order and never send anyone back to a dead path.
+   */
+  private firstPath = 0
 
   constructor(
     private readonly dialect: Dialect,
     private readonly options: ClientOptions,
   ) {
-    const redactKey = createRedactor(options.apiKey)
-    this.redact = (text) => stripControls(redactKey(text))
+    this.redact = options.redact
   }
 
   async fetchJob(jobId: string, request: FetchRequest): Promise<ImportJob> {
     const { apiKey, transport, clock } = this.options
     // One poll, one time budget: a second path after a 404 gets what is left, not a fresh one.
     const startedAt = clock.now()
-    for (;;) {
-      const call = this.dialect.request(jobId)
+    const { paths } = this.dialect
+    for (let pathIndex = this.firstPath; ;) {
+      const call = this.dialect.request(jobId, paths[pathIndex] ?? '')
       const timeoutMs = request.timeoutMs - (clock.now() - startedAt)
       if (timeoutMs <= 0) {
         throw new TransientError(
@@ -91,7 +102,11 @@ export class ImportApiClient {
           `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${response.body}`,
         )
       })
-      if (response.status === 404 && this.dialect.retryOnNotFound?.(call) === true) continue
+      if (response.status === 404 && pathIndex + 1 < paths.length) {
+        pathIndex += 1
+        this.firstPath = Math.max(this.firstPath, pathIndex)
+        continue
+      }
       const fault = statusFault(
         response,
         call.url,

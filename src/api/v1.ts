@@ -1,11 +1,12 @@
 /**
  * The Zilliz Cloud v1 controller API: where to ask, and how its answer maps
- * into the ImportJob model. Facts: shared/reference/import-progress-apis.md §1
+ * into the ImportJob model. Facts and their sources: docs/api-notes.md
  * (readyPercentage is a fraction; success code is 200, or 0 per the docs;
  * errors mostly arrive as HTTP 200 with {code, message}).
  */
 import { type FileProgress, type ImportJob, type JobState, fractionToPercent } from '../job.js'
 import type { Dialect } from './client.js'
+import { type RefusalKind, refusalKind } from './hints.js'
 import {
   type ShapeError,
   readCount,
@@ -14,12 +15,12 @@ import {
   readString,
   withOptional,
 } from './read.js'
+import { apiUrl } from './url.js'
 
 export const V1_PATH = '/v1/vector/collections/import/get'
 
 export function v1Url(baseUrl: URL, jobId: string, clusterId: string): URL {
-  const url = new URL(baseUrl.href)
-  url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${V1_PATH}`
+  const url = apiUrl(baseUrl, V1_PATH)
   // URLSearchParams encodes &, #, spaces and unicode: a job ID cannot add parameters.
   url.search = new URLSearchParams({ jobId, clusterId }).toString()
   return url
@@ -31,24 +32,19 @@ export function v1Dialect(baseUrl: URL, clusterId: string): Dialect {
     format: 'the v1 import-progress format',
     successCodes: [0, 200],
     transientCodes: [],
+    paths: [V1_PATH],
     request: (jobId) => ({ method: 'GET', url: v1Url(baseUrl, jobId, clusterId), headers: {} }),
     mapData: mapV1Job,
-    hint: v1Hint,
+    hint: (code, message) => V1_HINTS[refusalKind(code, message)],
   }
 }
 
-function v1Hint(code: number, message: string): string {
-  if (code === 80001 || /token|api.?key|auth/i.test(message)) {
-    return 'The API key is invalid or expired: check the "api-key" secret.'
-  }
-  if (
-    /job/i.test(message) &&
-    /not (exist|found)|does ?n[o']?t exist|unknown|invalid/i.test(message)
-  ) {
-    return 'The job is unknown: check "job-id" and that the job was created on this cluster.'
-  }
-  if (/cluster/i.test(message)) return 'Check "cluster-id" and "region".'
-  return 'Check "job-id", "cluster-id" and "region".'
+const V1_HINTS: Record<RefusalKind, string> = {
+  key: 'The API key is invalid or expired: check the "api-key" secret.',
+  'unknown-job': 'The job is unknown: check "job-id" and that the job was created on this cluster.',
+  cluster: 'Check "cluster-id" and "region".',
+  database: 'Check "job-id", "cluster-id" and "region".',
+  other: 'Check "job-id", "cluster-id" and "region".',
 }
 
 /** readyPercentage: a fraction 0..1 (plain decimal strings tolerated); out of range is a shape error. */

@@ -1,11 +1,12 @@
 /**
  * The v2 jobs API, spoken by Zilliz Cloud (api.cloud.zilliz.com) and by
- * self-hosted Milvus 2.4+. Facts: shared/reference/import-progress-apis.md §2-3
+ * self-hosted Milvus 2.4+. Facts and their sources: docs/api-notes.md
  * (state Pending/Importing/Completed/Failed, progress 0-100, `reason` is the
  * error text, Milvus reports rows and uses "" for "not completed yet").
  */
 import { type FileProgress, type ImportJob, type JobState, percentFloor } from '../job.js'
 import type { Dialect, DialectRequest } from './client.js'
+import { type RefusalKind, refusalKind } from './hints.js'
 import {
   type ShapeError,
   readCount,
@@ -14,8 +15,9 @@ import {
   readString,
   withOptional,
 } from './read.js'
+import { apiUrl } from './url.js'
 
-/** Tried in order: Milvus 2.4 before /describe existed only answers /get_progress. */
+/** Tried in order (see Dialect.paths): Milvus 2.4 before /describe existed only answers /get_progress. */
 export const V2_PATHS = [
   '/v2/vectordb/jobs/import/describe',
   '/v2/vectordb/jobs/import/get_progress',
@@ -36,8 +38,25 @@ export interface V2Options {
 
 /** Milvus: 1807 is rate limiting. */
 const RATE_LIMITED = 1807
-const AUTH_FAILED = 1800
-const JOB_NOT_FOUND = 2100
+
+const HINTS: Record<V2Product, Record<RefusalKind, string>> = {
+  'Zilliz Cloud': {
+    key: 'The API key is invalid or expired: check the "api-key" secret.',
+    'unknown-job':
+      'The job is unknown: check "job-id" and that the job was created on this cluster.',
+    cluster: 'Check "cluster-id".',
+    database: 'Check "db-name".',
+    other: 'Check "job-id" and "cluster-id".',
+  },
+  Milvus: {
+    key: 'The credentials were refused: "api-key" must be a Milvus token or user:password.',
+    'unknown-job':
+      'The job is unknown: check "job-id" (and "db-name"). Milvus forgets finished jobs after its retention period, so an old job ID can no longer be looked up.',
+    cluster: 'Check "cluster-id".',
+    database: 'Check "db-name".',
+    other: 'Check "job-id", "db-name" and "endpoint".',
+  },
+}
 
 /**
  * Job states (Pending, Importing, Completed, Failed; Uncommitted and Committing
@@ -59,18 +78,17 @@ export class V2Dialect implements Dialect {
   readonly successCodes = [0, 200]
   readonly transientCodes = [RATE_LIMITED]
   readonly format = 'the v2 import-job format'
+  readonly paths = V2_PATHS
   readonly product: V2Product
-  private pathIndex = 0
   private readonly unknownStates = new Set<string>()
 
   constructor(private readonly options: V2Options) {
     this.product = options.product
   }
 
-  request(jobId: string): DialectRequest {
+  request(jobId: string, path: string): DialectRequest {
     const { baseUrl, clusterId, dbName } = this.options
-    const url = new URL(baseUrl.href)
-    url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${V2_PATHS[this.pathIndex] ?? V2_PATHS[0]}`
+    const url = apiUrl(baseUrl, path)
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (dbName !== undefined) headers['db-name'] = dbName
     const body = JSON.stringify(
@@ -79,36 +97,8 @@ export class V2Dialect implements Dialect {
     return { method: 'POST', url, headers, body }
   }
 
-  /** After a 404 on /describe, ask /get_progress once; keep whichever path answered. */
-  retryOnNotFound(request: DialectRequest): boolean {
-    const current = V2_PATHS[this.pathIndex] ?? ''
-    // Another job already moved on to the next path while this request was in flight.
-    if (!request.url.pathname.endsWith(current)) return true
-    if (this.pathIndex + 1 >= V2_PATHS.length) return false
-    this.pathIndex += 1
-    return true
-  }
-
   hint(code: number, message: string): string {
-    if (
-      code === AUTH_FAILED ||
-      code === 80001 ||
-      /token|api.?key|auth|credential|password/i.test(message)
-    ) {
-      return this.product === 'Milvus'
-        ? 'The credentials were refused: "api-key" must be a Milvus token or user:password.'
-        : 'The API key is invalid or expired: check the "api-key" secret.'
-    }
-    if (code === JOB_NOT_FOUND || /job.*(not (exist|found)|does ?n[o']?t exist)/i.test(message)) {
-      return this.product === 'Milvus'
-        ? 'The job is unknown: check "job-id" (and "db-name"). Milvus forgets finished jobs after its retention period, so an old job ID can no longer be looked up.'
-        : 'The job is unknown: check "job-id" and that the job was created on this cluster.'
-    }
-    if (/cluster/i.test(message)) return 'Check "cluster-id".'
-    if (/database/i.test(message)) return 'Check "db-name".'
-    return this.product === 'Milvus'
-      ? 'Check "job-id", "db-name" and "endpoint".'
-      : 'Check "job-id" and "cluster-id".'
+    return HINTS[this.product][refusalKind(code, message)]
   }
 
   mapData(jobId: string, data: Record<string, unknown>, fail: ShapeError): ImportJob {

@@ -4,15 +4,15 @@ import {
   type ImportJob,
   type JobState,
   filesDone,
+  type Outcome,
+  type RetryEvent,
+  type UpdateEvent,
   jobErrors,
+  lastKnownJob,
   overallProgress,
 } from '../job.js'
-import { type Outcome, type WaitEvent, lastKnownJob } from '../wait.js'
 import { clip, clipMiddle } from '../text.js'
 import { formatDuration, formatPercent } from './format.js'
-
-type UpdateEvent = Extract<WaitEvent, { kind: 'update' }>
-type RetryEvent = Extract<WaitEvent, { kind: 'retry' }>
 
 /** One info line when a job's state, progress or files-done count changed; else nothing. */
 export function updateLine(event: UpdateEvent): string | undefined {

@@ -3,8 +3,15 @@
  * budget: later steps often pass it through an environment variable, and
  * Linux refuses any single one over 128 KiB.
  */
-import { type FileProgress, type ImportJob, jobErrors, overallProgress } from '../job.js'
-import { type JobStatus, type Outcome, lastKnownJob } from '../wait.js'
+import {
+  type FileProgress,
+  type ImportJob,
+  type JobStatus,
+  type Outcome,
+  jobErrors,
+  lastKnownJob,
+  overallProgress,
+} from '../job.js'
 import { clipNoted } from '../text.js'
 import { byteLength, fitByRank } from './budget.js'
 
@@ -109,14 +116,15 @@ function jobEntry(status: JobStatus): JobEntry {
   return entry
 }
 
-const bytesOf = (value: unknown): number => byteLength(JSON.stringify(value))
+/** A value's size as the JSON text the output holds. */
+const jsonBytes = (value: unknown): number => byteLength(JSON.stringify(value))
 
 /** Files with errors are kept first when details must be cut. */
 function keepDetails(details: FileEntry[], budget: number): FileEntry[] {
   const kept = fitByRank(
     details,
     (d) => (d.errorMessage === null ? 1 : 0),
-    (d) => bytesOf(d) + 1,
+    (d) => jsonBytes(d) + 1,
     budget,
   )
   return details.filter((_, i) => kept.has(i))
@@ -125,7 +133,7 @@ function keepDetails(details: FileEntry[], budget: number): FileEntry[] {
 export function boundedJobs(statuses: readonly JobStatus[], maxBytes = JOBS_OUTPUT_MAX_BYTES) {
   const entries = statuses.map(jobEntry)
   let detailsOmitted = 0
-  if (bytesOf(entries) <= maxBytes)
+  if (jsonBytes(entries) <= maxBytes)
     return { json: JSON.stringify(entries), jobsOmitted: 0, detailsOmitted }
 
   // Headers (entries without details) come first. Each reserves room for the
@@ -136,13 +144,13 @@ export function boundedJobs(statuses: readonly JobStatus[], maxBytes = JOBS_OUTP
     detailsOmitted: entry.details.length,
   }))
   let kept = bare.length
-  while (kept > 0 && bytesOf(bare.slice(0, kept)) > maxBytes) kept -= 1
+  while (kept > 0 && jsonBytes(bare.slice(0, kept)) > maxBytes) kept -= 1
   const jobsOmitted = entries.length - kept
-  let budget = maxBytes - bytesOf(bare.slice(0, kept))
+  let budget = maxBytes - jsonBytes(bare.slice(0, kept))
   const result: JobEntry[] = entries.slice(0, kept).map((entry, i) => {
     const share = Math.floor(budget / (kept - i))
     const details = keepDetails(entry.details, share)
-    budget -= bytesOf(details) - 2 // "[]" was already counted in the bare header
+    budget -= jsonBytes(details) - 2 // "[]" was already counted in the bare header
     const omitted = entry.details.length - details.length
     detailsOmitted += omitted
     return omitted > 0 ? { ...entry, details, detailsOmitted: omitted } : { ...entry, details }

@@ -5,15 +5,12 @@
  * means, so nobody cancels a healthy import. It never fails anything.
  * A small state machine fed by the poll loop's update events; no I/O.
  */
-import { isSettled } from '../job.js'
-import type { WaitEvent } from '../wait.js'
+import { type UpdateEvent, isSettled } from '../job.js'
 import { formatDuration, formatPercent } from './format.js'
 
 export const PLATEAU_MS = 5 * 60_000
 
-type UpdateEvent = Extract<WaitEvent, { kind: 'update' }>
-
-/** Stages of a Milvus import by progress (shared/reference §3). */
+/** Stages of a Milvus import by progress (docs/api-notes.md, Milvus). */
 export function stageNote(progress: number): string {
   if (progress < 10)
     return 'Below 10% a job is usually still queued (pending) behind other imports.'

@@ -9,14 +9,17 @@ import {
   COMMIT_CALL,
   type FileProgress,
   type ImportJob,
+  type JobStatus,
+  type Outcome,
+  type OutcomeState,
   filesDone,
   hasRowCounts,
   isDone,
   jobErrors,
+  lastKnownJob,
   overallProgress,
   reportsRows,
 } from '../job.js'
-import { type JobStatus, type Outcome, type OutcomeState, lastKnownJob } from '../wait.js'
 import { byteLength, fitByRank } from './budget.js'
 import { clip, clipMiddle, escapeHtml } from '../text.js'
 import { formatBytes, formatDuration, formatPercent, formatRowCounts } from './format.js'
@@ -41,7 +44,6 @@ const JOB_LABEL: Record<string, string> = {
   pending: '⏳ pending',
 }
 
-const bytesOf = byteLength
 const cell = (text: string | undefined): string =>
   `<td>${text === undefined || text === '' ? '-' : text}</td>`
 
@@ -238,18 +240,18 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
   const withRows = reportsRows(outcome.jobs.map(lastKnownJob))
   const tableCost = (status: JobStatus): number =>
     status.job !== undefined && status.job.files.length > 0
-      ? bytesOf(tableHead(withRows) + TABLE_TAIL)
+      ? byteLength(tableHead(withRows) + TABLE_TAIL)
       : 0
   const fixed = outcome.jobs.reduce(
-    (sum, status, i) => sum + bytesOf(headers[i] ?? '') + tableCost(status) + CUT_NOTE_RESERVE,
-    bytesOf(html),
+    (sum, status, i) => sum + byteLength(headers[i] ?? '') + tableCost(status) + CUT_NOTE_RESERVE,
+    byteLength(html),
   )
 
   if (fixed > maxBytes) {
     // Too many jobs to list even without their files: show as many jobs as fit.
     let shown = 0
     for (const header of headers) {
-      if (bytesOf(html) + bytesOf(header) + CUT_NOTE_RESERVE > maxBytes) break
+      if (byteLength(html) + byteLength(header) + CUT_NOTE_RESERVE > maxBytes) break
       html += header
       shown += 1
     }
@@ -264,13 +266,13 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
     const rows = job.files.map((file) => fileRow(file, withRows))
     // Share what is left evenly among the jobs still to render; unused bytes carry forward.
     const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex))
-    const picked = fitByRank(job.files, rowRank, (_, i) => bytesOf(rows[i] ?? ''), share)
+    const picked = fitByRank(job.files, rowRank, (_, i) => byteLength(rows[i] ?? ''), share)
     // Shown in rank order (errors, unfinished, the rest), as the cut note says.
     const order = job.files.map((file, i) => ({ rank: rowRank(file), i }))
     order.sort((a, b) => a.rank - b.rank || a.i - b.i)
     const shownRows = order.filter(({ i }) => picked.has(i)).map(({ i }) => rows[i] ?? '')
     const body = shownRows.join('')
-    rowBudget -= bytesOf(body)
+    rowBudget -= byteLength(body)
     html += tableHead(withRows) + body + TABLE_TAIL
     if (picked.size < rows.length) html += cutNote(rows.length - picked.size, 'files')
   })
