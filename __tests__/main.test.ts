@@ -5,10 +5,11 @@
  * coverage gate see main.ts.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { run } from '../src/main.js'
+import { type Runtime, run } from '../src/main.js'
+import { VirtualTime } from './helpers/virtual-time.js'
 import { type JobSpec, startSimulator } from '../scripts/simulator.mjs'
 import { parseOutputFile } from '../scripts/run-action.mjs'
 
@@ -73,89 +74,269 @@ const summary = (): string => readFileSync(path.join(dir, 'summary'), 'utf8')
 const log = (): string => stdout.join('')
 const job = (script: JobSpec['script']): JobSpec => ({ collectionName: 'c', script })
 
-describe('run()', () => {
-  test('masks the key first, waits, and writes outputs and summary', async () => {
+type Level = 'info' | 'warning' | 'error' | 'debug'
+
+/**
+ * The log as the runner reads it: each line's level (workflow commands
+ * ::error, ::warning and ::debug; anything else is info) and its text.
+ * ::add-mask:: is left out, and only the title of an annotation is kept.
+ */
+function levels(): [Level, string][] {
+  const parsed: [Level, string][] = []
+  for (const line of log().split('\n')) {
+    if (line === '' || line.startsWith('::add-mask::')) continue
+    const command = /^::(error|warning|debug)( [^:]*)?::(.*)$/.exec(line)
+    if (command === null) parsed.push(['info', line])
+    else
+      parsed.push([
+        command[1] as Level,
+        `${command[2]?.trim() ?? ''}${command[2] ? ' ' : ''}${command[3] ?? ''}`,
+      ])
+  }
+  return parsed
+}
+
+const atLevel = (level: Level): string[] =>
+  levels()
+    .filter(([l]) => l === level)
+    .map(([, text]) => text)
+
+/** The whole action on a virtual clock: polls and backoff take no real time. */
+function virtual(): Runtime {
+  const time = new VirtualTime()
+  return { clock: time.clock, sleep: time.sleep, random: () => 0.5 }
+}
+
+describe('run(): what the runner is told, and at which level', () => {
+  test('completed: the key masked first, then only info lines, outputs and summary', async () => {
     const s = await start({ 'job-a': job([0.5, 1]) })
-    await run()
+    await run(virtual())
     expect(log().split('\n')[0]).toBe(`::add-mask::${s.apiKey}`)
+    expect(levels()).toEqual([
+      [
+        'info',
+        `Waiting for 1 import job (job-a) on cluster ${s.clusterId} via the Zilliz Cloud v1 API at ${new URL(s.url).host}: timeout 10s, poll every 1s.`,
+      ],
+      ['info', 'Job job-a: importing 50% (0/1 files done), 0s elapsed'],
+      ['info', 'Job job-a: completed 100% (1/1 files done), 1s elapsed'],
+      ['info', '1 import job completed after 1s.'],
+    ])
     expect(outputs().state).toBe('completed')
     expect(summary()).toContain('✅ completed')
     expect(process.exitCode).toBeUndefined()
-    expect(log()).toContain('1 import job completed after')
   })
 
-  test('a bad input fails with one line and no request', async () => {
+  test('a bad input: state error, the message as output and summary, one error line, no request', async () => {
     const s = await start({ 'job-a': job([1]) })
     process.env.INPUT_REGION = 'evil.com/x'
     process.env.INPUT_ENDPOINT = ''
-    await run()
+    await run(virtual())
     expect(process.exitCode).toBe(1)
-    expect(log()).toContain('::error::Input "region" must be a Zilliz Cloud region ID')
+    const [error, ...others] = atLevel('error')
+    expect(error).toMatch(/^Input "region" must be a Zilliz Cloud region ID/)
+    expect(others).toEqual([])
+    expect(atLevel('info')).toEqual([])
+    expect(outputs()).toEqual({ state: 'error', 'error-message': error })
+    expect(summary()).toContain('Input &quot;region&quot; must be a Zilliz Cloud region ID')
     expect(s.requests).toHaveLength(0)
   })
 
-  test('a failed job: annotations per error, then a failing verdict', async () => {
-    await start({ 'job-a': job([{ progress: 0.3, fileErrors: { 0: 'bad' }, jobError: 'quota' }]) })
-    await run()
+  test('an unexpected error: one error line naming it, state error, never a stack trace', async () => {
+    await start({ 'job-a': job([1]) })
+    const broken: Runtime = {
+      ...virtual(),
+      clock: {
+        now: () => {
+          throw new Error('clock unplugged')
+        },
+      },
+    }
+    await run(broken)
     expect(process.exitCode).toBe(1)
-    const errors = log()
-      .split('\n')
-      .filter((line) => line.startsWith('::error'))
-    expect(errors).toEqual([
-      '::error title=Job job-a::quota',
-      '::error title=Job job-a%3A job-a/data.parquet::bad',
-      '::error::The import failed: 1 file of job job-a reported an error (annotated above, all of them listed in the job summary). Fix the data and import again.',
-    ])
+    expect(atLevel('error')).toEqual(['Unexpected error: clock unplugged'])
+    expect(outputs()).toEqual({
+      state: 'error',
+      'error-message': 'Unexpected error: clock unplugged',
+    })
+    expect(summary()).toContain('clock unplugged')
+    expect(log()).not.toMatch(/\n\s+at /)
   })
 
-  test('a timeout with fail-on-timeout false warns and passes', async () => {
+  test('a failed job: an error annotation per error, then the failing verdict as the last error', async () => {
+    await start({ 'job-a': job([{ progress: 0.3, fileErrors: { 0: 'bad' }, jobError: 'quota' }]) })
+    await run(virtual())
+    expect(process.exitCode).toBe(1)
+    expect(atLevel('error')).toEqual([
+      'title=Job job-a quota',
+      'title=Job job-a%3A job-a/data.parquet bad',
+      'The import failed: 1 file of job job-a reported an error (annotated above, all of them listed in the job summary). Fix the data and import again.',
+    ])
+    expect(atLevel('warning')).toEqual([])
+    expect(atLevel('info')).toContain('Job job-a: failed 30% (0/1 files done), 0s elapsed')
+  })
+
+  test('a timeout fails the step by default, as an error', async () => {
+    await start({ 'job-a': job([0.2]) })
+    process.env.INPUT_TIMEOUT = '2s'
+    await run(virtual())
+    expect(process.exitCode).toBe(1)
+    expect(outputs().state).toBe('timed-out')
+    expect(atLevel('error')).toEqual([
+      'Timed out after 2s at 20%25 overall; still running: job-a importing 20%25.',
+    ])
+    expect(atLevel('warning')).toEqual([])
+  })
+
+  test('a timeout with fail-on-timeout false is a warning, and the step passes', async () => {
     await start({ 'job-a': job([0.2]) })
     process.env.INPUT_TIMEOUT = '1s'
     process.env['INPUT_FAIL-ON-TIMEOUT'] = 'false'
-    await run()
+    await run(virtual())
     expect(process.exitCode).toBeUndefined()
     expect(outputs().state).toBe('timed-out')
-    expect(log()).toMatch(
-      /::warning::Timed out after 1s .*Passing because fail-on-timeout is false\./,
-    )
+    expect(atLevel('error')).toEqual([])
+    expect(atLevel('warning')).toEqual([
+      'Timed out after 1s at 20%25 overall; still running: job-a importing 20%25. Passing because fail-on-timeout is false.',
+    ])
   })
 
-  test('SIGINT cancels: state=cancelled, summary written, step failed', async () => {
-    await start({ 'job-a': job([0.2]) })
+  test('transient faults: each retry an info line, one warning at the third in a row, then success', async () => {
+    const unavailable = { status: 503, body: 'busy' }
+    await start({ 'job-a': job([0.1, unavailable, unavailable, unavailable, 1]) })
+    await run(virtual())
+    expect(process.exitCode).toBeUndefined()
+    const retries = atLevel('info').filter((line) => / retry \d in [\d.]+s$/.test(line))
+    expect(retries.map((line) => /retry (\d)/.exec(line)?.[1])).toEqual(['1', '2', '3'])
+    expect(atLevel('warning')).toEqual([
+      expect.stringMatching(
+        /^Job job-a: 3 polls in a row failed \(last: .*HTTP 503.*\); still retrying until the timeout\.$/,
+      ),
+    ])
+    expect(atLevel('error')).toEqual([])
+    expect(outputs().state).toBe('completed')
+  })
+
+  test('warnings past the annotation limit go to the log as info, so the verdict still shows', async () => {
+    const unavailable = { status: 503, body: 'busy' }
+    const jobs = Object.fromEntries(
+      Array.from({ length: 11 }, (_, i) => [
+        `job-${String(i).padStart(2, '0')}`,
+        job([unavailable, unavailable, unavailable, 1]),
+      ]),
+    )
+    await start(jobs)
+    process.env['INPUT_POLL-INTERVAL'] = '5s'
+    process.env.INPUT_TIMEOUT = '5m'
+    await run(virtual())
+    const persistent = (level: Level): string[] =>
+      atLevel(level).filter((line) => line.includes('polls in a row failed'))
+    expect(persistent('warning')).toHaveLength(9)
+    expect(persistent('info')).toHaveLength(2)
+    expect(outputs().state).toBe('completed')
+  })
+
+  test('polls still failing when the wait ends are a warning', async () => {
+    const unavailable = { status: 503, body: 'busy' }
+    await start({
+      'job-a': job([1]),
+      'job-b': job([0.1, 0.2, 0.3, { progress: 0.5, fileErrors: { 0: 'bad' } }]),
+      'job-c': job([0.1, unavailable, unavailable, unavailable, unavailable, unavailable]),
+    })
+    process.env['INPUT_POLL-INTERVAL'] = '5s'
+    process.env.INPUT_TIMEOUT = '5m'
+    await run(virtual())
+    expect(outputs().state).toBe('failed')
+    const warnings = atLevel('warning')
+    expect(
+      warnings.some((w) => /^Polls of job job-c were still failing when the wait ended: /.test(w)),
+    ).toBe(true)
+  })
+
+  test('a summary that cannot be written is a warning, and the step still reports', async () => {
+    await start({ 'job-a': job([1]) })
+    // core.summary keeps the path it first saw: make that path unwritable.
+    const summaryPath = path.join(dir, 'summary')
+    rmSync(summaryPath)
+    mkdirSync(summaryPath)
+    try {
+      await run(virtual())
+    } finally {
+      rmSync(summaryPath, { recursive: true })
+    }
+    expect(atLevel('warning')).toEqual([
+      expect.stringMatching(/^Could not write the job summary: /),
+    ])
+    expect(outputs().state).toBe('completed')
+    expect(process.exitCode).toBeUndefined()
+  })
+
+  test('SIGINT cancels: an info line, state cancelled, summary written, step failed', async () => {
+    const s = await start({ 'job-a': job([0.2]) })
     process.env['INPUT_POLL-INTERVAL'] = '30s'
     process.env.INPUT_TIMEOUT = '5m'
+    // Real time here: the wait must still be going when the signal comes.
     const running = run()
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    while (s.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
     process.emit('SIGINT', 'SIGINT')
+    process.emit('SIGTERM', 'SIGTERM')
     await running
     expect(outputs().state).toBe('cancelled')
     expect(summary()).toContain('🚫 cancelled')
     expect(process.exitCode).toBe(1)
-    expect(log()).toContain('Received SIGINT: stopping')
+    // Said once: the second signal finds the wait already stopping.
+    expect(atLevel('info').filter((line) => line.startsWith('Received'))).toEqual([
+      'Received SIGINT: stopping and reporting what was seen so far.',
+    ])
     // The handlers are removed once the wait is over.
     expect(process.listenerCount('SIGINT')).toBe(0)
+    expect(process.listenerCount('SIGTERM')).toBe(0)
   })
 
-  test('a jobs output too big for its bound says what it left out', async () => {
+  test('a jobs output too big for its bound says, as info, what it left out', async () => {
     const files = Array.from({ length: 2_000 }, (_, i) => ({
       fileName: `f-${'x'.repeat(60)}-${i}.parquet`,
       fileSize: 1,
     }))
     await start({ 'job-a': { collectionName: 'c', files, script: [1] } })
-    await run()
-    expect(log()).toMatch(/The "jobs" output leaves out 0 jobs and \d+ file entries/)
+    await run(virtual())
+    expect(atLevel('info')).toContainEqual(
+      expect.stringMatching(
+        /^The "jobs" output leaves out 0 jobs and \d+ file entries to stay under its size bound\.$/,
+      ),
+    )
     expect(Buffer.byteLength(outputs().jobs ?? '')).toBeLessThanOrEqual(100_000)
+  })
+
+  test('a jobs output within its bound says nothing about it', async () => {
+    await start({ 'job-a': job([1]) })
+    await run(virtual())
+    expect(log()).not.toContain('output leaves out')
   })
 
   test('Milvus over v2, with debug on: raw answers and unknown states at debug level', async () => {
     await start({ 'job-m': job([{ progress: 0.5, state: 'Sorting' }, 1]) }, 'milvus')
     process.env.RUNNER_DEBUG = '1'
-    await run()
+    process.env['INPUT_DB-NAME'] = 'analytics'
+    await run(virtual())
     expect(outputs().state).toBe('completed')
-    expect(log()).toContain('via the Milvus v2 API at')
-    expect(log()).toContain(
-      '::debug::POST /v2/vectordb/jobs/import/describe {"jobId":"job-m"} -> HTTP 200:',
+    expect(atLevel('info')[0]).toMatch(
+      /^Waiting for 1 import job \(job-m\) in database analytics via the Milvus v2 API at /,
     )
-    expect(log()).toContain('::debug::The API reported the state "Sorting", unknown to this action')
+    const debug = atLevel('debug')
+    expect(debug).toContainEqual(
+      expect.stringMatching(
+        /^POST \/v2\/vectordb\/jobs\/import\/describe \{"jobId":"job-m","dbName":"analytics"\} -> HTTP 200:/,
+      ),
+    )
+    expect(debug).toContain(
+      'The API reported the state "Sorting", unknown to this action: treated as still running.',
+    )
+  })
+
+  test('with debug off, nothing at debug level', async () => {
+    await start({ 'job-m': job([{ progress: 0.5, state: 'Sorting' }, 1]) }, 'milvus')
+    await run(virtual())
+    expect(atLevel('debug')).toEqual([])
+    expect(outputs().state).toBe('completed')
   })
 })

@@ -1,17 +1,40 @@
 /**
  * Runs the built action the way the GitHub runner does: `node dist/index.js`
- * with inputs as INPUT_<NAME> variables (hyphens kept), and GITHUB_OUTPUT /
- * GITHUB_STEP_SUMMARY pointing at files, which are read back afterwards.
- * Shared by the end-to-end tests and `npm run demo`.
+ * with inputs as INPUT_<NAME> variables (hyphens kept), every input that
+ * action.yml gives a default set to it unless the scenario sets it, and
+ * GITHUB_OUTPUT / GITHUB_STEP_SUMMARY pointing at files, which are read back
+ * afterwards. Shared by the end-to-end tests and `npm run demo`.
  */
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const BUNDLE = path.join(ROOT, 'dist', 'index.js')
+
+/**
+ * The inputs action.yml gives defaults, with them, as the runner passes them:
+ * it sends a default for every input the workflow leaves out, always as text.
+ * @returns {Record<string, string>}
+ */
+export function actionDefaults() {
+  /** @type {{ inputs?: Record<string, { default?: string | number | boolean }> }} */
+  const metadata = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
+  return Object.fromEntries(
+    Object.entries(metadata.inputs ?? {}).flatMap(([name, input]) =>
+      input.default === undefined ? [] : [[name, String(input.default)]],
+    ),
+  )
+}
+
+/** Input name to the runner's variable name: INPUT_, spaces to _, upper case, hyphens kept. */
+export function inputVariable(/** @type {string} */ name) {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
 
 /**
  * @typedef {{ signal: NodeJS.Signals, when: (stdout: string) => boolean, delayMs?: number }} SignalPlan
@@ -70,8 +93,8 @@ export async function runAction(options) {
     GITHUB_STEP_SUMMARY: summaryFile,
     ...options.env,
   }
-  for (const [name, value] of Object.entries(options.inputs)) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  for (const [name, value] of Object.entries({ ...actionDefaults(), ...options.inputs })) {
+    env[inputVariable(name)] = value
   }
   try {
     const child = spawn(

@@ -96,6 +96,20 @@ describe('dist/index.js as the runner runs it', () => {
     expect(r.requests).toBeLessThanOrEqual(4)
   })
 
+  test.concurrent(
+    'with only the required inputs, the runner-sent defaults of action.yml are accepted',
+    async () => {
+      // The helper's own poll-interval and timeout give way to action.yml's.
+      const r = await run({
+        jobs: { 'job-done': job([1]) },
+        inputs: { 'poll-interval': '5s', timeout: '30m' },
+      })
+      expect(r.code).toBe(0)
+      expect(r.stdout).toContain('timeout 30m 00s, poll every 5s.')
+      expect(r.outputs.state).toBe('completed')
+    },
+  )
+
   test.concurrent('a timeout fails the step by default', async () => {
     const r = await run({ jobs: { 'job-stuck': job([0.4]) }, inputs: { timeout: '3s' } })
     expect(r.code).toBe(1)
