@@ -18,6 +18,11 @@ describe('forecastFinish', () => {
     ['a crawl then a step', [s(0, 10), s(5_000, 11), s(10_000, 40)]],
     ['going backwards', [s(0, 60), s(5_000, 70), s(10_000, 30)]],
     ['samples out of order', [s(5_000, 10), s(0, 20), s(10_000, 30)]],
+    // Rising progress over falling time: the rates agree, only the order is wrong.
+    ['time running backwards', [s(10_000, 30), s(5_000, 20), s(0, 10)]],
+    ['two samples at the same instant (first pair)', [s(0, 10), s(0, 20), s(5_000, 30)]],
+    ['two samples at the same instant (last pair)', [s(0, 10), s(5_000, 20), s(5_000, 30)]],
+    ['no progress at all', [s(0, 10), s(5_000, 10), s(10_000, 10)]],
   ])('no forecast for %s', (_name, samples) => {
     expect(forecastFinish(samples)).toBeUndefined()
   })

@@ -115,6 +115,17 @@ describe('verdict', () => {
     })
     expect(verdict(outcome('timed-out', [running]), false, 'api.example:443').level).toBe('warning')
   })
+  test('a timeout lists only the jobs still open, at most 5, and counts the rest', () => {
+    const open = Array.from({ length: 7 }, (_, i) => ({
+      jobId: `r${i + 1}`,
+      job: importJob(`r${i + 1}`, { state: 'importing', progress: 10, completeTime: undefined }),
+    }))
+    const done = { jobId: 'done', job: importJob('done') }
+    const v = verdict(outcome('timed-out', [done, ...open]), true, 'api.example:443')
+    expect(v.message).toMatch(
+      /; still running: r1 importing 10%, r2 importing 10%, r3 importing 10%, r4 importing 10%, r5 importing 10% and 2 more\.$/,
+    )
+  })
   test('cancelled fails', () => {
     expect(verdict(outcome('cancelled', [running]), false, 'api.example:443')).toEqual({
       level: 'failure',

@@ -35,6 +35,17 @@ describe('outputValues', () => {
     expect(values['elapsed-seconds']).toBe('65')
   })
 
+  test('collection-name lists the names known, skipping jobs that never answered', () => {
+    const { values } = outputValues(
+      outcome('timed-out', [
+        { jobId: 'a', lastError: 'HTTP 503' },
+        { jobId: 'b', job: importJob('b', { collectionName: 'c' }) },
+        { jobId: 'c', job: importJob('c', { collectionName: 'c' }) },
+      ]),
+    )
+    expect(values['collection-name']).toBe('c')
+  })
+
   test('progress is weighted by size; complete-time is empty unless all completed', () => {
     const { values } = outputValues(
       outcome('timed-out', [
@@ -123,6 +134,35 @@ describe('boundedJobs', () => {
     expect(entry?.detailsOmitted).toBe(5_000 - (entry?.details.length ?? 0))
     expect(detailsOmitted).toBe(entry?.detailsOmitted)
     expect(jobsOmitted).toBe(0)
+  })
+
+  test('a list exactly at the bound is kept whole; one byte less and details go', () => {
+    const statuses = [{ jobId: 'a', job: importJob('a', { files: files(20) }) }]
+    const whole = boundedJobs(statuses)
+    const size = Buffer.byteLength(whole.json)
+    expect(boundedJobs(statuses, size)).toEqual({
+      json: whole.json,
+      jobsOmitted: 0,
+      detailsOmitted: 0,
+    })
+    const cut = boundedJobs(statuses, size - 1)
+    expect(Buffer.byteLength(cut.json)).toBeLessThanOrEqual(size - 1)
+    expect(cut.jobsOmitted).toBe(0)
+    expect(cut.detailsOmitted).toBeGreaterThan(0)
+    const [entry] = JSON.parse(cut.json) as JobEntry[]
+    expect(entry?.details.length).toBe(20 - cut.detailsOmitted)
+  })
+
+  test('jobs share the room for details evenly, and room a small job leaves goes to the next', () => {
+    const big = (id: string) => ({ jobId: id, job: importJob(id, { files: files(1_000) }) })
+    const even = JSON.parse(boundedJobs([big('a'), big('b')], 40_000).json) as JobEntry[]
+    const [a, b] = even.map((entry) => entry.details.length)
+    expect(a).toBeGreaterThan(50)
+    expect(Math.abs((a ?? 0) - (b ?? 0))).toBeLessThanOrEqual(1)
+    const small = { jobId: 's', job: importJob('s', { files: files(2) }) }
+    const [first, second] = JSON.parse(boundedJobs([small, big('b')], 40_000).json) as JobEntry[]
+    expect(first?.details).toHaveLength(2)
+    expect(second?.details.length).toBeGreaterThan((a ?? 0) + 50)
   })
 
   test('200 jobs of 1,000 files stay bounded and every job is listed', () => {

@@ -24,12 +24,14 @@ describe('parseRetryAfter', () => {
   test('delta-seconds', () => {
     expect(parseRetryAfter('7', now)).toBe(7_000)
     expect(parseRetryAfter(' 0 ', now)).toBe(0)
+    // Many digits: a server asking for two minutes is heard.
+    expect(parseRetryAfter('120', now)).toBe(120_000)
   })
   test('HTTP-date, relative to now, never negative', () => {
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000)
     expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0)
   })
-  test.each([undefined, '', '1.5', '-3', 'soon-ish', 'Mon, 99 Foo'])('ignores %j', (value) => {
+  test.each([undefined, '', '1.5', '-3', '10s', 'in 10', 'soon-ish', 'Mon, 99 Foo'])('ignores %j', (value) => {
     expect(parseRetryAfter(value, now)).toBeUndefined()
   })
 })

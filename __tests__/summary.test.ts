@@ -33,6 +33,18 @@ describe('renderSummary', () => {
     expect(html).toContain('Elapsed: 1m 05s')
   })
 
+  test("a job's own error is a paragraph under its heading, as well as in What failed", () => {
+    const job = importJob('job-1', {
+      state: 'failed',
+      progress: 30,
+      errorMessage: 'quota exceeded',
+    })
+    const html = renderSummary(outcome('failed', [{ jobId: 'job-1', job }]))
+    const jobSection = html.slice(html.indexOf('<h3>Job <code>job-1</code>'))
+    expect(jobSection).toContain('<p><strong>Error:</strong> quota exceeded</p>\n')
+    expect(html).toContain('<li>Job <code>job-1</code>: quota exceeded</li>')
+  })
+
   test('escapes API text so it is shown, never rendered', () => {
     const job = importJob('job-1', {
       state: 'failed',

@@ -104,6 +104,23 @@ describe('waitForJobs', () => {
     ])
   })
 
+  test('a job that completes first does not stop the others: each is polled until it settles', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [job('job-a', 'completed', 100)],
+      'job-b': [job('job-b', 'importing', 40), job('job-b', 'uncommitted', 99)],
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { jobIds: ['job-a', 'job-b'] }))
+    expect(outcome.state).toBe('uncommitted')
+    expect(outcome.jobs.map((s) => [s.jobId, s.job?.state, s.settledAfterMs])).toEqual([
+      ['job-a', 'completed', 0],
+      // job-b's first poll waits 200 ms behind job-a's (5 requests/s), then one interval.
+      ['job-b', 'uncommitted', 5_200],
+    ])
+    expect(outcome.jobs.some((s) => s.stoppedBy !== undefined)).toBe(false)
+    expect(calls.map((c) => c.jobId)).toEqual(['job-a', 'job-b', 'job-b'])
+  })
+
   test('fails fast: one failed job stops the others and keeps their last state', async () => {
     const vt = new VirtualTime()
     const { fetchJob, calls } = scripted(vt, {

@@ -36,7 +36,8 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   if (value === undefined) return undefined
   const text = value.trim()
   if (/^\d+$/.test(text)) return Number(text) * 1_000
-  if (!/[a-z]/i.test(text)) return undefined // "1.5", "-3": not a form HTTP allows
+  // Every HTTP-date form has a time of day; Date.parse alone takes "1.5" or "in 10".
+  if (!/\d\d:\d\d:\d\d/.test(text)) return undefined
   const date = Date.parse(text)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - nowMs)

@@ -274,3 +274,23 @@ describe('answers no HTTP library sends', () => {
     expect(await failure(authorized())).toBeInstanceOf(TransientError)
   })
 })
+
+describe('IPv6 literals', () => {
+  test('an endpoint such as http://[::1]:port connects to ::1, brackets removed for the socket', async () => {
+    const sim = await startSimulator({ host: '::1', jobs: { 'job-1': { script: [1] } } })
+    closers.push(() => sim.close())
+    const url = new URL(
+      `${sim.url}/v1/vector/collections/import/get?jobId=job-1&clusterId=${sim.clusterId}`,
+    )
+    expect(url.hostname).toBe('[::1]')
+    const response = await transportVia(undefined).send({
+      method: 'GET',
+      url,
+      headers: { authorization: `Bearer ${sim.apiKey}` },
+      signal: new AbortController().signal,
+      timeoutMs: 3_000,
+    })
+    expect(response.status).toBe(200)
+    expect(sim.requests).toHaveLength(1)
+  })
+})

@@ -147,6 +147,28 @@ describe('mapping the v1 answer', () => {
     })
   })
 
+  test('readyPercentage 1 alone is done, for the job and for each file; just under 1 is not', async () => {
+    const body = JSON.stringify({
+      code: 200,
+      data: {
+        readyPercentage: 1,
+        completeTime: null,
+        details: [
+          { fileName: 'a', readyPercentage: 1, completeTime: null },
+          { fileName: 'b', readyPercentage: 0.9999, completeTime: null },
+        ],
+      },
+    })
+    const { client } = await clientFor(one({ status: 200, body }))
+    const job = await fetchOnce(client, 'job-1')
+    expect(job.state).toBe('completed')
+    expect(job.progress).toBe(100)
+    expect(job.files.map((file) => [file.fileName, file.progress])).toEqual([
+      ['a', 100],
+      ['b', 99.9],
+    ])
+  })
+
   test.each([
     ['a numeric string', '"0.5"', 50],
     ['float noise just above 1', '1.0000000001', 100],
