@@ -109,8 +109,16 @@ describe('parseSettings', () => {
       { endpoint: 'https://user:pw@example.com' },
       /"endpoint" must not contain credentials/,
     ],
-    ['endpoint', { endpoint: 'https://user@example.com' }, /"endpoint" must not contain credentials/],
-    ['endpoint', { endpoint: 'https://:pw@example.com' }, /"endpoint" must not contain credentials/],
+    [
+      'endpoint',
+      { endpoint: 'https://user@example.com' },
+      /"endpoint" must not contain credentials/,
+    ],
+    [
+      'endpoint',
+      { endpoint: 'https://:pw@example.com' },
+      /"endpoint" must not contain credentials/,
+    ],
     ['endpoint', { endpoint: 'https://example.com/?x=1' }, /"endpoint" must not have a query/],
     ['timeout', { timeout: 'soon' }, /"timeout" must be a duration such as 90s/],
     ['timeout', { timeout: '0' }, /"timeout" must be at least 1s/],
