@@ -141,6 +141,15 @@ describe('run(): what the runner is told, and at which level', () => {
     expect(s.requests).toHaveLength(0)
   })
 
+  test('no key: nothing to mask, and the error names the input', async () => {
+    await start({ 'job-a': job([1]) })
+    process.env['INPUT_API-KEY'] = ''
+    await run(virtual())
+    expect(log()).not.toContain('::add-mask::')
+    expect(atLevel('error')).toEqual([expect.stringMatching(/^Input "api-key" /)])
+    expect(process.exitCode).toBe(1)
+  })
+
   test('an unexpected error: one error line naming it, state error, never a stack trace', async () => {
     await start({ 'job-a': job([1]) })
     const broken: Runtime = {
@@ -230,6 +239,7 @@ describe('run(): what the runner is told, and at which level', () => {
     await run(virtual())
     const persistent = (level: Level): string[] =>
       atLevel(level).filter((line) => line.includes('polls in a row failed'))
+    expect(atLevel('info')[0]).toMatch(/^Waiting for 11 import jobs \(job-00, job-01, /)
     expect(persistent('warning')).toHaveLength(9)
     expect(persistent('info')).toHaveLength(2)
     expect(outputs().state).toBe('completed')
@@ -319,6 +329,7 @@ describe('run(): what the runner is told, and at which level', () => {
     process.env['INPUT_DB-NAME'] = 'analytics'
     await run(virtual())
     expect(outputs().state).toBe('completed')
+    expect(summary()).toContain('<h2>Milvus import: ✅ completed</h2>')
     expect(atLevel('info')[0]).toMatch(
       /^Waiting for 1 import job \(job-m\) in database analytics via the Milvus v2 API at /,
     )
