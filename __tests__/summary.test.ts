@@ -87,6 +87,28 @@ describe('renderSummary', () => {
     expect(html).toContain('<strong>Last poll failed:</strong> network error (ECONNREFUSED)')
   })
 
+  test('a job with no files has no table; the heading counts jobs; completion time is a fact', () => {
+    const empty = importJob('job-e', {
+      state: 'pending',
+      progress: 0,
+      files: [],
+      completeTime: undefined,
+    })
+    const done = importJob('job-d')
+    const html = renderSummary(
+      outcome('timed-out', [
+        { jobId: 'job-e', job: empty },
+        { jobId: 'job-d', job: done },
+      ]),
+    )
+    expect(html).toContain('<p>2 jobs · 50% overall · waited 1m 05s</p>')
+    expect(html.match(/<table>/g)).toHaveLength(1)
+    expect(html).toContain('<h3>Job <code>job-e</code>: ⏳ pending</h3>')
+    const doneSection = html.slice(html.indexOf('<h3>Job <code>job-d</code>'))
+    expect(doneSection).toContain(' · Completed: 2023-10-28T06:51:49Z</p>')
+    expect(html.slice(0, html.indexOf('<h3>Job <code>job-d</code>'))).not.toContain('Completed:')
+  })
+
   test('shows a permanent API problem', () => {
     const html = renderSummary(
       outcome('failed', [{ jobId: 'job-x', problem: 'code 80001, "Invalid token"' }]),
@@ -237,6 +259,27 @@ describe('a summary that leads with what failed', () => {
     expect(top).toContain('<li>and 6 more (in the tables below)</li>')
     // The refusal is listed too (it came 26th: it is among the "more").
     expect(html).toContain('<h3>Job <code>job-gone</code>: ⚠️ could not check</h3>')
+  })
+
+  test('"What failed" shows exactly 20 entries without an "and more" line', () => {
+    const bad = importJob('job-bad', {
+      state: 'failed',
+      files: files(20, (i) => ({ errorMessage: `e${i}`, progress: 10, completeTime: undefined })),
+    })
+    const html = renderSummary(outcome('failed', [{ jobId: 'job-bad', job: bad }]))
+    const top = html.slice(0, html.indexOf('<h3>Job '))
+    expect(top.match(/<li>/g)).toHaveLength(20)
+    expect(top).not.toContain('more (in the tables below)')
+  })
+
+  test('a job that never answered is not in "What failed" when the outcome is only a timeout', () => {
+    const html = renderSummary(
+      outcome('timed-out', [
+        { jobId: 'a', job: importJob('a', { state: 'importing', progress: 10 }) },
+        { jobId: 'b', lastError: 'HTTP 503' },
+      ]),
+    )
+    expect(html).not.toContain('What failed')
   })
 
   test('no "What failed" when nothing failed', () => {

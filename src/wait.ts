@@ -191,9 +191,10 @@ export function decideState(statuses: readonly JobStatus[], cancelled: boolean):
   return neverAnswered(statuses) ? 'error' : 'timed-out'
 }
 
-/** True when the API never answered any job, only faults: nothing is known of the import. */
+/**
+ * True when the API never answered any job, only faults: nothing is known of
+ * the import. (No jobs at all never gets here: decideState calls that completed.)
+ */
 function neverAnswered(statuses: readonly JobStatus[]): boolean {
-  return (
-    statuses.length > 0 && statuses.every((s) => s.job === undefined && s.lastError !== undefined)
-  )
+  return statuses.every((s) => s.job === undefined && s.lastError !== undefined)
 }

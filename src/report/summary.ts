@@ -9,6 +9,7 @@ import {
   COMMIT_CALL,
   type FileProgress,
   type ImportJob,
+  type JobState,
   type JobStatus,
   type Outcome,
   type OutcomeState,
@@ -36,7 +37,7 @@ const STATE_LABEL: Record<OutcomeState, string> = {
   cancelled: '🚫 cancelled',
 }
 
-const JOB_LABEL: Record<string, string> = {
+const JOB_LABEL: Record<JobState, string> = {
   completed: '✅ completed',
   uncommitted: '⏸️ uncommitted',
   failed: '❌ failed',
@@ -100,7 +101,7 @@ function notCheckedReason(status: JobStatus, all: readonly JobStatus[]): string 
 function jobLabel(status: JobStatus): string {
   if (status.problem !== undefined) return '⚠️ could not check'
   if (status.job === undefined) return '❓ not checked'
-  return JOB_LABEL[status.job.state] ?? escapeHtml(status.job.state)
+  return JOB_LABEL[status.job.state]
 }
 
 function jobHeader(status: JobStatus, outcome: Outcome): string {
