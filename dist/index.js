@@ -5296,7 +5296,7 @@ function jobLabel(status) {
         return '⚠️ could not check';
     if (status.job === undefined)
         return '❓ not checked';
-    return JOB_LABEL[status.job.state] ?? escapeHtml(status.job.state);
+    return JOB_LABEL[status.job.state];
 }
 function jobHeader(status, outcome) {
     const outcomeElapsedMs = outcome.elapsedMs;
@@ -5679,9 +5679,12 @@ function decideState(statuses, cancelled) {
         return 'cancelled';
     return neverAnswered(statuses) ? 'error' : 'timed-out';
 }
-/** True when the API never answered any job, only faults: nothing is known of the import. */
+/**
+ * True when the API never answered any job, only faults: nothing is known of
+ * the import. (No jobs at all never gets here: decideState calls that completed.)
+ */
 function neverAnswered(statuses) {
-    return (statuses.length > 0 && statuses.every((s) => s.job === undefined && s.lastError !== undefined));
+    return statuses.every((s) => s.job === undefined && s.lastError !== undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
