@@ -3361,8 +3361,6 @@ function clipMiddle(name, max) {
 
 const REDACTED = '***';
 function createRedactor(secret) {
-    if (secret === '')
-        return stripControls;
     const spellings = [
         ...new Set([
             secret,
@@ -3375,6 +3373,7 @@ function createRedactor(secret) {
     ]
         // Longest first, so a spelling that contains another is replaced whole.
         .sort((a, b) => b.length - a.length)
+        // An empty secret has only empty spellings: nothing to remove, only controls to strip.
         .filter((spelling) => spelling !== '');
     return (text) => spellings.reduce((out, spelling) => out.split(spelling).join(REDACTED), stripControls(text));
 }

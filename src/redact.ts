@@ -14,7 +14,6 @@ export const REDACTED = '***'
 export type Redact = (text: string) => string
 
 export function createRedactor(secret: string): Redact {
-  if (secret === '') return stripControls
   const spellings = [
     ...new Set([
       secret,
@@ -27,6 +26,7 @@ export function createRedactor(secret: string): Redact {
   ]
     // Longest first, so a spelling that contains another is replaced whole.
     .sort((a, b) => b.length - a.length)
+    // An empty secret has only empty spellings: nothing to remove, only controls to strip.
     .filter((spelling) => spelling !== '')
   return (text) =>
     spellings.reduce((out, spelling) => out.split(spelling).join(REDACTED), stripControls(text))
