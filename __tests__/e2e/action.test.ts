@@ -97,7 +97,7 @@ describe('dist/index.js as the runner runs it', () => {
   })
 
   test.concurrent(
-    'with only the required inputs, the runner-sent defaults of action.yml are accepted',
+    'the runner-sent defaults of action.yml (timeout and poll-interval as well) are accepted',
     async () => {
       // The helper's own poll-interval and timeout give way to action.yml's.
       const r = await run({
