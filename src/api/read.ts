@@ -57,7 +57,10 @@ export function readString(value: unknown, field: string, fail: ShapeError): str
 /** A plain decimal number as text: what int64 and float fields can arrive as. No hex, binary or Infinity. */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
-/** A finite number, or a plain decimal string; undefined when absent; else a shape error. */
+/**
+ * A finite number, or a plain decimal string; undefined when absent; else a
+ * shape error. (Number() ignores the surrounding whitespace that trim() does.)
+ */
 export function readNumber(
   value: unknown,
   field: string,
@@ -69,7 +72,7 @@ export function readNumber(
     typeof value === 'number'
       ? value
       : typeof value === 'string' && DECIMAL.test(value.trim())
-        ? Number(value.trim())
+        ? Number(value)
         : Number.NaN
   if (!Number.isFinite(number)) throw fail(`"${field}" to be ${expected}`)
   return number
@@ -102,7 +105,7 @@ export function readCount(value: unknown, field: string, fail: ShapeError): numb
     typeof value === 'number'
       ? value
       : typeof value === 'string' && /^\d+$/.test(value.trim())
-        ? Number(value.trim())
+        ? Number(value)
         : Number.NaN
   if (!Number.isSafeInteger(number) || number < 0) {
     throw fail(`"${field}" to be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`)
@@ -113,7 +116,7 @@ export function readCount(value: unknown, field: string, fail: ShapeError): numb
 /** A response code: a whole number, or its digits as text; undefined for anything else. */
 export function readCode(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined
-  if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim())
+  if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) return Number(value)
   return undefined
 }
 
