@@ -1,4 +1,10 @@
-import { describeSystemError, networkFault, requestIdNote } from '../../src/api/faults.js'
+import {
+  describeSystemError,
+  networkFault,
+  proxyConnectFault,
+  requestIdNote,
+  statusFault,
+} from '../../src/api/faults.js'
 import { decodeBody } from '../../src/api/http.js'
 import { PermanentError, TransientError } from '../../src/errors.js'
 import { promisify } from 'node:util'
@@ -73,6 +79,91 @@ describe('networkFault', () => {
   test('a multi-line error is described on its first line only', () => {
     expect(describeSystemError(fault('EX', 'first\nsecond'))).toBe('EX: first')
   })
+
+  test('a network error that merely mentions an "http request" is not a TLS verdict', () => {
+    const error = networkFault(fault('ECONNRESET', 'socket closed during the http request'), url)
+    expect(error).toBeInstanceOf(TransientError)
+  })
+})
+
+describe('describeSystemError', () => {
+  test.each([
+    [
+      'Node 20',
+      'EPROTO',
+      'write EPROTO 80EC41C9BC7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:',
+      'EPROTO: wrong version number',
+    ],
+    [
+      'Node 22+',
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+      'C0A7:error:0A00010B:SSL routines::wrong version number:../deps/openssl/openssl/ssl/record/methods/tlsany_meth.c:80:',
+      'ERR_SSL_WRONG_VERSION_NUMBER: wrong version number',
+    ],
+    [
+      'no prefix',
+      'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+      'error:0A0000C6:SSL routines::packet length too long:ssl/record/methods/tls_common.c:650:',
+      'ERR_SSL_PACKET_LENGTH_TOO_LONG: packet length too long',
+    ],
+  ])('an OpenSSL message (%s) is cut down to its reason', (_form, code, message, expected) => {
+    expect(describeSystemError(fault(code, message))).toBe(expected)
+  })
+
+  test('a message that starts with its code is not prefixed twice', () => {
+    expect(describeSystemError(fault('ECONNRESET', 'ECONNRESET by peer'))).toBe(
+      'ECONNRESET by peer',
+    )
+  })
+})
+
+describe('proxyConnectFault', () => {
+  test('a proxy host that does not resolve: permanent, check https_proxy', () => {
+    const error = proxyConnectFault(fault('ENOTFOUND'), 'proxy.corp.example:3128')
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toBe(
+      'cannot connect to the proxy proxy.corp.example:3128 set by https_proxy (ENOTFOUND: getaddrinfo ENOTFOUND); check the https_proxy variable',
+    )
+  })
+
+  test('a proxy certificate not trusted: permanent, naming NODE_EXTRA_CA_CERTS', () => {
+    const error = proxyConnectFault(fault('SELF_SIGNED_CERT_IN_CHAIN', 'self-signed'), 'p:443')
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(/^cannot connect to the proxy p:443 .*NODE_EXTRA_CA_CERTS/)
+  })
+
+  test.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'])('%s: transient', (code) => {
+    expect(proxyConnectFault(fault(code), 'p:3128')).toBeInstanceOf(TransientError)
+  })
+})
+
+describe('statusFault', () => {
+  const answer = (status: number, statusText = '') => ({ status, statusText, headers: {} })
+  const verdict = (status: number, detail = '', statusText = '') =>
+    statusFault(answer(status, statusText), url, 0, detail)
+
+  test.each([200, 204, 299])('%i is no fault', (status) => {
+    expect(verdict(status)).toBeUndefined()
+  })
+
+  test.each([300, 301, 399])('%i is a redirect, refused: permanent', (status) => {
+    const error = verdict(status)
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error?.message).toMatch(/\(a redirect to elsewhere\)\. Redirects are not followed/)
+  })
+
+  test.each([199, 400, 418])('%i is permanent and no redirect', (status) => {
+    const error = verdict(status)
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error?.message).not.toMatch(/redirect/)
+  })
+
+  test('the detail follows a colon only when there is one', () => {
+    expect(verdict(418)?.message).toBe('HTTP 418 from controller.api.gcp-us-wset1.zillizcloud.com')
+    expect(verdict(418, 'code 7', "I'm a teapot")?.message).toBe(
+      "HTTP 418 I'm a teapot from controller.api.gcp-us-wset1.zillizcloud.com: code 7",
+    )
+  })
 })
 
 describe('requestIdNote', () => {
@@ -82,6 +173,7 @@ describe('requestIdNote', () => {
     ['x-zilliz-request-id', 'z-9'],
     ['x-amzn-requestid', '1b2c'],
     ['x-trace-id', 't.1'],
+    ['x-traceid', 't.2'],
   ])('quotes %s', (name, id) => {
     expect(requestIdNote({ [name]: id })).toBe(` (${name}: ${id})`)
   })
@@ -100,14 +192,34 @@ describe('decodeBody', () => {
   const brotli = promisify(zlib.brotliCompress)
 
   test.each([
-    ['gzip', gzip],
-    ['x-gzip', gzip],
-    ['deflate', deflate],
-    ['deflate', deflateRaw],
-    ['br', brotli],
-    ['GZIP', gzip],
-  ])('%s is decoded', async (encoding, encode) => {
+    ['gzip', 'gzip', gzip],
+    ['x-gzip', 'x-gzip', gzip],
+    ['deflate, zlib-wrapped', 'deflate', deflate],
+    ['deflate, raw', 'deflate', deflateRaw],
+    ['br', 'br', brotli],
+    ['GZIP', 'GZIP', gzip],
+  ])('%s is decoded', async (_name, encoding, encode) => {
     expect(await decodeBody(await encode(Buffer.from(text)), encoding, 1_000_000)).toBe(text)
+  })
+
+  test('raw deflate whose first two bytes happen to pass the zlib header checksum is still raw', async () => {
+    // The zlib header is told by its method nibble (8) and its checksum together, not either alone.
+    let raw = Buffer.alloc(0)
+    let payload = ''
+    for (let n = 0; n < 2_000; n++) {
+      payload = `${n}${text}`
+      raw = await deflateRaw(Buffer.from(payload))
+      const [first = 0, second = 0] = raw
+      if (((first << 8) | second) % 31 === 0 && (first & 0x0f) !== 8) break
+    }
+    const [first = 0, second = 0] = raw
+    expect(((first << 8) | second) % 31).toBe(0)
+    expect(await decodeBody(raw, 'deflate', 1_000_000)).toBe(payload)
+  })
+
+  test('an empty body is empty whatever its declared encoding', async () => {
+    expect(await decodeBody(Buffer.alloc(0), 'gzip', 1_000)).toBe('')
+    expect(await decodeBody(Buffer.alloc(0), 'br, deflate', 1_000)).toBe('')
   })
 
   test('identity, none and stacked codings', async () => {

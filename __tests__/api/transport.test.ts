@@ -4,6 +4,11 @@
  * sends, and the simulator. No mocked modules.
  */
 import { afterEach } from '@jest/globals'
+import {
+  type IncomingMessage,
+  type ServerResponse,
+  createServer as createHttpServer,
+} from 'node:http'
 import { type Server, type Socket, createServer } from 'node:net'
 import { HttpTransport } from '../../src/api/http.js'
 import { proxyFromEnv, proxyName } from '../../src/api/proxy.js'
@@ -42,14 +47,18 @@ async function proxy(mode: ProxyMode) {
   return started
 }
 
-/** A TCP server that writes `answer` (or nothing) to each connection. */
-async function rawServer(answer: string | undefined): Promise<number> {
+/**
+ * A TCP server that, on each connection's first bytes, writes `answer` and
+ * closes (nothing for undefined), or does what a function says.
+ */
+async function rawServer(answer: string | undefined | ((socket: Socket) => void)): Promise<number> {
   const sockets = new Set<Socket>()
   const server: Server = createServer((socket) => {
     sockets.add(socket)
     socket.on('error', () => undefined)
     socket.once('data', () => {
-      if (answer !== undefined) socket.end(answer)
+      if (typeof answer === 'function') answer(socket)
+      else if (answer !== undefined) socket.end(answer)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -68,7 +77,7 @@ async function rawServer(answer: string | undefined): Promise<number> {
 describe('choosing a proxy', () => {
   const saved = { ...process.env }
   afterEach(() => {
-    for (const name of ['https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY']) {
+    for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'no_proxy', 'NO_PROXY']) {
       if (saved[name] === undefined) Reflect.deleteProperty(process.env, name)
       else process.env[name] = saved[name]
     }
@@ -87,6 +96,30 @@ describe('choosing a proxy', () => {
     process.env.https_proxy = 'proxy.corp.example:3128'
     const proxy = proxyFromEnv(ZILLIZ)
     expect([proxy?.protocol, proxy?.host]).toEqual(['http:', 'proxy.corp.example:3128'])
+  })
+
+  test('a scheme in capitals is still a scheme', () => {
+    process.env.https_proxy = 'HTTP://proxy.corp.example:3128'
+    const proxy = proxyFromEnv(ZILLIZ)
+    expect([proxy?.protocol, proxy?.host]).toEqual(['http:', 'proxy.corp.example:3128'])
+  })
+
+  test('an https:// proxy is taken as one', () => {
+    process.env.https_proxy = 'https://proxy.corp.example:8443'
+    expect(proxyFromEnv(ZILLIZ)?.href).toBe('https://proxy.corp.example:8443/')
+  })
+
+  test('plain http:// requests are never proxied, even with http_proxy set', () => {
+    process.env.https_proxy = 'http://proxy.example:3128'
+    process.env.http_proxy = 'http://proxy.example:3128'
+    expect(proxyFromEnv(new URL('http://milvus.test:19530/x'))).toBeUndefined()
+  })
+
+  test('a proxy with a mistyped port is a clear permanent error, not a stack trace', () => {
+    process.env.https_proxy = 'proxy.corp.example:31x8'
+    expect(() => proxyFromEnv(ZILLIZ)).toThrow(
+      /^The https_proxy environment variable is not an http:\/\/ or https:\/\/ URL/,
+    )
   })
 
   test('no proxy set: none', () => {
@@ -165,8 +198,12 @@ describe('through a CONNECT proxy', () => {
 
   test.each([
     [502, 'Bad Gateway', TransientError, /could not resolve or reach that host/],
+    [504, 'Gateway Timeout', TransientError, /could not resolve or reach that host/],
+    [500, 'Internal Server Error', TransientError, /\(HTTP 500 Internal Server Error\)$/],
     [503, 'Service Unavailable', TransientError, /\(HTTP 503 Service Unavailable\)$/],
     [403, 'Forbidden', PermanentError, /its rules do not allow this host/],
+    [302, 'Found', PermanentError, /\(HTTP 302 Found\): its rules/],
+    [199, 'Odd', PermanentError, /\(HTTP 199 Odd\): its rules/],
   ])('CONNECT answered %i', async (status, text, kind, expected) => {
     const p = await proxy({ kind: 'status', status, text })
     const error = await failure(send(transportVia(p.url)))
@@ -183,6 +220,47 @@ describe('through a CONNECT proxy', () => {
     expect(p.connects).toEqual([
       { target: 'controller.api.gcp-us-west1.zillizcloud.com:443', credentials: 'us@er:p:ss' },
     ])
+  })
+
+  test.each([
+    ['without credentials', '', undefined],
+    ['with a user only', 'alice@', 'alice:'],
+    ['with a password only', ':pw@', ':pw'],
+  ])(
+    'a proxy URL %s: Proxy-Authorization only when it names someone',
+    async (_name, userinfo, sent) => {
+      const p = await proxy({ kind: 'status', status: 503, text: 'x' })
+      await failure(send(transportVia(`http://${userinfo}127.0.0.1:${p.port}`)))
+      expect(p.connects).toEqual([
+        sent === undefined
+          ? { target: 'controller.api.gcp-us-west1.zillizcloud.com:443' }
+          : { target: 'controller.api.gcp-us-west1.zillizcloud.com:443', credentials: sent },
+      ])
+    },
+  )
+
+  test('an https:// proxy whose certificate is not trusted: permanent, the TLS verdict, at once', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { createServer: createTlsServer } = await import('node:tls')
+    const pem = (name: string) =>
+      readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url), 'utf8')
+    const server = createTlsServer(
+      { key: pem('server.key'), cert: pem('server.pem') },
+      (socket) => {
+        socket.on('error', () => undefined)
+      },
+    )
+    server.on('tlsClientError', () => undefined)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    closers.push(() => new Promise<void>((resolve) => server.close(() => { resolve(); })))
+    const { port } = server.address() as { port: number }
+    const error = await failure(send(transportVia(`https://127.0.0.1:${port}`), ZILLIZ, 3_000))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(
+      new RegExp(
+        `^cannot connect to the proxy 127\\.0\\.0\\.1:${port} set by https_proxy \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE.*\\): its TLS certificate was not accepted\\. .*NODE_EXTRA_CA_CERTS`,
+      ),
+    )
   })
 
   test('a refused connection to the proxy is transient and names it', async () => {
@@ -208,11 +286,40 @@ describe('through a CONNECT proxy', () => {
       'HTTP/1.1 200 OK\r\nx: ' + 'a'.repeat(20_000),
       /did not answer CONNECT in HTTP/,
     ],
+    ['answers a blank head', '\r\n\r\n', /did not answer CONNECT in HTTP/],
+    [
+      'puts text before its status line',
+      'SSH HTTP/1.1 200 OK\r\n\r\n',
+      /did not answer CONNECT in HTTP/,
+    ],
+    ['answers a four-digit status', 'HTTP/1.1 2000 OK\r\n\r\n', /did not answer CONNECT in HTTP/],
+    [
+      'resets the connection',
+      (socket: Socket) => {
+        socket.resetAndDestroy()
+      },
+      /^the proxy 127\.0\.0\.1:\d+ broke the connection before answering CONNECT \(ECONNRESET/,
+    ],
   ])('a proxy that %s: transient, named', async (_name, answer, expected) => {
     const port = await rawServer(answer)
     const error = await failure(send(transportVia(`http://127.0.0.1:${port}`)))
     expect(error).toBeInstanceOf(TransientError)
     expect(error.message).toMatch(expected)
+  })
+
+  test('a status line without a reason phrase is read; a head in pieces up to 16 KiB is awaited', async () => {
+    const statusLine = 'HTTP/1.1 403\r\n'
+    const padding = `x-pad: ${'a'.repeat(16 * 1024 - statusLine.length - 'x-pad: '.length - 2)}\r\n`
+    expect(statusLine.length + padding.length).toBe(16 * 1024)
+    const port = await rawServer((socket) => {
+      socket.write(statusLine + padding)
+      setTimeout(() => socket.end('\r\n'), 50)
+    })
+    const error = await failure(send(transportVia(`http://127.0.0.1:${port}`)))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toBe(
+      `the proxy 127.0.0.1:${port} did not open a tunnel to controller.api.gcp-us-west1.zillizcloud.com:443 (HTTP 403): its rules do not allow this host; ask its operators, or list the host in no_proxy if it is reachable directly`,
+    )
   })
 
   test('a tunnel to a host whose certificate is not trusted: the TLS verdict, at once', async () => {
@@ -272,6 +379,143 @@ describe('answers no HTTP library sends', () => {
     expect(sim.requests).toHaveLength(3)
     // The last entry cuts a fresh connection mid-body: that is a real fault, not re-sent.
     expect(await failure(authorized())).toBeInstanceOf(TransientError)
+  })
+})
+
+/** An HTTP server on loopback that counts the connections it accepts. */
+async function countingServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; connections: () => number; open: () => number }> {
+  const sockets = new Set<Socket>()
+  let connections = 0
+  const server = createHttpServer(handler)
+  server.on('connection', (socket: Socket) => {
+    connections += 1
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => {
+          resolve()
+        })
+      }),
+  )
+  const { port } = server.address() as { port: number }
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    connections: () => connections,
+    open: () => sockets.size,
+  }
+}
+
+describe('connections', () => {
+  test('sequential requests share one kept-alive connection; dispose closes it', async () => {
+    const server = await countingServer((_req, res) => res.end('{}'))
+    const transport = transportVia(undefined)
+    const url = new URL(server.url)
+    for (let i = 0; i < 3; i++) expect((await send(transport, url)).body).toBe('{}')
+    expect(server.connections()).toBe(1)
+    expect(server.open()).toBe(1)
+    transport.dispose()
+    const closedBy = Date.now() + 2_000
+    while (server.open() > 0 && Date.now() < closedBy) await new Promise((r) => setTimeout(r, 10))
+    expect(server.open()).toBe(0)
+  })
+
+  test('a fresh connection reset before the answer is a fault, not sent again', async () => {
+    const server = await countingServer((req) => req.socket.resetAndDestroy())
+    const error = await failure(send(transportVia(undefined), new URL(server.url)))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(server.connections()).toBe(1)
+  })
+
+  test('garbage on a kept-alive socket is a fault, not a reason to send again', async () => {
+    let answered = 0
+    const port = await rawServer((socket) => {
+      const reply = (): void => {
+        answered += 1
+        socket.write(
+          answered === 1
+            ? 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\n{}'
+            : 'NONSENSE\r\n\r\n',
+        )
+      }
+      reply()
+      socket.on('data', reply)
+    })
+    const transport = transportVia(undefined)
+    const url = new URL(`http://127.0.0.1:${port}/`)
+    expect((await send(transport, url)).body).toBe('{}')
+    const error = await failure(send(transport, url))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(answered).toBe(2)
+  })
+
+  test('a request whose signal already fired sends nothing', async () => {
+    const server = await countingServer((_req, res) => res.end('{}'))
+    const cancel = new AbortController()
+    cancel.abort()
+    const error = await failure(
+      send(transportVia(undefined), new URL(server.url), 3_000, cancel.signal),
+    )
+    expect(error).toBeInstanceOf(AbortedError)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(server.connections()).toBe(0)
+  })
+})
+
+describe('which stage a deadline names', () => {
+  test('plain HTTP to a server that accepts and never answers: waiting for the answer', async () => {
+    const port = await rawServer(undefined)
+    const error = await failure(
+      send(transportVia(undefined), new URL(`http://127.0.0.1:${port}/`), 300),
+    )
+    expect(error.message).toBe(
+      `no answer from 127.0.0.1:${port} within 0.3 s (waiting for the answer)`,
+    )
+  })
+
+  test('https:// to a server that accepts and never speaks TLS: in the TLS handshake', async () => {
+    const port = await rawServer(undefined)
+    const error = await failure(
+      send(transportVia(undefined), new URL(`https://127.0.0.1:${port}/`), 300),
+    )
+    expect(error.message).toBe(
+      `no answer from 127.0.0.1:${port} within 0.3 s (in the TLS handshake)`,
+    )
+  })
+
+  test('a kept-alive connection that falls silent: waiting for the answer, not connecting', async () => {
+    let requests = 0
+    const server = await countingServer((_req, res) => {
+      requests += 1
+      if (requests === 1) res.end('{}')
+    })
+    const transport = transportVia(undefined)
+    const url = new URL(server.url)
+    await send(transport, url)
+    const error = await failure(send(transport, url, 300))
+    expect(error.message).toBe(`no answer from ${url.host} within 0.3 s (waiting for the answer)`)
+    expect(server.connections()).toBe(1)
+  })
+})
+
+describe('body size', () => {
+  test('a body of exactly the cap is read; one byte more is refused, naming the cap in MiB', async () => {
+    const cap = 1024 * 1024
+    const server = await countingServer((req, res) => {
+      res.end('x'.repeat(req.url === '/over' ? cap + 1 : cap))
+    })
+    const transport = new HttpTransport('test/1', cap, () => undefined)
+    transports.push(transport)
+    expect((await send(transport, new URL(server.url))).body).toHaveLength(cap)
+    const error = await failure(send(transport, new URL(`${server.url}over`)))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toBe('the answer is larger than 1 MiB; refusing to read it')
   })
 })
 

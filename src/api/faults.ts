@@ -83,6 +83,21 @@ export function networkFault(error: unknown, url: URL): Error {
   return new TransientError(`network error talking to ${url.host} (${detail})`)
 }
 
+/** Why the proxy named by https_proxy could not be reached (`name` is its host:port). */
+export function proxyConnectFault(error: unknown, name: string): Error {
+  const code = errorCode(error)
+  const message = `cannot connect to the proxy ${name} set by https_proxy (${describeSystemError(error)})`
+  // A proxy host that does not resolve is a typo in the variable, not a blip.
+  if (code === 'ENOTFOUND') return new PermanentError(`${message}; check the https_proxy variable`)
+  if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+    return new PermanentError(
+      `${message}: its TLS certificate was not accepted. If a corporate CA signs it, point ` +
+        "NODE_EXTRA_CA_CERTS at that CA's certificate (a PEM file) in the step's env",
+    )
+  }
+  return new TransientError(message)
+}
+
 /** Headers that identify a request to the server's operators, quoted so a support ticket can cite them. */
 const REQUEST_ID_HEADER = /(^|-)(request-?id|trace-?id)$/i
 

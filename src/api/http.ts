@@ -21,6 +21,7 @@ import { AbortedError, PermanentError, TransientError, errorMessage } from '../e
 import { clip } from '../text.js'
 import { errorCode, networkFault } from './faults.js'
 import { type Destroyable, type Stage, proxyFromEnv, tunnelTo } from './proxy.js'
+import { socketHost } from './url.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -101,6 +102,8 @@ export class HttpTransport implements Transport {
     stage: Stage,
     fresh: boolean,
   ): Promise<HttpResponse> {
+    // Nothing is opened for a request given up before it starts (a cancel, or a deadline spent on the first try).
+    signal.throwIfAborted()
     const held = new Set<Destroyable>()
     const work = (async (): Promise<HttpResponse> => {
       stage.peer = request.url.host
@@ -147,7 +150,7 @@ export class HttpTransport implements Transport {
     const options: https.RequestOptions = {
       method: request.method,
       protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      hostname: socketHost(url),
       port: url.port === '' ? undefined : Number(url.port),
       // Without an agent (through a tunnel) Node would take 80 and send "Host: name:80".
       defaultPort: secure ? 443 : 80,
@@ -197,7 +200,8 @@ export class HttpTransport implements Transport {
 
 /**
  * The work's result, or the signal's reason the moment it fires. The work may
- * settle later; that is nobody's business any more.
+ * settle later; that is nobody's business any more. The caller checked that
+ * the signal had not fired yet.
  */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -205,12 +209,8 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     const onAbort = (): void => {
       reject(new Error('aborted'))
     }
-    if (signal.aborted) {
-      work.catch(() => undefined)
-      onAbort()
-      return
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
+    // An AbortSignal fires 'abort' at most once.
+    signal.addEventListener('abort', onAbort)
     work.then(
       (value) => {
         signal.removeEventListener('abort', onAbort)

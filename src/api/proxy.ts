@@ -5,12 +5,14 @@
  * and every failure names the proxy, not the API host. The API key travels
  * only inside the TLS session with the API host; the proxy sees the host name.
  */
+import { once } from 'node:events'
 import * as net from 'node:net'
 import * as tls from 'node:tls'
 import { getProxyUrl } from '@actions/http-client'
 import { PermanentError, TransientError } from '../errors.js'
 import { clip } from '../text.js'
-import { describeSystemError, errorCode } from './faults.js'
+import { describeSystemError, proxyConnectFault } from './faults.js'
+import { socketHost } from './url.js'
 
 /** Something to destroy when the request is given up. */
 export interface Destroyable {
@@ -68,11 +70,11 @@ export async function tunnelTo(
   stage: Stage,
 ): Promise<tls.TLSSocket> {
   const name = proxyName(proxy)
-  const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1')
+  const hostname = socketHost(target)
   const address = `${target.hostname}:${target.port || '443'}`
   stage.peer = `the proxy ${name}`
   stage.doing = 'connecting to it'
-  const proxyHost = proxy.hostname.replace(/^\[(.*)\]$/, '$1')
+  const proxyHost = socketHost(proxy)
   const socket =
     proxy.protocol === 'https:'
       ? tls.connect({
@@ -83,22 +85,22 @@ export async function tunnelTo(
       : net.connect({ host: proxyHost, port: Number(proxy.port || 80) })
   held.add(socket)
   try {
-    await settled(socket, proxy.protocol === 'https:' ? 'secureConnect' : 'connect')
+    // A failure rejects (once() listens for 'error'); the deadline covers a socket that just closes.
+    await once(socket, proxy.protocol === 'https:' ? 'secureConnect' : 'connect')
   } catch (error) {
-    throw unreachableProxy(error, name)
+    throw proxyConnectFault(error, name)
   }
 
   stage.doing = `waiting for it to open a tunnel to ${address}`
   socket.write(connectRequest(address, proxy))
   const head = await readHead(socket, name)
-  if (head.status < 200 || head.status > 299) throw refusedTunnel(head, name, address, proxy)
-  if (head.rest.length > 0) socket.unshift(head.rest)
+  if (Math.trunc(head.status / 100) !== 2) throw refusedTunnel(head, name, address, proxy)
 
   stage.peer = target.host
   stage.doing = 'in the TLS handshake'
   const secure = tls.connect({ socket, servername: net.isIP(hostname) ? undefined : hostname })
   held.add(secure)
-  await settled(secure, 'secureConnect')
+  await once(secure, 'secureConnect')
   return secure
 }
 
@@ -111,37 +113,9 @@ function connectRequest(address: string, proxy: URL): string {
   return `${lines.join('\r\n')}\r\n\r\n`
 }
 
-/** Resolves on `event`; rejects on an error or when the socket closes first. */
-function settled(socket: net.Socket, event: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      socket.off(event, onEvent)
-      socket.off('error', onError)
-      socket.off('close', onClose)
-    }
-    const onEvent = (): void => {
-      cleanup()
-      resolve()
-    }
-    const onError = (error: Error): void => {
-      cleanup()
-      reject(error)
-    }
-    const onClose = (): void => {
-      cleanup()
-      reject(Object.assign(new Error('the connection was closed'), { code: 'ECONNRESET' }))
-    }
-    socket.on(event, onEvent)
-    socket.on('error', onError)
-    socket.on('close', onClose)
-  })
-}
-
 interface ProxyHead {
   status: number
   statusText: string
-  /** Bytes after the head: the start of the tunnel's traffic. */
-  rest: Buffer
 }
 
 /** Reads the proxy's answer to CONNECT up to the blank line. */
@@ -164,7 +138,7 @@ function readHead(socket: net.Socket, name: string): Promise<ProxyHead> {
         if (buffered.length > MAX_HEAD_BYTES) fail(notHttp(name))
         return
       }
-      // The proxy sends nothing more until our TLS hello; any early bytes are handed back.
+      // Nothing after the head belongs to the tunnel: a proxy sends no more until our TLS hello.
       cleanup()
       const statusLine = buffered.subarray(0, end).toString('latin1').split('\r\n')[0] ?? ''
       const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine)
@@ -175,7 +149,6 @@ function readHead(socket: net.Socket, name: string): Promise<ProxyHead> {
       resolve({
         status: Number(match[1]),
         statusText: clip(match[2] ?? '', 80),
-        rest: buffered.subarray(end + 4),
       })
     }
     const onError = (error: Error): void => {
@@ -196,15 +169,6 @@ function readHead(socket: net.Socket, name: string): Promise<ProxyHead> {
 
 function notHttp(name: string): Error {
   return new TransientError(`the proxy ${name} did not answer CONNECT in HTTP`)
-}
-
-function unreachableProxy(error: unknown, name: string): Error {
-  const detail = describeSystemError(error)
-  const message = `cannot connect to the proxy ${name} set by https_proxy (${detail})`
-  // A proxy host that does not resolve is a typo in the variable, not a blip.
-  return errorCode(error) === 'ENOTFOUND'
-    ? new PermanentError(`${message}; check the https_proxy variable`)
-    : new TransientError(message)
 }
 
 function refusedTunnel(head: ProxyHead, name: string, address: string, proxy: URL): Error {

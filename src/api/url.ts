@@ -9,3 +9,12 @@ export function apiUrl(baseUrl: URL, path: string): URL {
   url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${path}`
   return url
 }
+
+/**
+ * The host name as a socket wants it: an IPv6 literal without the brackets
+ * a URL keeps around it ("[::1]" is "::1"). A URL's host name holds brackets
+ * only around an IPv6 literal, so the first character tells.
+ */
+export function socketHost(url: URL): string {
+  return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
+}
