@@ -483,6 +483,54 @@ describe('answers as real servers and gateways send them', () => {
     )
   })
 
+  test('the same envelope with "data": null is the same refusal', async () => {
+    const { client } = await clientFor(
+      one({ status: 200, body: '{"code": 200, "message": "The token is illegal.", "data": null}' }),
+    )
+    expect((await failure(fetchOnce(client, 'job-1'))).message).toMatch(
+      /^Zilliz Cloud refused the request for job job-1: code 200, "The token is illegal."\. The API key/,
+    )
+  })
+
+  test('an answer with data is the job even when it also carries a message', async () => {
+    const { client } = await clientFor(
+      one({
+        status: 200,
+        body: '{"code":200,"message":"success","data":{"readyPercentage":0.25}}',
+      }),
+    )
+    expect((await fetchOnce(client, 'job-1')).progress).toBe(25)
+  })
+
+  test('a failure code without a message is a refusal naming the code', async () => {
+    const { client } = await clientFor(one({ status: 200, body: '{"code":80004}' }))
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(/^Zilliz Cloud refused the request for job job-1: code 80004\. /)
+  })
+
+  test('an error body that is JSON without code or message is quoted whole, trimmed', async () => {
+    const { client } = await clientFor(
+      one({ status: 500, body: '  {"error":"disk"}\n' }, { status: 500, body: '  oops \n' }),
+    )
+    expect((await failure(fetchOnce(client, 'job-1'))).message).toMatch(
+      /^HTTP 500 Internal Server Error from 127\.0\.0\.1:\d+: "\{\\"error\\":\\"disk\\"\}"$/,
+    )
+    expect((await failure(fetchOnce(client, 'job-1'))).message).toMatch(/\d: "oops"$/)
+  })
+
+  test('debug output shows each exchange: method, path and query, status, body', async () => {
+    const { client, sim } = await clientFor(one(0.5))
+    await fetchOnce(client, 'job-1')
+    expect(debugLines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^GET ${V1_PATH.replaceAll('/', '\\/')}\\?jobId=job-1&clusterId=${sim.clusterId} -> HTTP 200: \\{"code":200,`,
+        ),
+      ),
+    ])
+  })
+
   test('a refusal quotes the request ID header', async () => {
     const { client } = await clientFor(
       one({ code: 80004, message: 'job missing', headers: { 'x-zilliz-request-id': 'zr-77' } }),

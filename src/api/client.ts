@@ -144,7 +144,7 @@ export class ImportApiClient {
 
   private interpret(jobId: string, rawBody: string, headers: IncomingHttpHeaders): ImportJob {
     // A byte-order mark is not JSON, but some gateways prepend one.
-    const body = rawBody.replace(/^\uFEFF/, '')
+    const body = rawBody.startsWith('\uFEFF') ? rawBody.slice(1) : rawBody
     const requestId = requestIdNote(headers)
     const fail: ShapeError = (expected) =>
       new PermanentError(
