@@ -386,3 +386,151 @@ test('an API never reached is listed under "What failed", with the last error', 
     renderSummary(outcome('timed-out', [{ jobId: 'a', lastError: 'HTTP 503' }])),
   ).not.toContain('What failed')
 })
+
+/** The part of the summary from job `jobId`'s heading to the next job's. */
+function section(html: string, jobId: string): string {
+  const start = html.indexOf(`<h3>Job <code>${jobId}</code>`)
+  if (start < 0) throw new Error(`no section for ${jobId}`)
+  const next = html.indexOf('<h3>Job ', start + 1)
+  return html.slice(start, next < 0 ? undefined : next)
+}
+
+describe('each job says what applies to it, and only that', () => {
+  test('a completed job: its facts line exactly, no notes meant for other states', () => {
+    const html = renderSummary(
+      outcome('completed', [{ jobId: 'job-1', job: importJob('job-1'), settledAfterMs: 42_000 }]),
+    )
+    const job = section(html, 'job-1')
+    expect(job).toContain(
+      '<p>Collection: <code>medium&#95;articles</code> · Progress: 100% · Files done: 1/1 · Size: 18.7&nbsp;MiB · Elapsed: 42s · Completed: 2023-10-28T06:51:49Z</p>\n',
+    )
+    for (const note of [
+      'last seen',
+      'not visible until',
+      'last known state',
+      'Not checked',
+      'Error:',
+      'not shown',
+    ]) {
+      expect(job).not.toContain(note)
+    }
+  })
+
+  test('"N rows imported" belongs to the completed job, "N rows" to the running one', () => {
+    const html = renderSummary(
+      outcome('timed-out', [
+        { jobId: 'r', job: importJob('r', { state: 'importing', progress: 50, totalRows: 1_500 }) },
+        { jobId: 'd', job: importJob('d', { totalRows: 1_500 }) },
+      ]),
+    )
+    expect(section(html, 'r')).toContain('Rows: 1,500&nbsp;rows ·')
+    expect(section(html, 'd')).toContain('Rows: 1,500&nbsp;rows&nbsp;imported ·')
+  })
+
+  test('a job that could not be checked is not also "not checked"', () => {
+    const html = renderSummary(outcome('error', [{ jobId: 'x', problem: 'code 80001' }]))
+    expect(section(html, 'x')).not.toContain('Not checked')
+  })
+
+  test('the job that stopped polling is found by its ID, wherever it is in the list', () => {
+    const html = renderSummary(
+      outcome('error', [
+        { jobId: 'ok', job: importJob('ok') },
+        { jobId: 'broken', problem: 'code 80001' },
+        { jobId: 'waiting', stoppedBy: 'broken' },
+      ]),
+    )
+    expect(section(html, 'waiting')).toContain(
+      'Not checked: Polling stopped when job <code>broken</code> could not be checked.',
+    )
+  })
+})
+
+describe('the summary within its byte budget', () => {
+  const bigJobs = (count: number, filesEach: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      jobId: `job-${i}`,
+      job: importJob(`job-${i}`, { files: files(filesEach) }),
+    }))
+  const rowsIn = (html: string): number[] =>
+    html
+      .split('<table>')
+      .slice(1)
+      .map((table) => (table.match(/<tr><td>/g) ?? []).length)
+
+  test('two equal jobs get equal shares of the rows', () => {
+    const html = renderSummary(outcome('completed', bigJobs(2, 3_000)), { maxBytes: 150_000 })
+    const [first = 0, second = 0] = rowsIn(html)
+    expect(first).toBeGreaterThan(100)
+    expect(Math.abs(first - second)).toBeLessThanOrEqual(1)
+  })
+
+  test('a job whose rows all fit has no cut note', () => {
+    const html = renderSummary(outcome('completed', bigJobs(2, 3)), { maxBytes: 150_000 })
+    expect(rowsIn(html)).toEqual([3, 3])
+    expect(html).not.toContain('not shown')
+  })
+
+  test('within a rank, rows keep the order the API gave', () => {
+    const job = importJob('j', {
+      state: 'failed',
+      files: [
+        { fileName: 'a.parquet', progress: 100, completeTime: 't' },
+        { fileName: 'b.parquet', progress: 40 },
+        { fileName: 'c.parquet', progress: 10, errorMessage: 'bad' },
+        { fileName: 'd.parquet', progress: 100, completeTime: 't' },
+        { fileName: 'e.parquet', progress: 10, errorMessage: 'bad' },
+        { fileName: 'f.parquet', progress: 40 },
+      ],
+    })
+    const html = renderSummary(outcome('failed', [{ jobId: 'j', job }]))
+    const order = [...html.matchAll(/<tr><td>([a-z])\.parquet/g)].map((m) => m[1])
+    expect(order).toEqual(['c', 'e', 'b', 'f', 'a', 'd'])
+  })
+
+  test('at every budget: within it, and the jobs cut are counted exactly', () => {
+    const jobs = Array.from({ length: 3 }, (_, i) => ({
+      jobId: `job-${i}`,
+      job: importJob(`job-${i}`, { state: 'failed', errorMessage: `e${i} `.repeat(60) }),
+    }))
+    const full = renderSummary(outcome('failed', jobs))
+    const smallest = bytes(renderSummary(outcome('failed', jobs), { maxBytes: 0 }))
+    let mostShownWhileCutting = 0
+    // Past the full size too: the budget charges room for cut notes it may not need.
+    for (let maxBytes = smallest; maxBytes <= bytes(full) + 1_000; maxBytes++) {
+      const html = renderSummary(outcome('failed', jobs), { maxBytes })
+      expect(bytes(html)).toBeLessThanOrEqual(maxBytes)
+      expect(html).not.toMatch(/\b0 more/)
+      const shown = (html.match(/<h3>Job /g) ?? []).length
+      const cut = /(\d+) more jobs not shown/.exec(html)
+      if (cut === null) {
+        expect(shown).toBe(3)
+      } else {
+        expect(shown + Number(cut[1])).toBe(3)
+        mostShownWhileCutting = Math.max(mostShownWhileCutting, shown)
+      }
+    }
+    // Just short of room for the tables, every heading that fits is shown.
+    expect(mostShownWhileCutting).toBe(3 - 1)
+  })
+
+  test('a heading is shown as soon as it, its table frame and the room kept for the cut note fit', () => {
+    const jobs = [
+      { jobId: 'a', job: importJob('a', { state: 'failed', errorMessage: 'x'.repeat(500) }) },
+      { jobId: 'b', job: importJob('b', { state: 'failed', errorMessage: 'y'.repeat(500) }) },
+    ]
+    const none = renderSummary(outcome('failed', jobs), { maxBytes: 0 })
+    const top = none.slice(0, none.indexOf('<p><em>'))
+    const whole = section(renderSummary(outcome('failed', jobs)), 'a')
+    const header = whole.slice(0, whole.indexOf('<table>'))
+    const frame =
+      whole.slice(whole.indexOf('<table>'), whole.indexOf('<tbody>\n') + 8) + '</tbody>\n</table>\n'
+    const exact = bytes(top) + bytes(header) + bytes(frame) + 160
+    expect(renderSummary(outcome('failed', jobs), { maxBytes: exact })).toContain(
+      '<h3>Job <code>a</code>',
+    )
+    expect(renderSummary(outcome('failed', jobs), { maxBytes: exact - 1 })).not.toContain(
+      '<h3>Job ',
+    )
+  })
+})

@@ -45,8 +45,8 @@ const JOB_LABEL: Record<JobState, string> = {
   pending: '⏳ pending',
 }
 
-const cell = (text: string | undefined): string =>
-  `<td>${text === undefined || text === '' ? '-' : text}</td>`
+/** A cell; "-" when the value is unknown (the job model keeps no blank text: blank is unknown). */
+const cell = (text: string | undefined): string => `<td>${text ?? '-'}</td>`
 
 const tableHead = (withRows: boolean): string =>
   `<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th>${withRows ? '<th>Rows</th>' : ''}` +
@@ -239,20 +239,18 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
   const headers = outcome.jobs.map((status) => jobHeader(status, outcome))
   // One Rows column for every table when any job reports rows, so all tables look alike.
   const withRows = reportsRows(outcome.jobs.map(lastKnownJob))
-  const tableCost = (status: JobStatus): number =>
-    status.job !== undefined && status.job.files.length > 0
-      ? byteLength(tableHead(withRows) + TABLE_TAIL)
-      : 0
-  const fixed = outcome.jobs.reduce(
-    (sum, status, i) => sum + byteLength(headers[i] ?? '') + tableCost(status) + CUT_NOTE_RESERVE,
-    byteLength(html),
-  )
+  // Every job is charged a table frame and a cut note, used or not: a few hundred bytes of slack.
+  const perJob = byteLength(tableHead(withRows) + TABLE_TAIL) + CUT_NOTE_RESERVE
+  const fixed = headers.reduce((sum, header) => sum + byteLength(header) + perJob, byteLength(html))
 
   if (fixed > maxBytes) {
-    // Too many jobs to list even without their files: show as many jobs as fit.
+    // Too many jobs to list even without their files: show as many jobs as fit,
+    // each charged as in `fixed`, so at least one is left out and the note counts it.
+    let used = byteLength(html)
     let shown = 0
     for (const header of headers) {
-      if (byteLength(html) + byteLength(header) + CUT_NOTE_RESERVE > maxBytes) break
+      used += byteLength(header) + perJob
+      if (used > maxBytes) break
       html += header
       shown += 1
     }
@@ -270,7 +268,8 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
     const picked = fitByRank(job.files, rowRank, (_, i) => byteLength(rows[i] ?? ''), share)
     // Shown in rank order (errors, unfinished, the rest), as the cut note says.
     const order = job.files.map((file, i) => ({ rank: rowRank(file), i }))
-    order.sort((a, b) => a.rank - b.rank || a.i - b.i)
+    // sort() is stable: within a rank, the API's order stays.
+    order.sort((a, b) => a.rank - b.rank)
     const shownRows = order.filter(({ i }) => picked.has(i)).map(({ i }) => rows[i] ?? '')
     const body = shownRows.join('')
     rowBudget -= byteLength(body)
