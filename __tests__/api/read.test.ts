@@ -113,14 +113,24 @@ describe('readNumber', () => {
     expect(readNumber(undefined, 'progress', fail)).toBeUndefined()
   })
 
-  test.each([['0x10'], ['0b1'], ['Infinity'], ['1e'], ['.'], [''], ['1,5'], ['--1'], [Infinity], [Number.NaN], [true], [{}]])(
-    '%j is a shape error naming the field and what was expected',
-    (value) => {
-      expect(() => readNumber(value, 'progress', fail, 'a percentage')).toThrow(
-        'expected "progress" to be a percentage',
-      )
-    },
-  )
+  test.each([
+    ['0x10'],
+    ['0b1'],
+    ['Infinity'],
+    ['1e'],
+    ['.'],
+    [''],
+    ['1,5'],
+    ['--1'],
+    [Infinity],
+    [Number.NaN],
+    [true],
+    [{}],
+  ])('%j is a shape error naming the field and what was expected', (value) => {
+    expect(() => readNumber(value, 'progress', fail, 'a percentage')).toThrow(
+      'expected "progress" to be a percentage',
+    )
+  })
 })
 
 describe('readInRange', () => {
@@ -198,10 +208,13 @@ describe('readDetails', () => {
 
 describe('withOptional', () => {
   test('sets the fields that have a value; absent ones stay absent', () => {
-    const job = withOptional({ id: 'j' }, {
-      note: 'n',
-      rows: undefined,
-    })
+    const job = withOptional(
+      { id: 'j' },
+      {
+        note: 'n',
+        rows: undefined,
+      },
+    )
     expect(job).toEqual({ id: 'j', note: 'n' })
     expect(Object.keys(job)).toEqual(['id', 'note'])
   })

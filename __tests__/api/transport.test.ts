@@ -252,7 +252,14 @@ describe('through a CONNECT proxy', () => {
     )
     server.on('tlsClientError', () => undefined)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    closers.push(() => new Promise<void>((resolve) => server.close(() => { resolve(); })))
+    closers.push(
+      () =>
+        new Promise<void>((resolve) =>
+          server.close(() => {
+            resolve()
+          }),
+        ),
+    )
     const { port } = server.address() as { port: number }
     const error = await failure(send(transportVia(`https://127.0.0.1:${port}`), ZILLIZ, 3_000))
     expect(error).toBeInstanceOf(PermanentError)
