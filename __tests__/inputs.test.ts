@@ -2,6 +2,7 @@ import { parseDuration } from '../src/duration.js'
 import {
   InputError,
   type Settings,
+  isZillizCloudHost,
   parseEndpoint,
   parseJobIds,
   parseSettings,
@@ -211,9 +212,74 @@ describe('parseJobIds', () => {
       parseJobIds('9d0bc230-6b99-4739-a872-0b91cfe2515a,448761313698322011,job_1.x:2'),
     ).toHaveLength(3)
   })
-  test('caps the number of jobs', () => {
-    const ids = Array.from({ length: 1_001 }, (_, i) => `job-${i}`).join(',')
-    expect(() => parseJobIds(ids)).toThrow(/at most 1000/)
+  test('caps the number of jobs at 1000, inclusive', () => {
+    const ids = (count: number) => Array.from({ length: count }, (_, i) => `job-${i}`).join(',')
+    expect(parseJobIds(ids(1_000))).toHaveLength(1_000)
+    expect(() => parseJobIds(ids(1_001))).toThrow(/at most 1000/)
+  })
+  test('IDs that merely start with null, undefined or none are IDs', () => {
+    expect(parseJobIds('none-1,nullable,undefined_2')).toEqual([
+      'none-1',
+      'nullable',
+      'undefined_2',
+    ])
+  })
+  test('a value is quoted whole up to 60 characters, then cut with an ellipsis', () => {
+    const sixty = `${'x'.repeat(59)}!`
+    expect(() => parseJobIds(sixty)).toThrow(`has "${sixty}", which`)
+    expect(() => parseJobIds(`${sixty}y`)).toThrow(`has "${sixty}…", which`)
+  })
+})
+
+describe('every input is read without its surrounding whitespace', () => {
+  test('padded values parse as their trimmed selves', () => {
+    const padded = settings({
+      'api-key': ` ${KEY}\n`,
+      'cluster-id': ' in03-0123456789abcdef ',
+      region: ' gcp-us-west1 ',
+      timeout: ' 5m ',
+      'poll-interval': ' 10s ',
+      'fail-on-timeout': ' false ',
+    })
+    expect(padded).toMatchObject({
+      apiKey: KEY,
+      timeoutMs: 300_000,
+      pollIntervalMs: 10_000,
+      failOnTimeout: false,
+      target: { api: 'v1', clusterId: 'in03-0123456789abcdef' },
+    })
+    expect(padded.target.baseUrl.href).toBe('https://controller.api.gcp-us-west1.zillizcloud.com/')
+  })
+
+  test('api-version, endpoint and db-name too', () => {
+    const padded = settings({
+      'api-version': ' v2 ',
+      endpoint: ' http://127.0.0.1:19530 ',
+      'db-name': ' analytics ',
+      'cluster-id': '',
+    })
+    expect(padded.target).toMatchObject({ api: 'v2', product: 'Milvus', dbName: 'analytics' })
+    expect(padded.target.baseUrl.href).toBe('http://127.0.0.1:19530/')
+    // No cluster ID given: none is sent, not even an undefined one.
+    expect(padded.target).not.toHaveProperty('clusterId')
+  })
+})
+
+describe('limits, inclusive', () => {
+  test('a region of 63 characters is accepted, 64 is not', () => {
+    expect(settings({ region: 'a'.repeat(63) }).target.baseUrl.hostname).toBe(
+      `controller.api.${'a'.repeat(63)}.zillizcloud.com`,
+    )
+    expect(inputError({ region: 'a'.repeat(64) })).toMatch(
+      /^Input "region" must be a Zilliz Cloud region ID/,
+    )
+  })
+
+  test('the longest timeout, 168h, is accepted; one second more is not', () => {
+    expect(settings({ timeout: '168h' }).timeoutMs).toBe(7 * 24 * 3_600_000)
+    expect(inputError({ timeout: '168h1s' })).toBe(
+      'Input "timeout" must be at most 168h; got "168h1s".',
+    )
   })
 })
 
@@ -222,6 +288,8 @@ describe('parseEndpoint', () => {
     ['http://localhost:8080', 'http://localhost:8080'],
     ['http://127.0.0.1:1234/', 'http://127.0.0.1:1234'],
     ['http://127.1:1234', 'http://127.0.0.1:1234'],
+    ['http://127.10.20.30:1234', 'http://127.10.20.30:1234'],
+    ['http://127.0.0.100:1234', 'http://127.0.0.100:1234'],
     ['http://[::1]:9000', 'http://[::1]:9000'],
     [
       'https://controller.api.ali-cn-hangzhou.cloud.zilliz.com.cn',
@@ -229,6 +297,31 @@ describe('parseEndpoint', () => {
     ],
   ])('accepts %s', (text, origin) => {
     expect(parseEndpoint(text).origin).toBe(origin)
+  })
+
+  test.each([
+    ['ftp://localhost/', /must use https:\/\//],
+    ['http://128.0.0.1/', /must use https:\/\//],
+    ['https://h.example/#part', /must not have a query or fragment/],
+    ['https://h.example/?a=1', /must not have a query or fragment/],
+  ])('refuses %s', (text, expected) => {
+    expect(() => parseEndpoint(text)).toThrow(expected)
+  })
+})
+
+describe('isZillizCloudHost', () => {
+  test.each([
+    ['controller.api.gcp-us-west1.zillizcloud.com', true],
+    ['zillizcloud.com', true],
+    ['api.cloud.zilliz.com', true],
+    ['cloud.zilliz.com', true],
+    ['API.Cloud.Zilliz.com', true],
+    ['api.cloud.zilliz.com.cn', true],
+    ['notzillizcloud.com', false],
+    ['zillizcloud.com.evil.example', false],
+    ['milvus.internal', false],
+  ])('%s: %s', (host, expected) => {
+    expect(isZillizCloudHost(host)).toBe(expected)
   })
 })
 
