@@ -37,6 +37,18 @@ describe('updateLine', () => {
       }),
     ).toBeUndefined()
   })
+  test('speaks up when only the state changed', () => {
+    const failed = { ...running, state: 'failed' as const }
+    expect(
+      updateLine({ kind: 'update', jobId: 'job-1', job: failed, previous: running, elapsedMs: 1 }),
+    ).toMatch(/^Job job-1: failed 42\.5%/)
+  })
+  test('speaks up when only the progress changed', () => {
+    const further = { ...running, progress: 43 }
+    expect(
+      updateLine({ kind: 'update', jobId: 'job-1', job: further, previous: running, elapsedMs: 1 }),
+    ).toMatch(/^Job job-1: importing 43%/)
+  })
   test('speaks up when only the files-done count changed', () => {
     const more = {
       ...running,
@@ -203,7 +215,10 @@ describe('annotations within GitHub limits', () => {
     ])
 
   test('up to 9 errors are annotated as they are (the verdict is the 10th)', () => {
-    expect(failureAnnotations(failing(9))).toHaveLength(9)
+    const annotations = failureAnnotations(failing(9))
+    expect(annotations.map((a) => a.message)).toEqual(
+      Array.from({ length: 9 }, (_, i) => `bad ${i}`),
+    )
   })
 
   test('past 9, eight are annotated and the ninth says how many more the summary lists', () => {
@@ -286,6 +301,48 @@ describe('verdicts that name the real cause', () => {
     )
     expect(v.message).toBe(
       'Could not check the import: never reached api.example:443 in 30s: network error (ECONNREFUSED). Check the network, the proxy (https_proxy) and the "endpoint" input; a longer "timeout" will not help',
+    )
+  })
+  test('one refusal among answered jobs: that refusal, and no "more jobs"', () => {
+    const v = verdict(
+      outcome('error', [
+        { jobId: 'a', job: importJob('a', { state: 'importing', progress: 10 }) },
+        { jobId: 'b', problem: 'the job does not exist (code 100)' },
+      ]),
+      true,
+      'h:443',
+    )
+    expect(v.message).toBe('Could not check the import: the job does not exist (code 100)')
+  })
+  test('never reached: the last error is the first job that has one', () => {
+    const v = verdict(
+      outcome('error', [{ jobId: 'a' }, { jobId: 'b', lastError: 'HTTP 503' }], 30_000),
+      true,
+      'h:443',
+    )
+    expect(v.message).toMatch(
+      /^Could not check the import: never reached h:443 in 30s: HTTP 503\. /,
+    )
+  })
+  test('job-level errors of several jobs: "2 jobs reported errors"', () => {
+    const bad = (id: string) => ({
+      jobId: id,
+      job: importJob(id, { state: 'failed', errorMessage: 'quota' }),
+    })
+    expect(verdict(outcome('failed', [bad('a'), bad('b')]), true, 'h').message).toMatch(
+      /^The import failed: 2 jobs reported errors \(/,
+    )
+    expect(verdict(outcome('failed', [bad('a')]), true, 'h').message).toMatch(
+      /^The import failed: job a reported an error \(/,
+    )
+  })
+  test('exactly five uncommitted jobs are all named, with no "more"', () => {
+    const jobs = Array.from({ length: 5 }, (_, i) => ({
+      jobId: `j${i}`,
+      job: importJob(`j${i}`, { state: 'uncommitted', progress: 99 }),
+    }))
+    expect(verdict(outcome('uncommitted', jobs), true, 'h').message).toMatch(
+      /not committed yet: j0, j1, j2, j3, j4\. The data/,
     )
   })
   test('several failed files of several jobs are counted', () => {
