@@ -183,11 +183,48 @@ describe('boundedJobs', () => {
       jobId: `job-${i}`,
       job: importJob(`job-${i}`),
     }))
-    const { json, jobsOmitted } = boundedJobs(statuses, 5_000)
+    const { json, jobsOmitted, detailsOmitted } = boundedJobs(statuses, 5_000)
     expect(Buffer.byteLength(json)).toBeLessThanOrEqual(5_000)
-    expect(jobsOmitted).toBe(100 - (JSON.parse(json) as JobEntry[]).length)
+    const kept = JSON.parse(json) as JobEntry[]
+    expect(jobsOmitted).toBe(100 - kept.length)
     expect(jobsOmitted).toBeGreaterThan(0)
+    // Every file of a dropped job counts as omitted, as do those cut from kept jobs.
+    expect(detailsOmitted).toBe(100 - kept.reduce((sum, entry) => sum + entry.details.length, 0))
+    // The headers kept fit (each reserving room for all its files' count); one more would not.
+    const full = JSON.parse(boundedJobs(statuses, 10_000_000).json) as JobEntry[]
+    const headers = full.map((entry) => ({
+      ...entry,
+      details: [],
+      detailsOmitted: entry.details.length,
+    }))
+    const bytes = (n: number) => Buffer.byteLength(JSON.stringify(headers.slice(0, n)))
+    expect(bytes(kept.length)).toBeLessThanOrEqual(5_000)
+    expect(bytes(kept.length + 1)).toBeGreaterThan(5_000)
   })
+
+  test('a bound too small for any job: an empty list, every job and file counted as omitted', () => {
+    const statuses = [{ jobId: 'a', job: importJob('a', { files: files(3) }) }]
+    expect(boundedJobs(statuses, 1)).toEqual({ json: '[]', jobsOmitted: 1, detailsOmitted: 3 })
+  })
+
+  test('a job whose files all fit carries no detailsOmitted', () => {
+    const small = { jobId: 's', job: importJob('s', { files: files(2) }) }
+    const big = { jobId: 'b', job: importJob('b', { files: files(1_000) }) }
+    const [first, second] = JSON.parse(boundedJobs([small, big], 40_000).json) as JobEntry[]
+    expect(first).not.toHaveProperty('detailsOmitted')
+    expect(second?.detailsOmitted).toBeGreaterThan(0)
+  })
+})
+
+test('complete-time: of equal instants, the first spelling given is kept', () => {
+  const values = outputValues(
+    outcome('completed', [
+      { jobId: 'a', job: importJob('a', { completeTime: '2023-10-28T06:51:49Z' }) },
+      { jobId: 'b', job: importJob('b', { completeTime: '2023-10-28T06:51:49.000Z' }) },
+      { jobId: 'c', job: importJob('c', { completeTime: '2023-10-28T06:51:48Z' }) },
+    ]),
+  )
+  expect(values.values['complete-time']).toBe('2023-10-28T06:51:49Z')
 })
 
 describe('bounded texts', () => {
