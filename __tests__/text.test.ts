@@ -7,6 +7,8 @@ describe('stripControls', () => {
     ['an OSC title ended by BEL', '\u001b]0;owned\u0007after', 'after'],
     ['an OSC title ended by ST', '\u001b]0;owned\u001b\\after', 'after'],
     ['a lone ESC pair', 'a\u001bcb', 'ab'],
+    ['a lone ESC at the end', 'ab\u001b', 'ab'],
+    ['an OSC title cut off', 'a\u001b]0;owned title', 'a'],
     ['NUL, BEL, backspace, CR, DEL, C1', 'a\u0000\u0007\b\r\u007f\u0085b', 'ab'],
     ['direction overrides', 'file\u202etxt.exe\u2066', 'filetxt.exe'],
   ])('removes %s', (_name, text, expected) => {
@@ -29,12 +31,27 @@ describe('clip', () => {
   test('flattens line breaks and cuts with an ellipsis', () => {
     expect(clip('a\n b', 10)).toBe('a b')
     expect(clip('abcdef', 4)).toBe('abc…')
+    expect(clip('abcd', 4)).toBe('abcd')
+    expect(clip('a \r\n\r\n  b', 10)).toBe('a b')
   })
 })
 
 describe('clipMiddle', () => {
-  test('short names stay whole', () => {
+  test('short names stay whole, up to the limit itself', () => {
     expect(clipMiddle('a/b.parquet', 20)).toBe('a/b.parquet')
+    expect(clipMiddle('abcde/fghij.parquet', 19)).toBe('abcde/fghij.parquet')
+  })
+  test('an own name too long to leave 12 characters of path is cut in the middle instead', () => {
+    const name = `${'d'.repeat(20)}/${'f'.repeat(15)}`
+    expect(clipMiddle(name, 20)).toBe(`${'d'.repeat(10)}…${'f'.repeat(9)}`)
+    expect(clipMiddle(`${'d'.repeat(20)}/${'f'.repeat(8)}`, 20)).toBe(
+      `${'d'.repeat(10)}…/${'f'.repeat(8)}`,
+    )
+  })
+  test('a path ending in a slash has no own name: cut in the middle', () => {
+    expect(clipMiddle('dir/'.repeat(10), 20)).toBe(
+      `${'dir/'.repeat(10).slice(0, 10)}…${'dir/'.repeat(10).slice(-9)}`,
+    )
   })
   test('a long path keeps its start and its own name', () => {
     expect(clipMiddle('bucket/2026/11/29/partition=7/part-00001.parquet', 30)).toBe(

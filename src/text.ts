@@ -27,7 +27,8 @@ export function escapeHtml(text: string): string {
 
 /** Line breaks (and the blanks around them) as one space. */
 function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ')
+  // \s takes in any further line breaks, so one [\r\n] stands for a run of them.
+  return text.replace(/\s*[\r\n]\s*/g, ' ')
 }
 
 /** Cuts long text at `max` characters, saying so. Line breaks become spaces. */
@@ -45,10 +46,10 @@ export function clip(text: string, max: number): string {
 export function stripControls(text: string): string {
   return (
     text
-      // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), then any other ESC
-      // sequence of two (ESC c resets the terminal), or a lone ESC.
+      // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \, or cut off), then any
+      // other ESC sequence of two (ESC c resets the terminal); a lone ESC goes below.
       // eslint-disable-next-line no-control-regex -- matching control characters is the point
-      .replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[0-~]?/g, '')
+      .replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[0-~]/g, '')
       // eslint-disable-next-line no-control-regex -- as above
       .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
   )

@@ -11,7 +11,8 @@ export const systemClock: Clock = { now: () => Date.now() }
 
 export const realSleep: Sleep = (ms, signal) =>
   new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) {
+    // No time (or less) still waits for the next turn of the event loop: setTimeout takes it as 1 ms.
+    if (signal.aborted) {
       resolve()
       return
     }
@@ -23,5 +24,6 @@ export const realSleep: Sleep = (ms, signal) =>
       signal.removeEventListener('abort', onAbort)
       resolve()
     }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
+    // An AbortSignal fires 'abort' at most once.
+    signal.addEventListener('abort', onAbort)
   })
