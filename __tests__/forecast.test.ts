@@ -23,10 +23,15 @@ describe('forecastFinish', () => {
     ['two samples at the same instant (first pair)', [s(0, 10), s(0, 20), s(5_000, 30)]],
     ['two samples at the same instant (last pair)', [s(0, 10), s(5_000, 20), s(5_000, 30)]],
     ['no progress at all', [s(0, 10), s(5_000, 10), s(10_000, 10)]],
+    ['a stall then progress', [s(0, 10), s(5_000, 10), s(10_000, 20)]],
+    ['steady progress backwards', [s(0, 30), s(5_000, 20), s(10_000, 10)]],
   ])('no forecast for %s', (_name, samples) => {
     expect(forecastFinish(samples)).toBeUndefined()
   })
-  test('tolerates a pace that varies by up to 25%', () => {
+  test('tolerates a pace that varies by up to 25% of the faster rate, inclusive', () => {
+    // Rates 12 and 16 per ms: 4 apart, exactly 25% of 16 (and 33% of 12).
+    expect(forecastFinish([s(0, 4), s(1, 16), s(2, 32)])).toBe(2 + 68 / 14)
+    expect(forecastFinish([s(0, 10), s(5_000, 20), s(10_000, 33)])).toBeDefined()
     expect(forecastFinish([s(0, 10), s(5_000, 20), s(10_000, 32)])).toBeDefined()
     expect(forecastFinish([s(0, 10), s(5_000, 20), s(10_000, 34)])).toBeUndefined()
   })

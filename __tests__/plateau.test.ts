@@ -53,6 +53,11 @@ test.each([
   [25, /pre-import/],
   [55, /import itself/],
   [75, /sort/],
+  [9.9, /queued/],
+  [10, /pre-import/],
+  [40, /import itself/],
+  [70, /sort/],
+  [80, /index building/],
   [95, /index building/],
 ])('stageNote(%p)', (progress, expected) => {
   expect(stageNote(progress)).toMatch(expected)

@@ -17,7 +17,7 @@ export function createRateLimiter(spacingMs: number, clock: Clock, sleep: Sleep)
   let lastSlot = Number.NEGATIVE_INFINITY
   return {
     async acquire(notAfterMs, signal) {
-      if (signal.aborted) return false
+      // A signal that already fired ends the sleep at once and answers false below.
       const now = clock.now()
       const slot = Math.max(now, lastSlot + spacingMs)
       if (slot > notAfterMs) return false

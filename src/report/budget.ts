@@ -12,7 +12,8 @@ export function fitByRank<T>(
 ): Set<number> {
   const order = items.map((_, i) => i)
   const ranks = items.map(rank)
-  order.sort((a, b) => (ranks[a] ?? 0) - (ranks[b] ?? 0) || a - b)
+  // sort() is stable: ties keep their original order.
+  order.sort((a, b) => (ranks[a] ?? 0) - (ranks[b] ?? 0))
   const kept = new Set<number>()
   let used = 0
   for (const i of order) {
