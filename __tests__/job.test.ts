@@ -2,10 +2,12 @@ import {
   type ImportJob,
   filesDone,
   fractionToPercent,
+  hasRowCounts,
   isSettled,
   jobErrors,
   keepLastProgress,
   overallProgress,
+  reportsRows,
 } from '../src/job.js'
 
 const job = (progress: number, fileSize?: number): ImportJob => ({
@@ -90,9 +92,30 @@ describe('keepLastProgress', () => {
     expect(keepLastProgress(at('importing', 55), backwards)).toBe(backwards)
     const first = at('failed', 0)
     expect(keepLastProgress(undefined, first)).toBe(first)
+    const failedSame = at('failed', 55)
+    expect(keepLastProgress(at('importing', 55), failedSame)).toBe(failedSame)
   })
   test('uncommitted is settled: the loop stops polling it', () => {
     expect(isSettled('uncommitted')).toBe(true)
     expect(isSettled('importing')).toBe(false)
+  })
+})
+
+describe('row counts', () => {
+  test('either count alone is a row count', () => {
+    expect(hasRowCounts({ importedRows: 5 })).toBe(true)
+    expect(hasRowCounts({ totalRows: 5 })).toBe(true)
+    expect(hasRowCounts({})).toBe(false)
+  })
+  test('a job reports rows when it or any one of its files has a count', () => {
+    const file = (rows?: number) => ({
+      fileName: 'f',
+      progress: 0,
+      ...(rows === undefined ? {} : { totalRows: rows }),
+    })
+    expect(reportsRows([{ ...job(0), files: [file(), file(10)] }])).toBe(true)
+    expect(reportsRows([{ ...job(0), totalRows: 10, files: [file()] }])).toBe(true)
+    expect(reportsRows([job(0), { ...job(0), files: [file(10)] }])).toBe(true)
+    expect(reportsRows([{ ...job(0), files: [file(), file()] }])).toBe(false)
   })
 })

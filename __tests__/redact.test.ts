@@ -16,6 +16,12 @@ describe('createRedactor', () => {
     ]
     for (const spelling of spellings) expect(redact(`x ${spelling} y`)).toBe(`x ${REDACTED} y`)
   })
+  test('a spelling that contains another is replaced whole', () => {
+    // "50%" URL-encoded is "50%25", which contains "50%".
+    const redact = createRedactor('key50%')
+    expect(redact('url: /x?k=key50%25&y=1')).toBe(`url: /x?k=${REDACTED}&y=1`)
+    expect(redact('raw: key50%')).toBe(`raw: ${REDACTED}`)
+  })
   test('an empty secret redacts nothing, and control characters still go', () => {
     expect(createRedactor('')('text \x1b[31mred\x1b[0m')).toBe('text red')
   })
