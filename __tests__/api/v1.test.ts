@@ -147,6 +147,21 @@ describe('mapping the v1 answer', () => {
     })
   })
 
+  test('a file with a completeTime is done at 100% whatever its readyPercentage', async () => {
+    const body = JSON.stringify({
+      code: 200,
+      data: {
+        readyPercentage: 0.5,
+        details: [{ fileName: 'a', readyPercentage: 0.5, completeTime: '2023-10-28T06:51:49Z' }],
+      },
+    })
+    const { client } = await clientFor(one({ status: 200, body }))
+    const job = await fetchOnce(client, 'job-1')
+    expect(job.files).toEqual([
+      { fileName: 'a', progress: 100, completeTime: '2023-10-28T06:51:49Z' },
+    ])
+  })
+
   test('readyPercentage 1 alone is done, for the job and for each file; just under 1 is not', async () => {
     const body = JSON.stringify({
       code: 200,
