@@ -164,6 +164,51 @@ describe('mapV2Job', () => {
     expect(running.errorMessage).toBeUndefined()
   })
 
+  test('Completed is 100% whatever progress says, for the job and each file', () => {
+    const job = mapV2Job(
+      'j',
+      { state: 'Completed', progress: 99, details: [{ fileName: 'a', state: 'Completed' }] },
+      fail,
+    )
+    expect([job.progress, job.files[0]?.progress]).toEqual([100, 100])
+  })
+
+  test('a reason next to Failed or Completed is never a "retrying" note', () => {
+    const job = mapV2Job(
+      'j',
+      {
+        state: 'Importing',
+        reason: 'waiting for a datanode',
+        details: [
+          { fileName: 'a', state: 'Failed', reason: 'bad row' },
+          { fileName: 'b', state: 'Completed', reason: 'done with warnings' },
+        ],
+      },
+      fail,
+    )
+    // A failed file fails the job: what it was retrying no longer matters.
+    expect(job).toMatchObject({ state: 'failed' })
+    expect(job).not.toHaveProperty('retrying')
+    expect(job.files[0]).toMatchObject({ errorMessage: 'bad row' })
+    expect(job.files[0]).not.toHaveProperty('retrying')
+    expect(job.files[1]).not.toHaveProperty('retrying')
+    expect(job.files[1]).not.toHaveProperty('errorMessage')
+  })
+
+  test("the job's own reason stays when a file failed too", () => {
+    const job = mapV2Job(
+      'j',
+      { state: 'Failed', reason: 'quota exceeded', details: [{ state: 'Failed', reason: 'x' }] },
+      fail,
+    )
+    expect(job.errorMessage).toBe('quota exceeded')
+  })
+
+  test('a file without a name is called by its place in the list', () => {
+    const job = mapV2Job('j', { details: [{ state: 'Importing' }, { state: 'Importing' }] }, fail)
+    expect(job.files.map((file) => file.fileName)).toEqual(['(file 1)', '(file 2)'])
+  })
+
   test('Milvus Retry tasks: the reason is a note, the job keeps running', () => {
     const job = mapV2Job(
       'j',
@@ -248,6 +293,19 @@ describe('V2Dialect', () => {
     expect(request.url.pathname).toBe('/api/v2/vectordb/jobs/import/describe')
     expect(request.headers).toEqual({ 'content-type': 'application/json' })
     expect(JSON.parse(request.body ?? '')).toEqual({ jobId: '42' })
+  })
+
+  test('an unknown state is reported once per dialect, however often it is seen', () => {
+    const unknown: string[] = []
+    const dialect = new V2Dialect({
+      product: 'Milvus',
+      baseUrl: base,
+      onUnknownState: (state) => unknown.push(state),
+    })
+    dialect.mapData('a', { state: 'Sorting' }, fail)
+    dialect.mapData('b', { state: 'Sorting', details: [{ state: 'Sorting' }] }, fail)
+    dialect.mapData('a', { state: 'Indexing' }, fail)
+    expect(unknown).toEqual(['Sorting', 'Indexing'])
   })
 
   test('hints name what to check, per product', () => {
