@@ -14,6 +14,8 @@ describe('refusalKind: what a refusal points at', () => {
     [2100, 'parse job id failed', 'unknown-job'],
     [1, 'job not found', 'unknown-job'],
     [1, "job doesn't exist", 'unknown-job'],
+    [1, 'job doesnt exist', 'unknown-job'],
+    [1, 'job does not exist', 'unknown-job'],
     [1, 'unknown job', 'unknown-job'],
     [1, 'invalid jobId', 'unknown-job'],
     [1, 'job is running', 'other'],
