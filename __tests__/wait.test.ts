@@ -320,6 +320,82 @@ describe('waitForJobs', () => {
   })
 })
 
+describe('edges of the loop', () => {
+  test('an answer that arrives after a cancel is not recorded', async () => {
+    const vt = new VirtualTime()
+    const cancel = new AbortController()
+    const fetchJob: FetchJob = (jobId) => {
+      cancel.abort()
+      return Promise.resolve(job(jobId, 'completed', 100))
+    }
+    const outcome = await waitForJobs(options(vt, fetchJob, { signal: cancel.signal }))
+    expect(outcome.state).toBe('cancelled')
+    expect(outcome.jobs).toEqual([{ jobId: 'job-a' }])
+  })
+
+  test('a fault that arrives after a cancel is not recorded, and no retry is announced', async () => {
+    const vt = new VirtualTime()
+    const cancel = new AbortController()
+    const events: WaitEvent[] = []
+    const fetchJob: FetchJob = () => {
+      cancel.abort()
+      return Promise.reject(new TransientError('HTTP 503'))
+    }
+    const outcome = await waitForJobs(
+      options(vt, fetchJob, { signal: cancel.signal, onEvent: (e) => events.push(e) }),
+    )
+    expect(outcome).toMatchObject({ state: 'cancelled', jobs: [{ jobId: 'job-a' }] })
+    expect(outcome.jobs[0]).not.toHaveProperty('lastError')
+    expect(events).toEqual([])
+  })
+
+  test('fail-fast marks only the jobs still open as stopped by the failed one', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob } = scripted(vt, {
+      'job-a': [job('job-a', 'completed', 100)],
+      'job-b': [job('job-b', 'importing', 10), job('job-b', 'failed', 10, { errorMessage: 'x' })],
+      'job-c': [job('job-c', 'importing', 10)],
+      'job-d': [job('job-d', 'uncommitted', 99)],
+    })
+    const outcome = await waitForJobs(
+      options(vt, fetchJob, { jobIds: ['job-a', 'job-b', 'job-c', 'job-d'] }),
+    )
+    expect(outcome.state).toBe('failed')
+    expect(outcome.jobs.map((status) => [status.jobId, status.stoppedBy])).toEqual([
+      ['job-a', undefined],
+      ['job-b', undefined],
+      ['job-c', 'job-b'],
+      ['job-d', undefined],
+    ])
+  })
+
+  test('a retry is announced with the time elapsed since the start', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob } = scripted(vt, {
+      'job-a': [
+        job('job-a', 'importing', 10),
+        new TransientError('HTTP 503'),
+        job('job-a', 'completed', 100),
+      ],
+    })
+    const events: WaitEvent[] = []
+    await waitForJobs(options(vt, fetchJob, { onEvent: (e) => events.push(e) }))
+    expect(events.filter((e) => e.kind === 'retry')).toEqual([
+      expect.objectContaining({ kind: 'retry', attempt: 1, elapsedMs: 5_000 }),
+    ])
+  })
+
+  test('with no spacing between requests, the poll at the deadline is still the last', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, { 'job-a': [job('job-a', 'importing', 10)] })
+    const outcome = await waitForJobs(
+      options(vt, fetchJob, { timeoutMs: 10_000, requestSpacingMs: 0 }),
+    )
+    expect(outcome.state).toBe('timed-out')
+    expect(calls.map((c) => c.at)).toEqual([0, 5_000, 10_000])
+  })
+})
+
 describe('forecast polls', () => {
   /** A job whose progress follows `progressAt`, answered instantly on the virtual clock. */
   function modelled(vt: VirtualTime, progressAt: (t: number) => number) {
@@ -344,6 +420,23 @@ describe('forecast polls', () => {
     expect(calls.at(-1)).toBeLessThan(62_600)
     expect(calls.slice(0, -1)).toEqual(Array.from({ length: 13 }, (_, i) => i * 5_000))
     expect(calls).toHaveLength(14)
+  })
+
+  test('the first poll that can forecast does: three samples are enough', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = modelled(vt, linear(12_000))
+    await waitForJobs(options(vt, fetchJob, { timeoutMs: 600_000 }))
+    expect(calls.slice(0, 3)).toEqual([0, 5_000, 10_000])
+    expect(calls[3]).toBeGreaterThanOrEqual(12_000)
+    expect(calls[3]).toBeLessThan(12_600)
+    expect(calls).toHaveLength(4)
+  })
+
+  test('an early poll still keeps the spacing between requests', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = modelled(vt, linear(12_000))
+    await waitForJobs(options(vt, fetchJob, { timeoutMs: 600_000, requestSpacingMs: 4_000 }))
+    expect(calls).toEqual([0, 5_000, 10_000, 14_000])
   })
 
   test('forecast: false keeps the fixed grid', async () => {
@@ -409,6 +502,9 @@ describe('decideState', () => {
     ['cancelled before the end', [s('completed'), s('importing')], true, 'cancelled'],
     ['still running at the deadline', [s('completed'), s('importing')], false, 'timed-out'],
     ['one never answered, one did', [s('completed'), s()], false, 'timed-out'],
+    ['one answered, one only faults', [s('importing'), faulty()], false, 'timed-out'],
+    ['answered, then faults', [{ ...s('importing'), lastError: 'HTTP 503' }], false, 'timed-out'],
+    ['never polled at all', [s()], false, 'timed-out'],
     ['none ever answered, only faults', [faulty(), faulty()], false, 'error'],
     ['none answered, cancelled', [faulty()], true, 'cancelled'],
     ['done, one waiting for its commit', [s('completed'), s('uncommitted')], false, 'uncommitted'],

@@ -80,7 +80,7 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
 
   /** Fail fast: stop every other job, remembering which one stopped those still open. */
   function stopOthers(jobId: string): void {
-    if (failFast.signal.aborted) return
+    // Called at most once: once it aborts, every loop sees stopped() before it could call again.
     for (const other of statuses) {
       if (other.jobId !== jobId && (other.job === undefined || !isSettled(other.job.state))) {
         other.stoppedBy = jobId
@@ -126,10 +126,9 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
         const finish: number | undefined = forecastAllowed ? forecastFinish(samples) : undefined
         const early: number | undefined =
           finish === undefined ? undefined : finish + POLL_DEFAULTS.forecastMarginMs
+        // The rate limiter keeps even an early poll spaced from the one before.
         lastWasForecast = early !== undefined && early < nextPollAt
-        if (early !== undefined && lastWasForecast) {
-          nextPollAt = Math.max(early, sentAt + spacingMs)
-        }
+        if (early !== undefined && lastWasForecast) nextPollAt = early
       } catch (error) {
         if (stopped() || error instanceof AbortedError) return
         if (!(error instanceof TransientError)) {
