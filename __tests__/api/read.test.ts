@@ -144,6 +144,12 @@ describe('readInRange', () => {
     expect(read(null)).toBeUndefined()
   })
 
+  test('the slack is a billionth of the range, not of its ends', () => {
+    const inTens = (value: number) => readInRange(value, 'x', fail, 10, 20)
+    expect(inTens(20 + 1e-8)).toBe(20)
+    expect(() => inTens(20 + 2e-8)).toThrow('expected "x" to be a number from 10 to 20')
+  })
+
   test('anything further out is a shape error, never clamped', () => {
     expect(() => read(-1e-6)).toThrow('expected "readyPercentage" to be a number from 0 to 1')
     expect(() => read(1.000001)).toThrow('expected "readyPercentage" to be a number from 0 to 1')
