@@ -251,6 +251,12 @@ describe('every input is read without its surrounding whitespace', () => {
     expect(padded.target.baseUrl.href).toBe('https://controller.api.gcp-us-west1.zillizcloud.com/')
   })
 
+  test('an endpoint of only spaces is no endpoint: the region decides', () => {
+    expect(settings({ endpoint: '   ' }).target.baseUrl.href).toBe(
+      'https://controller.api.gcp-us-west1.zillizcloud.com/',
+    )
+  })
+
   test('api-version, endpoint and db-name too', () => {
     const padded = settings({
       'api-version': ' v2 ',

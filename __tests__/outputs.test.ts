@@ -202,6 +202,23 @@ describe('boundedJobs', () => {
     expect(bytes(kept.length + 1)).toBeGreaterThan(5_000)
   })
 
+  test('headers that fit exactly are kept, and room the dropped jobs would have used goes to the kept', () => {
+    const small = { jobId: 'a', job: importJob('a', { files: files(1) }) }
+    const huge = {
+      jobId: 'b',
+      job: importJob('b', { state: 'failed', errorMessage: 'e'.repeat(1_500), files: [] }),
+    }
+    const [entryA] = JSON.parse(boundedJobs([small], 10_000_000).json) as JobEntry[]
+    const headerA = JSON.stringify([{ ...entryA, details: [], detailsOmitted: 1 }])
+    const exact = boundedJobs([small, huge], Buffer.byteLength(headerA))
+    expect(exact.jobsOmitted).toBe(1)
+    expect(JSON.parse(exact.json)).toEqual([{ ...entryA, details: [], detailsOmitted: 1 }])
+    // With room for A's one file as well, A shows it although B was dropped.
+    const roomy = boundedJobs([small, huge], Buffer.byteLength(JSON.stringify([entryA])) + 40)
+    expect(roomy).toMatchObject({ jobsOmitted: 1, detailsOmitted: 0 })
+    expect(JSON.parse(roomy.json)).toEqual([entryA])
+  })
+
   test('a bound too small for any job: an empty list, every job and file counted as omitted', () => {
     const statuses = [{ jobId: 'a', job: importJob('a', { files: files(3) }) }]
     expect(boundedJobs(statuses, 1)).toEqual({ json: '[]', jobsOmitted: 1, detailsOmitted: 3 })

@@ -41,9 +41,10 @@ export function proxyFromEnv(url: URL): URL | undefined {
   try {
     // "proxy.corp:3128" parses as a URL of scheme "proxy.corp:"; curl and the
     // rest of the runner's tooling read a proxy without a scheme as http://.
-    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`)
+    // (getProxyUrl gives a parsed URL's href, so the scheme is in lower case.)
+    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//.test(text) ? text : `http://${text}`)
   } catch {
-    proxy = undefined
+    // Not a URL even with http:// in front (a port such as 31x8): refused just below.
   }
   if (proxy?.protocol !== 'http:' && proxy?.protocol !== 'https:') {
     throw new PermanentError(

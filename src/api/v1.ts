@@ -19,8 +19,8 @@ import { apiUrl } from './url.js'
 
 export const V1_PATH = '/v1/vector/collections/import/get'
 
-export function v1Url(baseUrl: URL, jobId: string, clusterId: string): URL {
-  const url = apiUrl(baseUrl, V1_PATH)
+export function v1Url(baseUrl: URL, jobId: string, clusterId: string, path = V1_PATH): URL {
+  const url = apiUrl(baseUrl, path)
   // URLSearchParams encodes &, #, spaces and unicode: a job ID cannot add parameters.
   url.search = new URLSearchParams({ jobId, clusterId }).toString()
   return url
@@ -33,7 +33,11 @@ export function v1Dialect(baseUrl: URL, clusterId: string): Dialect {
     successCodes: [0, 200],
     transientCodes: [],
     paths: [V1_PATH],
-    request: (jobId) => ({ method: 'GET', url: v1Url(baseUrl, jobId, clusterId), headers: {} }),
+    request: (jobId, path) => ({
+      method: 'GET',
+      url: v1Url(baseUrl, jobId, clusterId, path),
+      headers: {},
+    }),
     mapData: mapV1Job,
     hint: (code, message) => V1_HINTS[refusalKind(code, message)],
   }
