@@ -347,6 +347,10 @@ describe('run(): what the runner is told, and at which level', () => {
   test('with debug off, nothing at debug level', async () => {
     await start({ 'job-m': job([{ progress: 0.5, state: 'Sorting' }, 1]) }, 'milvus')
     await run(virtual())
+    // No db-name: the first line names no database.
+    expect(atLevel('info')[0]).toMatch(
+      /^Waiting for 1 import job \(job-m\) via the Milvus v2 API at /,
+    )
     expect(atLevel('debug')).toEqual([])
     expect(outputs().state).toBe('completed')
   })

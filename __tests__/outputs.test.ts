@@ -219,6 +219,31 @@ describe('boundedJobs', () => {
     expect(JSON.parse(roomy.json)).toEqual([entryA])
   })
 
+  test('room a job without files does not use goes to the next job, to the byte', () => {
+    const empty = { jobId: 'a', job: importJob('a', { files: [] }) }
+    const one = { jobId: 'b', job: importJob('b', { files: files(1) }) }
+    const dropped = {
+      jobId: 'c',
+      job: importJob('c', { state: 'failed', errorMessage: 'e'.repeat(1_500), files: [] }),
+    }
+    const whole = JSON.parse(boundedJobs([empty, one], 10_000_000).json) as JobEntry[]
+    const [, entryB] = whole
+    // Each header reserves room for its detailsOmitted; B's one file costs its JSON and a comma.
+    const bare = whole.map((entry) => ({
+      ...entry,
+      details: [],
+      detailsOmitted: entry.details.length,
+    }))
+    const exact =
+      Buffer.byteLength(JSON.stringify(bare)) +
+      Buffer.byteLength(JSON.stringify(entryB?.details[0])) +
+      1
+    const fits = boundedJobs([empty, one, dropped], exact)
+    expect(fits).toMatchObject({ jobsOmitted: 1, detailsOmitted: 0 })
+    const short = boundedJobs([empty, one, dropped], exact - 1)
+    expect(short).toMatchObject({ jobsOmitted: 1, detailsOmitted: 1 })
+  })
+
   test('a bound too small for any job: an empty list, every job and file counted as omitted', () => {
     const statuses = [{ jobId: 'a', job: importJob('a', { files: files(3) }) }]
     expect(boundedJobs(statuses, 1)).toEqual({ json: '[]', jobsOmitted: 1, detailsOmitted: 3 })

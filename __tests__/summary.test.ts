@@ -374,6 +374,15 @@ test('an unexpected error says so, not that the inputs were refused', () => {
   expect(html).not.toContain('inputs were refused')
 })
 
+test('a refused job is listed once under "What failed", by its refusal, not also by its last error', () => {
+  const html = renderSummary(
+    outcome('error', [{ jobId: 'a', problem: 'code 80001', lastError: 'HTTP 503' }]),
+  )
+  const list = html.slice(html.indexOf('<h3>What failed</h3>'), html.indexOf('</ul>'))
+  expect(list.match(/<li>/g)).toHaveLength(1)
+  expect(list).toContain('<li>Job <code>a</code>: could not check: code 80001</li>')
+})
+
 test('an API never reached is listed under "What failed", with the last error', () => {
   const html = renderSummary(
     outcome('error', [{ jobId: 'a', lastError: 'network error (ECONNREFUSED)' }]),

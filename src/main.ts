@@ -187,7 +187,7 @@ async function report(
 ): Promise<void> {
   const { values, jobsOmitted, detailsOmitted } = outputValues(outcome)
   for (const [name, value] of Object.entries(values)) core.setOutput(name, redact(value))
-  if (jobsOmitted > 0 || detailsOmitted > 0) {
+  if (jobsOmitted + detailsOmitted > 0) {
     core.info(
       `The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`,
     )

@@ -98,6 +98,12 @@ describe('choosing a proxy', () => {
     expect([proxy?.protocol, proxy?.host]).toEqual(['http:', 'proxy.corp.example:3128'])
   })
 
+  test('a proxy without a scheme is read as http:// even when "://" comes later in it', () => {
+    process.env.https_proxy = 'proxy.corp.example:3128/x://y'
+    const proxy = proxyFromEnv(ZILLIZ)
+    expect([proxy?.protocol, proxy?.host]).toEqual(['http:', 'proxy.corp.example:3128'])
+  })
+
   test('a scheme in capitals is still a scheme', () => {
     process.env.https_proxy = 'HTTP://proxy.corp.example:3128'
     const proxy = proxyFromEnv(ZILLIZ)
