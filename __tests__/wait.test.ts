@@ -439,6 +439,29 @@ describe('forecast polls', () => {
     expect(calls).toEqual([0, 5_000, 10_000, 14_000])
   })
 
+  test('a forecast that lands exactly on the next poll is no early poll, so the next may forecast', async () => {
+    // 1/256 % per ms, so every figure is exact: the finish forecast at the third
+    // poll plus the 250 ms margin is exactly the fourth poll's time, 3 intervals.
+    const interval = 250 + 256 * 16
+    const step = interval / 256
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [
+        job('job-a', 'importing', 84 - 2 * step),
+        job('job-a', 'importing', 84 - step),
+        job('job-a', 'importing', 84),
+        // Slower, yet within 25%: steady enough to forecast again.
+        job('job-a', 'importing', 97),
+        job('job-a', 'completed', 100),
+      ],
+    })
+    await waitForJobs(options(vt, fetchJob, { pollIntervalMs: interval, timeoutMs: 600_000 }))
+    const times = calls.map((c) => c.at)
+    expect(times.slice(0, 4)).toEqual([0, interval, 2 * interval, 3 * interval])
+    expect(times[4]).toBeGreaterThan(3 * interval)
+    expect(times[4]).toBeLessThan(4 * interval)
+  })
+
   test('forecast: false keeps the fixed grid', async () => {
     const vt = new VirtualTime()
     const { fetchJob, calls } = modelled(vt, linear(62_000))
