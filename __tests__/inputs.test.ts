@@ -217,12 +217,13 @@ describe('parseJobIds', () => {
     expect(parseJobIds(ids(1_000))).toHaveLength(1_000)
     expect(() => parseJobIds(ids(1_001))).toThrow(/at most 1000/)
   })
-  test('IDs that merely start with null, undefined or none are IDs', () => {
+  test('IDs that merely start or end with null, undefined or none are IDs', () => {
     expect(parseJobIds('none-1,nullable,undefined_2')).toEqual([
       'none-1',
       'nullable',
       'undefined_2',
     ])
+    expect(parseJobIds('job-none,my_null')).toEqual(['job-none', 'my_null'])
   })
   test('a value is quoted whole up to 60 characters, then cut with an ellipsis', () => {
     const sixty = `${'x'.repeat(59)}!`
@@ -249,6 +250,13 @@ describe('every input is read without its surrounding whitespace', () => {
       target: { api: 'v1', clusterId: 'in03-0123456789abcdef' },
     })
     expect(padded.target.baseUrl.href).toBe('https://controller.api.gcp-us-west1.zillizcloud.com/')
+  })
+
+  test('a duration of only spaces is the default', () => {
+    expect(settings({ timeout: '   ', 'poll-interval': ' ' })).toMatchObject({
+      timeoutMs: 30 * 60_000,
+      pollIntervalMs: 5_000,
+    })
   })
 
   test('an endpoint of only spaces is no endpoint: the region decides', () => {
