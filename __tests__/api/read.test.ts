@@ -214,13 +214,12 @@ describe('readDetails', () => {
 
 describe('withOptional', () => {
   test('sets the fields that have a value; absent ones stay absent', () => {
-    const job = withOptional(
-      { id: 'j' },
-      {
-        note: 'n',
-        rows: undefined,
-      },
-    )
+    interface Entry {
+      id: string
+      note?: string
+      rows?: number
+    }
+    const job = withOptional<Entry>({ id: 'j' }, { note: 'n', rows: undefined })
     expect(job).toEqual({ id: 'j', note: 'n' })
     expect(Object.keys(job)).toEqual(['id', 'note'])
   })
