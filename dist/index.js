@@ -3303,7 +3303,8 @@ function escapeHtml(text) {
 }
 /** Line breaks (and the blanks around them) as one space. */
 function oneLine(text) {
-    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+    // \s takes in any further line breaks, so one [\r\n] stands for a run of them.
+    return text.replace(/\s*[\r\n]\s*/g, ' ');
 }
 /** Cuts long text at `max` characters, saying so. Line breaks become spaces. */
 function clip(text, max) {
@@ -3318,10 +3319,10 @@ function clip(text, max) {
  */
 function stripControls(text) {
     return (text
-        // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), then any other ESC
-        // sequence of two (ESC c resets the terminal), or a lone ESC.
+        // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \, or cut off), then any
+        // other ESC sequence of two (ESC c resets the terminal); a lone ESC goes below.
         // eslint-disable-next-line no-control-regex -- matching control characters is the point
-        .replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[0-~]?/g, '')
+        .replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[0-~]/g, '')
         // eslint-disable-next-line no-control-regex -- as above
         .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ''));
 }
@@ -3483,6 +3484,19 @@ function networkFault(error, url) {
     }
     return new TransientError(`network error talking to ${url.host} (${detail})`);
 }
+/** Why the proxy named by https_proxy could not be reached (`name` is its host:port). */
+function proxyConnectFault(error, name) {
+    const code = errorCode(error);
+    const message = `cannot connect to the proxy ${name} set by https_proxy (${describeSystemError(error)})`;
+    // A proxy host that does not resolve is a typo in the variable, not a blip.
+    if (code === 'ENOTFOUND')
+        return new PermanentError(`${message}; check the https_proxy variable`);
+    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+        return new PermanentError(`${message}: its TLS certificate was not accepted. If a corporate CA signs it, point ` +
+            "NODE_EXTRA_CA_CERTS at that CA's certificate (a PEM file) in the step's env");
+    }
+    return new TransientError(message);
+}
 /** Headers that identify a request to the server's operators, quoted so a support ticket can cite them. */
 const REQUEST_ID_HEADER = /(^|-)(request-?id|trace-?id)$/i;
 /** " (request ID abc-123)" when the answer carries one, else "". */
@@ -3590,14 +3604,17 @@ function readString(value, field, fail) {
 }
 /** A plain decimal number as text: what int64 and float fields can arrive as. No hex, binary or Infinity. */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-/** A finite number, or a plain decimal string; undefined when absent; else a shape error. */
+/**
+ * A finite number, or a plain decimal string; undefined when absent; else a
+ * shape error. (Number() ignores the surrounding whitespace that trim() does.)
+ */
 function readNumber(value, field, fail, expected = 'a number') {
     if (value === null || value === undefined)
         return undefined;
     const number = typeof value === 'number'
         ? value
         : typeof value === 'string' && DECIMAL.test(value.trim())
-            ? Number(value.trim())
+            ? Number(value)
             : Number.NaN;
     if (!Number.isFinite(number))
         throw fail(`"${field}" to be ${expected}`);
@@ -3625,7 +3642,7 @@ function readCount(value, field, fail) {
     const number = typeof value === 'number'
         ? value
         : typeof value === 'string' && /^\d+$/.test(value.trim())
-            ? Number(value.trim())
+            ? Number(value)
             : Number.NaN;
     if (!Number.isSafeInteger(number) || number < 0) {
         throw fail(`"${field}" to be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`);
@@ -3637,7 +3654,7 @@ function readCode(value) {
     if (typeof value === 'number')
         return Number.isSafeInteger(value) ? value : undefined;
     if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim()))
-        return Number(value.trim());
+        return Number(value);
     return undefined;
 }
 /** The details array: absent means no files; anything but an array of objects is a shape error. */
@@ -3740,7 +3757,7 @@ class ImportApiClient {
     }
     interpret(jobId, rawBody, headers) {
         // A byte-order mark is not JSON, but some gateways prepend one.
-        const body = rawBody.replace(/^\uFEFF/, '');
+        const body = rawBody.startsWith('\uFEFF') ? rawBody.slice(1) : rawBody;
         const requestId = requestIdNote(headers);
         const fail = (expected) => new PermanentError(`the answer for job ${jobId}${requestId} is not in ${this.dialect.format} (expected ${expected}): ${this.excerpt(body)}`);
         // Checked before parsing: everything after (redaction, mapping) walks the value.
@@ -3795,10 +3812,32 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: external "node:events"
+const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: external "node:tls"
 const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+;// CONCATENATED MODULE: ./src/api/url.ts
+/** Where a request goes: the API's path under the base URL. Pure. */
+/**
+ * The base URL with `path` appended to its own path (a reverse proxy may mount
+ * the API under a prefix), never doubling the slash between them.
+ */
+function apiUrl(baseUrl, path) {
+    const url = new URL(baseUrl.href);
+    url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${path}`;
+    return url;
+}
+/**
+ * The host name as a socket wants it: an IPv6 literal without the brackets
+ * a URL keeps around it ("[::1]" is "::1"). A URL's host name holds brackets
+ * only around an IPv6 literal, so the first character tells.
+ */
+function socketHost(url) {
+    return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+}
+
 ;// CONCATENATED MODULE: ./src/api/proxy.ts
 /**
  * Reaching an https:// API through a forward proxy: which proxy (the
@@ -3807,6 +3846,8 @@ const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
  * and every failure names the proxy, not the API host. The API key travels
  * only inside the TLS session with the API host; the proxy sees the host name.
  */
+
+
 
 
 
@@ -3830,10 +3871,11 @@ function proxyFromEnv(url) {
     try {
         // "proxy.corp:3128" parses as a URL of scheme "proxy.corp:"; curl and the
         // rest of the runner's tooling read a proxy without a scheme as http://.
-        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+        // (getProxyUrl gives a parsed URL's href, so the scheme is in lower case.)
+        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//.test(text) ? text : `http://${text}`);
     }
     catch {
-        proxy = undefined;
+        // Not a URL even with http:// in front (a port such as 31x8): refused just below.
     }
     if (proxy?.protocol !== 'http:' && proxy?.protocol !== 'https:') {
         throw new PermanentError('The https_proxy environment variable is not an http:// or https:// URL such as http://proxy.example:3128.');
@@ -3851,11 +3893,11 @@ function proxyName(proxy) {
  */
 async function tunnelTo(target, proxy, held, stage) {
     const name = proxyName(proxy);
-    const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1');
+    const hostname = socketHost(target);
     const address = `${target.hostname}:${target.port || '443'}`;
     stage.peer = `the proxy ${name}`;
     stage.doing = 'connecting to it';
-    const proxyHost = proxy.hostname.replace(/^\[(.*)\]$/, '$1');
+    const proxyHost = socketHost(proxy);
     const socket = proxy.protocol === 'https:'
         ? external_node_tls_namespaceObject.connect({
             host: proxyHost,
@@ -3865,23 +3907,22 @@ async function tunnelTo(target, proxy, held, stage) {
         : external_node_net_namespaceObject.connect({ host: proxyHost, port: Number(proxy.port || 80) });
     held.add(socket);
     try {
-        await settled(socket, proxy.protocol === 'https:' ? 'secureConnect' : 'connect');
+        // A failure rejects (once() listens for 'error'); the deadline covers a socket that just closes.
+        await (0,external_node_events_namespaceObject.once)(socket, proxy.protocol === 'https:' ? 'secureConnect' : 'connect');
     }
     catch (error) {
-        throw unreachableProxy(error, name);
+        throw proxyConnectFault(error, name);
     }
     stage.doing = `waiting for it to open a tunnel to ${address}`;
     socket.write(connectRequest(address, proxy));
     const head = await readHead(socket, name);
-    if (head.status < 200 || head.status > 299)
+    if (Math.trunc(head.status / 100) !== 2)
         throw refusedTunnel(head, name, address, proxy);
-    if (head.rest.length > 0)
-        socket.unshift(head.rest);
     stage.peer = target.host;
     stage.doing = 'in the TLS handshake';
     const secure = external_node_tls_namespaceObject.connect({ socket, servername: external_node_net_namespaceObject.isIP(hostname) ? undefined : hostname });
     held.add(secure);
-    await settled(secure, 'secureConnect');
+    await (0,external_node_events_namespaceObject.once)(secure, 'secureConnect');
     return secure;
 }
 function connectRequest(address, proxy) {
@@ -3891,31 +3932,6 @@ function connectRequest(address, proxy) {
         lines.push(`Proxy-Authorization: Basic ${Buffer.from(credentials).toString('base64')}`);
     }
     return `${lines.join('\r\n')}\r\n\r\n`;
-}
-/** Resolves on `event`; rejects on an error or when the socket closes first. */
-function settled(socket, event) {
-    return new Promise((resolve, reject) => {
-        const cleanup = () => {
-            socket.off(event, onEvent);
-            socket.off('error', onError);
-            socket.off('close', onClose);
-        };
-        const onEvent = () => {
-            cleanup();
-            resolve();
-        };
-        const onError = (error) => {
-            cleanup();
-            reject(error);
-        };
-        const onClose = () => {
-            cleanup();
-            reject(Object.assign(new Error('the connection was closed'), { code: 'ECONNRESET' }));
-        };
-        socket.on(event, onEvent);
-        socket.on('error', onError);
-        socket.on('close', onClose);
-    });
 }
 /** Reads the proxy's answer to CONNECT up to the blank line. */
 function readHead(socket, name) {
@@ -3938,7 +3954,7 @@ function readHead(socket, name) {
                     fail(notHttp(name));
                 return;
             }
-            // The proxy sends nothing more until our TLS hello; any early bytes are handed back.
+            // Nothing after the head belongs to the tunnel: a proxy sends no more until our TLS hello.
             cleanup();
             const statusLine = buffered.subarray(0, end).toString('latin1').split('\r\n')[0] ?? '';
             const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
@@ -3949,7 +3965,6 @@ function readHead(socket, name) {
             resolve({
                 status: Number(match[1]),
                 statusText: clip(match[2] ?? '', 80),
-                rest: buffered.subarray(end + 4),
             });
         };
         const onError = (error) => {
@@ -3965,14 +3980,6 @@ function readHead(socket, name) {
 }
 function notHttp(name) {
     return new TransientError(`the proxy ${name} did not answer CONNECT in HTTP`);
-}
-function unreachableProxy(error, name) {
-    const detail = describeSystemError(error);
-    const message = `cannot connect to the proxy ${name} set by https_proxy (${detail})`;
-    // A proxy host that does not resolve is a typo in the variable, not a blip.
-    return errorCode(error) === 'ENOTFOUND'
-        ? new PermanentError(`${message}; check the https_proxy variable`)
-        : new TransientError(message);
 }
 function refusedTunnel(head, name, address, proxy) {
     const what = `HTTP ${head.status}${head.statusText === '' ? '' : ` ${head.statusText}`}`;
@@ -4006,6 +4013,7 @@ function refusedTunnel(head, name, address, proxy) {
  *   redirects and protocol switches are refused (the key stays on its host).
  * Every failure becomes a TransientError or a PermanentError.
  */
+
 
 
 
@@ -4067,6 +4075,8 @@ class HttpTransport {
     }
     /** One attempt: (tunnel,) request, answer, body. Whatever it opened is destroyed if it does not finish. */
     async exchange(request, signal, proxy, stage, fresh) {
+        // Nothing is opened for a request given up before it starts (a cancel, or a deadline spent on the first try).
+        signal.throwIfAborted();
         const held = new Set();
         const work = (async () => {
             stage.peer = request.url.host;
@@ -4108,7 +4118,7 @@ class HttpTransport {
         const options = {
             method: request.method,
             protocol: url.protocol,
-            hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+            hostname: socketHost(url),
             port: url.port === '' ? undefined : Number(url.port),
             // Without an agent (through a tunnel) Node would take 80 and send "Host: name:80".
             defaultPort: secure ? 443 : 80,
@@ -4154,7 +4164,8 @@ class HttpTransport {
 }
 /**
  * The work's result, or the signal's reason the moment it fires. The work may
- * settle later; that is nobody's business any more.
+ * settle later; that is nobody's business any more. The caller checked that
+ * the signal had not fired yet.
  */
 function untilAborted(work, signal) {
     return new Promise((resolve, reject) => {
@@ -4162,12 +4173,8 @@ function untilAborted(work, signal) {
         const onAbort = () => {
             reject(new Error('aborted'));
         };
-        if (signal.aborted) {
-            work.catch(() => undefined);
-            onAbort();
-            return;
-        }
-        signal.addEventListener('abort', onAbort, { once: true });
+        // An AbortSignal fires 'abort' at most once.
+        signal.addEventListener('abort', onAbort);
         work.then((value) => {
             signal.removeEventListener('abort', onAbort);
             resolve(value);
@@ -4351,18 +4358,6 @@ function refusalKind(code, message) {
     return 'other';
 }
 
-;// CONCATENATED MODULE: ./src/api/url.ts
-/** Where a request goes: the API's path under the base URL. Pure. */
-/**
- * The base URL with `path` appended to its own path (a reverse proxy may mount
- * the API under a prefix), never doubling the slash between them.
- */
-function apiUrl(baseUrl, path) {
-    const url = new URL(baseUrl.href);
-    url.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${path}`;
-    return url;
-}
-
 ;// CONCATENATED MODULE: ./src/api/v1.ts
 /**
  * The Zilliz Cloud v1 controller API: where to ask, and how its answer maps
@@ -4375,8 +4370,8 @@ function apiUrl(baseUrl, path) {
 
 
 const V1_PATH = '/v1/vector/collections/import/get';
-function v1Url(baseUrl, jobId, clusterId) {
-    const url = apiUrl(baseUrl, V1_PATH);
+function v1Url(baseUrl, jobId, clusterId, path = V1_PATH) {
+    const url = apiUrl(baseUrl, path);
     // URLSearchParams encodes &, #, spaces and unicode: a job ID cannot add parameters.
     url.search = new URLSearchParams({ jobId, clusterId }).toString();
     return url;
@@ -4388,7 +4383,11 @@ function v1Dialect(baseUrl, clusterId) {
         successCodes: [0, 200],
         transientCodes: [],
         paths: [V1_PATH],
-        request: (jobId) => ({ method: 'GET', url: v1Url(baseUrl, jobId, clusterId), headers: {} }),
+        request: (jobId, path) => ({
+            method: 'GET',
+            url: v1Url(baseUrl, jobId, clusterId, path),
+            headers: {},
+        }),
         mapData: mapV1Job,
         hint: (code, message) => V1_HINTS[refusalKind(code, message)],
     };
@@ -5038,7 +5037,8 @@ function endedWhileRetrying(outcome) {
 function fitByRank(items, rank, size, budget) {
     const order = items.map((_, i) => i);
     const ranks = items.map(rank);
-    order.sort((a, b) => (ranks[a] ?? 0) - (ranks[b] ?? 0) || a - b);
+    // sort() is stable: ties keep their original order.
+    order.sort((a, b) => (ranks[a] ?? 0) - (ranks[b] ?? 0));
     const kept = new Set();
     let used = 0;
     for (const i of order) {
@@ -5247,7 +5247,8 @@ const JOB_LABEL = {
     importing: '🔄 importing',
     pending: '⏳ pending',
 };
-const cell = (text) => `<td>${text === undefined || text === '' ? '-' : text}</td>`;
+/** A cell; "-" when the value is unknown (the job model keeps no blank text: blank is unknown). */
+const cell = (text) => `<td>${text ?? '-'}</td>`;
 const tableHead = (withRows) => `<table>\n<thead><tr><th>File</th><th>Size</th><th>Progress</th>${withRows ? '<th>Rows</th>' : ''}` +
     '<th>Completed</th><th>Error</th></tr></thead>\n<tbody>\n';
 const TABLE_TAIL = '</tbody>\n</table>\n';
@@ -5413,15 +5414,17 @@ function renderSummary(outcome, options = {}) {
     const headers = outcome.jobs.map((status) => jobHeader(status, outcome));
     // One Rows column for every table when any job reports rows, so all tables look alike.
     const withRows = reportsRows(outcome.jobs.map(lastKnownJob));
-    const tableCost = (status) => status.job !== undefined && status.job.files.length > 0
-        ? byteLength(tableHead(withRows) + TABLE_TAIL)
-        : 0;
-    const fixed = outcome.jobs.reduce((sum, status, i) => sum + byteLength(headers[i] ?? '') + tableCost(status) + CUT_NOTE_RESERVE, byteLength(html));
+    // Every job is charged a table frame and a cut note, used or not: a few hundred bytes of slack.
+    const perJob = byteLength(tableHead(withRows) + TABLE_TAIL) + CUT_NOTE_RESERVE;
+    const fixed = headers.reduce((sum, header) => sum + byteLength(header) + perJob, byteLength(html));
     if (fixed > maxBytes) {
-        // Too many jobs to list even without their files: show as many jobs as fit.
+        // Too many jobs to list even without their files: show as many jobs as fit,
+        // each charged as in `fixed`, so at least one is left out and the note counts it.
+        let used = byteLength(html);
         let shown = 0;
         for (const header of headers) {
-            if (byteLength(html) + byteLength(header) + CUT_NOTE_RESERVE > maxBytes)
+            used += byteLength(header) + perJob;
+            if (used > maxBytes)
                 break;
             html += header;
             shown += 1;
@@ -5440,7 +5443,8 @@ function renderSummary(outcome, options = {}) {
         const picked = fitByRank(job.files, rowRank, (_, i) => byteLength(rows[i] ?? ''), share);
         // Shown in rank order (errors, unfinished, the rest), as the cut note says.
         const order = job.files.map((file, i) => ({ rank: rowRank(file), i }));
-        order.sort((a, b) => a.rank - b.rank || a.i - b.i);
+        // sort() is stable: within a rank, the API's order stays.
+        order.sort((a, b) => a.rank - b.rank);
         const shownRows = order.filter(({ i }) => picked.has(i)).map(({ i }) => rows[i] ?? '');
         const body = shownRows.join('');
         rowBudget -= byteLength(body);
@@ -5455,7 +5459,8 @@ function renderSummary(outcome, options = {}) {
 /** Time as the poll loop sees it: injected, so tests run on a virtual clock. */
 const systemClock = { now: () => Date.now() };
 const realSleep = (ms, signal) => new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) {
+    // No time (or less) still waits for the next turn of the event loop: setTimeout takes it as 1 ms.
+    if (signal.aborted) {
         resolve();
         return;
     }
@@ -5467,7 +5472,8 @@ const realSleep = (ms, signal) => new Promise((resolve) => {
         signal.removeEventListener('abort', onAbort);
         resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    // An AbortSignal fires 'abort' at most once.
+    signal.addEventListener('abort', onAbort);
 });
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -5477,8 +5483,6 @@ const ACTION_NAME = 'zilliz-import-wait';
 const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
-;// CONCATENATED MODULE: external "node:events"
-const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 ;// CONCATENATED MODULE: ./src/forecast.ts
 /**
  * When will a job reach 100%? Only answered when its progress is steady:
@@ -5492,13 +5496,14 @@ function forecastFinish(samples) {
     const [a, b, c] = samples.slice(-3);
     if (a === undefined || b === undefined || c === undefined)
         return undefined;
-    if (!(a.atMs < b.atMs && b.atMs < c.atMs) ||
-        !(a.progress < b.progress && b.progress < c.progress)) {
+    if (!(a.atMs < b.atMs && b.atMs < c.atMs))
         return undefined;
-    }
     const rate1 = (b.progress - a.progress) / (b.atMs - a.atMs);
     const rate2 = (c.progress - b.progress) / (c.atMs - b.atMs);
-    if (Math.abs(rate2 - rate1) > STEADY_TOLERANCE * Math.max(rate1, rate2))
+    // A steady pace: rates within 25% of the faster one, which must be moving
+    // forward (so both are: progress that stalls or goes back has no finish).
+    const faster = Math.max(rate1, rate2);
+    if (!(faster > 0) || Math.abs(rate2 - rate1) > STEADY_TOLERANCE * faster)
         return undefined;
     const rate = (c.progress - a.progress) / (c.atMs - a.atMs);
     return c.atMs + (100 - c.progress) / rate;
@@ -5509,8 +5514,7 @@ function createRateLimiter(spacingMs, clock, sleep) {
     let lastSlot = Number.NEGATIVE_INFINITY;
     return {
         async acquire(notAfterMs, signal) {
-            if (signal.aborted)
-                return false;
+            // A signal that already fired ends the sleep at once and answers false below.
             const now = clock.now();
             const slot = Math.max(now, lastSlot + spacingMs);
             if (slot > notAfterMs)
@@ -5566,8 +5570,7 @@ async function waitForJobs(options) {
     const stopped = () => stop.aborted;
     /** Fail fast: stop every other job, remembering which one stopped those still open. */
     function stopOthers(jobId) {
-        if (failFast.signal.aborted)
-            return;
+        // Called at most once: once it aborts, every loop sees stopped() before it could call again.
         for (const other of statuses) {
             if (other.jobId !== jobId && (other.job === undefined || !isSettled(other.job.state))) {
                 other.stoppedBy = jobId;
@@ -5612,10 +5615,10 @@ async function waitForJobs(options) {
                 const forecastAllowed = options.forecast !== false && !lastWasForecast;
                 const finish = forecastAllowed ? forecastFinish(samples) : undefined;
                 const early = finish === undefined ? undefined : finish + POLL_DEFAULTS.forecastMarginMs;
+                // The rate limiter keeps even an early poll spaced from the one before.
                 lastWasForecast = early !== undefined && early < nextPollAt;
-                if (early !== undefined && lastWasForecast) {
-                    nextPollAt = Math.max(early, sentAt + spacingMs);
-                }
+                if (early !== undefined && lastWasForecast)
+                    nextPollAt = early;
             }
             catch (error) {
                 if (stopped() || error instanceof AbortedError)
@@ -5839,7 +5842,7 @@ async function report(outcome, settings, redact, warn) {
     const { values, jobsOmitted, detailsOmitted } = outputValues(outcome);
     for (const [name, value] of Object.entries(values))
         setOutput(name, redact(value));
-    if (jobsOmitted > 0 || detailsOmitted > 0) {
+    if (jobsOmitted + detailsOmitted > 0) {
         info(`The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`);
     }
     const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product;
