@@ -3449,6 +3449,7 @@ const TLS_VERIFY_CODES = new Set([
     'HOSTNAME_MISMATCH',
     'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
+const certificateRefused = (code) => code !== undefined && TLS_VERIFY_CODES.has(code);
 /** OpenSSL's words for "the other side does not speak TLS" (plain HTTP on an https:// URL). */
 const NOT_TLS = /wrong version number|packet length too long|http request/i;
 const CA_HINT = 'If a corporate CA or a TLS-inspecting proxy signs your traffic, point NODE_EXTRA_CA_CERTS at its ' +
@@ -3475,7 +3476,7 @@ function networkFault(error, url) {
     if (code === 'ENOTFOUND') {
         return new PermanentError(`cannot resolve ${url.hostname} (${detail}); check the "region" or "endpoint" input`);
     }
-    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+    if (certificateRefused(code)) {
         return new PermanentError(`the TLS certificate of ${url.host} was not accepted (${detail}). ${CA_HINT}`);
     }
     if ((code === 'EPROTO' || code?.startsWith('ERR_SSL_') === true) && NOT_TLS.test(detail)) {
@@ -3491,7 +3492,7 @@ function proxyConnectFault(error, name) {
     // A proxy host that does not resolve is a typo in the variable, not a blip.
     if (code === 'ENOTFOUND')
         return new PermanentError(`${message}; check the https_proxy variable`);
-    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+    if (certificateRefused(code)) {
         return new PermanentError(`${message}: its TLS certificate was not accepted. If a corporate CA signs it, point ` +
             "NODE_EXTRA_CA_CERTS at that CA's certificate (a PEM file) in the step's env");
     }
@@ -5032,7 +5033,8 @@ function endedWhileRetrying(outcome) {
 /** Choosing what fits in a byte budget, shared by the summary and the jobs output. */
 /**
  * Indices of the items to keep: lowest rank first (ties in original order),
- * each kept while its size still fits in what is left of `budget`.
+ * each kept while its size still fits in what is left of `budget`. The set
+ * iterates in that order.
  */
 function fitByRank(items, rank, size, budget) {
     const order = items.map((_, i) => i);
@@ -5352,7 +5354,9 @@ function rowRank(file) {
     return isDone(file) ? 2 : 1;
 }
 function cutNote(hidden, what) {
-    return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. Files with errors are shown first.</em></p>\n`;
+    // Rows are cut by rank, errors kept first; jobs are cut from the end of the list.
+    const kept = what === 'files' ? ' Files with errors are shown first.' : '';
+    return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB.${kept}</em></p>\n`;
 }
 /** At most this many entries in "What failed"; then "and N more". */
 const WHAT_FAILED_MAX = 20;
@@ -5441,11 +5445,8 @@ function renderSummary(outcome, options = {}) {
         // Share what is left evenly among the jobs still to render; unused bytes carry forward.
         const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex));
         const picked = fitByRank(job.files, rowRank, (_, i) => byteLength(rows[i] ?? ''), share);
-        // Shown in rank order (errors, unfinished, the rest), as the cut note says.
-        const order = job.files.map((file, i) => ({ rank: rowRank(file), i }));
-        // sort() is stable: within a rank, the API's order stays.
-        order.sort((a, b) => a.rank - b.rank);
-        const shownRows = order.filter(({ i }) => picked.has(i)).map(({ i }) => rows[i] ?? '');
+        // Shown in the order picked: rank (errors, unfinished, the rest), as the cut note says.
+        const shownRows = [...picked].map((i) => rows[i] ?? '');
         const body = shownRows.join('');
         rowBudget -= byteLength(body);
         html += tableHead(withRows) + body + TABLE_TAIL;

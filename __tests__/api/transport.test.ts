@@ -48,18 +48,14 @@ async function proxy(mode: ProxyMode) {
 }
 
 /**
- * A TCP server that, on each connection's first bytes, writes `answer` and
- * closes (nothing for undefined), or does what a function says.
+ * Listens on a loopback port. After the test, every connection it accepted is
+ * destroyed and the server closed. `open` counts the connections still open.
  */
-async function rawServer(answer: string | undefined | ((socket: Socket) => void)): Promise<number> {
+async function listen(server: Server): Promise<{ port: number; open: () => number }> {
   const sockets = new Set<Socket>()
-  const server: Server = createServer((socket) => {
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket)
-    socket.on('error', () => undefined)
-    socket.once('data', () => {
-      if (typeof answer === 'function') answer(socket)
-      else if (answer !== undefined) socket.end(answer)
-    })
+    socket.on('close', () => sockets.delete(socket))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   closers.push(
@@ -71,7 +67,22 @@ async function rawServer(answer: string | undefined | ((socket: Socket) => void)
         })
       }),
   )
-  return (server.address() as { port: number }).port
+  return { port: (server.address() as { port: number }).port, open: () => sockets.size }
+}
+
+/**
+ * A TCP server that, on each connection's first bytes, writes `answer` and
+ * closes (nothing for undefined), or does what a function says.
+ */
+async function rawServer(answer: string | undefined | ((socket: Socket) => void)): Promise<number> {
+  const server = createServer((socket) => {
+    socket.on('error', () => undefined)
+    socket.once('data', () => {
+      if (typeof answer === 'function') answer(socket)
+      else if (answer !== undefined) socket.end(answer)
+    })
+  })
+  return (await listen(server)).port
 }
 
 describe('choosing a proxy', () => {
@@ -257,16 +268,7 @@ describe('through a CONNECT proxy', () => {
       },
     )
     server.on('tlsClientError', () => undefined)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    closers.push(
-      () =>
-        new Promise<void>((resolve) =>
-          server.close(() => {
-            resolve()
-          }),
-        ),
-    )
-    const { port } = server.address() as { port: number }
+    const { port } = await listen(server)
     const error = await failure(send(transportVia(`https://127.0.0.1:${port}`), ZILLIZ, 3_000))
     expect(error).toBeInstanceOf(PermanentError)
     expect(error.message).toMatch(
@@ -399,30 +401,13 @@ describe('answers no HTTP library sends', () => {
 async function countingServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<{ url: string; connections: () => number; open: () => number }> {
-  const sockets = new Set<Socket>()
   let connections = 0
   const server = createHttpServer(handler)
-  server.on('connection', (socket: Socket) => {
+  server.on('connection', () => {
     connections += 1
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => {
-          resolve()
-        })
-      }),
-  )
-  const { port } = server.address() as { port: number }
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    connections: () => connections,
-    open: () => sockets.size,
-  }
+  const { port, open } = await listen(server)
+  return { url: `http://127.0.0.1:${port}/`, connections: () => connections, open }
 }
 
 describe('connections', () => {
@@ -482,24 +467,15 @@ describe('connections', () => {
 })
 
 describe('which stage a deadline names', () => {
-  test('plain HTTP to a server that accepts and never answers: waiting for the answer', async () => {
+  test.each([
+    ['plain HTTP', 'http', 'waiting for the answer'],
+    ['https:// (no TLS ever spoken)', 'https', 'in the TLS handshake'],
+  ])('%s to a server that accepts and never answers: %s', async (_name, scheme, stage) => {
     const port = await rawServer(undefined)
     const error = await failure(
-      send(transportVia(undefined), new URL(`http://127.0.0.1:${port}/`), 300),
+      send(transportVia(undefined), new URL(`${scheme}://127.0.0.1:${port}/`), 300),
     )
-    expect(error.message).toBe(
-      `no answer from 127.0.0.1:${port} within 0.3 s (waiting for the answer)`,
-    )
-  })
-
-  test('https:// to a server that accepts and never speaks TLS: in the TLS handshake', async () => {
-    const port = await rawServer(undefined)
-    const error = await failure(
-      send(transportVia(undefined), new URL(`https://127.0.0.1:${port}/`), 300),
-    )
-    expect(error.message).toBe(
-      `no answer from 127.0.0.1:${port} within 0.3 s (in the TLS handshake)`,
-    )
+    expect(error.message).toBe(`no answer from 127.0.0.1:${port} within 0.3 s (${stage})`)
   })
 
   test('a kept-alive connection that falls silent: waiting for the answer, not connecting', async () => {

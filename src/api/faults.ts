@@ -36,6 +36,9 @@ const TLS_VERIFY_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ])
 
+const certificateRefused = (code: string | undefined): boolean =>
+  code !== undefined && TLS_VERIFY_CODES.has(code)
+
 /** OpenSSL's words for "the other side does not speak TLS" (plain HTTP on an https:// URL). */
 const NOT_TLS = /wrong version number|packet length too long|http request/i
 
@@ -69,7 +72,7 @@ export function networkFault(error: unknown, url: URL): Error {
       `cannot resolve ${url.hostname} (${detail}); check the "region" or "endpoint" input`,
     )
   }
-  if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+  if (certificateRefused(code)) {
     return new PermanentError(
       `the TLS certificate of ${url.host} was not accepted (${detail}). ${CA_HINT}`,
     )
@@ -89,7 +92,7 @@ export function proxyConnectFault(error: unknown, name: string): Error {
   const message = `cannot connect to the proxy ${name} set by https_proxy (${describeSystemError(error)})`
   // A proxy host that does not resolve is a typo in the variable, not a blip.
   if (code === 'ENOTFOUND') return new PermanentError(`${message}; check the https_proxy variable`)
-  if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+  if (certificateRefused(code)) {
     return new PermanentError(
       `${message}: its TLS certificate was not accepted. If a corporate CA signs it, point ` +
         "NODE_EXTRA_CA_CERTS at that CA's certificate (a PEM file) in the step's env",

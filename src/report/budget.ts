@@ -2,7 +2,8 @@
 
 /**
  * Indices of the items to keep: lowest rank first (ties in original order),
- * each kept while its size still fits in what is left of `budget`.
+ * each kept while its size still fits in what is left of `budget`. The set
+ * iterates in that order.
  */
 export function fitByRank<T>(
   items: readonly T[],

@@ -156,8 +156,10 @@ function rowRank(file: FileProgress): number {
   return isDone(file) ? 2 : 1
 }
 
-function cutNote(hidden: number, what: string): string {
-  return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB. Files with errors are shown first.</em></p>\n`
+function cutNote(hidden: number, what: 'files' | 'jobs'): string {
+  // Rows are cut by rank, errors kept first; jobs are cut from the end of the list.
+  const kept = what === 'files' ? ' Files with errors are shown first.' : ''
+  return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB.${kept}</em></p>\n`
 }
 
 /** At most this many entries in "What failed"; then "and N more". */
@@ -266,11 +268,8 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
     // Share what is left evenly among the jobs still to render; unused bytes carry forward.
     const share = Math.floor(rowBudget / (outcome.jobs.length - jobIndex))
     const picked = fitByRank(job.files, rowRank, (_, i) => byteLength(rows[i] ?? ''), share)
-    // Shown in rank order (errors, unfinished, the rest), as the cut note says.
-    const order = job.files.map((file, i) => ({ rank: rowRank(file), i }))
-    // sort() is stable: within a rank, the API's order stays.
-    order.sort((a, b) => a.rank - b.rank)
-    const shownRows = order.filter(({ i }) => picked.has(i)).map(({ i }) => rows[i] ?? '')
+    // Shown in the order picked: rank (errors, unfinished, the rest), as the cut note says.
+    const shownRows = [...picked].map((i) => rows[i] ?? '')
     const body = shownRows.join('')
     rowBudget -= byteLength(body)
     html += tableHead(withRows) + body + TABLE_TAIL
