@@ -11,13 +11,40 @@ const bold = (/** @type {string} */ text) => (process.stdout.isTTY ? `\x1b[1m${t
 const dim = (/** @type {string} */ text) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text)
 
 /**
+ * The named entities the summary can contain: escapeHtml's (src/text.ts) and the
+ * &nbsp; that keeps sizes on one line (src/report/summary.ts), shown as a plain
+ * space here. Anything else escapeHtml writes is numeric (&#124;, &#39;, ...).
+ * @type {Record<string, string>}
+ */
+const NAMED_ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
+
+/**
+ * Named, decimal (&#124;) and hexadecimal (&#x7c;) entities as the characters they
+ * stand for, in one pass (so &amp;lt; reads &lt;); an unknown one is left as it is.
+ * @param {string} text
+ */
+function decodeEntities(text) {
+  return text.replace(
+    /&(?:#(\d+)|#[xX]([0-9a-fA-F]+)|([a-zA-Z]+));/g,
+    (
+      /** @type {string} */ entity,
+      /** @type {string | undefined} */ decimal,
+      /** @type {string | undefined} */ hex,
+      /** @type {string | undefined} */ named,
+    ) => {
+      if (named !== undefined) return NAMED_ENTITIES[named] ?? entity
+      const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex ?? '', 16)
+      return code <= 0x10ffff ? String.fromCodePoint(code) : entity
+    },
+  )
+}
+
+/**
  * A rough text view of the summary HTML, so it reads in a terminal.
  * @param {string} html
  */
 function summaryAsText(html) {
-  /** @type {Record<string, string>} */
-  const entities = { amp: '&', lt: '<', gt: '>', quot: '"' }
-  return html
+  const text = html
     .replace(/<h2>(.*?)<\/h2>/g, '## $1')
     .replace(/<h3>(.*?)<\/h3>/g, '\n### $1')
     .replace(
@@ -25,9 +52,8 @@ function summaryAsText(html) {
       (_, /** @type {string} */ cells) => `| ${cells.replace(/<\/t[dh]><t[dh]>/g, ' | ')} |`,
     )
     .replace(/<[^>]+>/g, '')
-    .replace(/&(#\d+|amp|lt|gt|quot);/g, (_, /** @type {string} */ name) =>
-      name.startsWith('#') ? String.fromCharCode(Number(name.slice(1))) : (entities[name] ?? name),
-    )
+  // Tags first, entities after: a decoded &lt; must not be taken for a tag.
+  return decodeEntities(text)
     .replace(/\n{2,}/g, '\n\n')
     .trim()
 }

@@ -5,8 +5,12 @@
 # "## [1.2.3]" section, and all of it is committed on main. The script then
 #   1. refuses a dirty tree, another branch, a version mismatch or an existing tag;
 #   2. rebuilds dist/ and refuses if it differs from the committed one;
-#   3. creates the annotated tag v1.2.3 and moves the major tag v1 to it;
-#   4. with --push, pushes both (v1 with --force, as it moves); else prints the commands.
+#   3. creates the annotated tag v1.2.3;
+#   4. with --push, pushes that tag alone; else prints the command.
+# Pushing the tag starts .github/workflows/release.yml, which is the source of
+# truth for everything after: it rebuilds and tests the tag, attests dist/index.js,
+# publishes the release, and only then moves the major tag v1. This script never
+# touches v1, so @v1 cannot point at a release that has not passed that workflow.
 set -euo pipefail
 
 die() { echo "release: $*" >&2; exit 1; }
@@ -33,12 +37,11 @@ npm run build --silent
 [[ -z "$(git status --porcelain -- dist)" ]] || die "dist/ differs from a fresh build: run 'npm run build' and commit dist/"
 
 git tag -a "$tag" -m "Release $tag"
-git tag -fa "$major" -m "Move $major to $tag" "$tag^{}"
-echo "Tagged $tag and moved $major to it."
+echo "Tagged $tag."
 
 if [[ "$push" == "--push" ]]; then
   git push origin "refs/tags/$tag"
-  git push --force origin "refs/tags/$major"
+  echo "Pushed $tag: the Release workflow now tests it, publishes the release and moves $major."
 else
-  echo "To publish: git push origin refs/tags/$tag && git push --force origin refs/tags/$major"
+  echo "To publish: git push origin refs/tags/$tag (the Release workflow then moves $major)"
 fi
