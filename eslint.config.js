@@ -20,6 +20,37 @@ export default defineConfig(
     },
   },
   {
+    // Every line to the runner leaves through src/sink.ts (one printable line,
+    // the key guarded): @actions/core's log functions, console and stdout are
+    // refused everywhere else in src/, and only main.ts may import core at all.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[object.name='core'][property.name=/^(info|warning|error|notice|debug|setFailed|startGroup|endGroup|group)$/]",
+          message: 'Write to the runner through the sink (src/sink.ts).',
+        },
+        {
+          selector: "MemberExpression[object.name='process'][property.name=/^(stdout|stderr)$/]",
+          message: 'Write to the runner through the sink (src/sink.ts).',
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/main.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@actions/core', message: 'Only src/main.ts talks to the runner.' }] },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'bench/**/*.mjs', '*.js'],
     rules: {
       // Plain JS (checked by tsc through JSDoc) gives typed rules too little to work with.

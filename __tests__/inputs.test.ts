@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseDuration } from '../src/duration.js'
 import {
   InputError,
@@ -352,5 +355,44 @@ describe('parseDuration', () => {
   })
   test.each(['', 'h', '1.5m', '-5', '5 m', '1d', 'm1'])('rejects %j', (text) => {
     expect(parseDuration(text)).toBeUndefined()
+  })
+})
+
+describe('client-cert and client-key (mutual TLS)', () => {
+  const TLS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'tls')
+  const pem = (name: string): string => readFileSync(path.join(TLS, name), 'utf8')
+  const cert = pem('client.pem')
+  const key = pem('client.key')
+
+  test('both given, the key the certificate’s own: kept as given', () => {
+    expect(settings({ 'client-cert': cert, 'client-key': key }).clientCert).toEqual({
+      cert: cert.trim(),
+      key: key.trim(),
+    })
+  })
+  test('neither given: none', () => {
+    expect(settings()).not.toHaveProperty('clientCert')
+  })
+  test.each([
+    [{ 'client-cert': 'x' }, 'Input "client-key" is required when "client-cert" is set'],
+    [{ 'client-key': 'x' }, 'Input "client-cert" is required when "client-key" is set'],
+  ])('one without the other: an input error naming the missing one', (inputs, expected) => {
+    expect(inputError(inputs)).toMatch(new RegExp(`^${expected}: mutual TLS needs`))
+  })
+  test('a certificate that is not PEM: named, the value never quoted', () => {
+    const message = inputError({ 'client-cert': 'not-a-cert-SECRETISH', 'client-key': key })
+    expect(message).toMatch(/^Input "client-cert" is not a PEM certificate/)
+    expect(message).not.toContain('SECRETISH')
+  })
+  test('a key that is not PEM (or is encrypted): named, never quoted', () => {
+    const bad = key.replace(/[A-Za-z]{10}/, 'SECRETISHX')
+    const message = inputError({ 'client-cert': cert, 'client-key': bad })
+    expect(message).toMatch(/^Input "client-key" is not an unencrypted PEM private key/)
+    expect(message).not.toMatch(/SECRETISH|BEGIN PRIVATE KEY-----\n/)
+  })
+  test("another certificate's key: named", () => {
+    expect(inputError({ 'client-cert': cert, 'client-key': pem('server.key') })).toBe(
+      'Input "client-key" is not the private key of the certificate in "client-cert".',
+    )
   })
 })

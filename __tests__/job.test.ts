@@ -1,13 +1,14 @@
 import {
   type ImportJob,
   filesDone,
-  fractionToPercent,
   hasRowCounts,
   isSettled,
   jobErrors,
   keepLastProgress,
   overallProgress,
+  percentFloor,
   reportsRows,
+  unfinishedPercent,
 } from '../src/job.js'
 
 const job = (progress: number, fileSize?: number): ImportJob => ({
@@ -18,18 +19,30 @@ const job = (progress: number, fileSize?: number): ImportJob => ({
   ...(fileSize === undefined ? {} : { fileSize }),
 })
 
-describe('fractionToPercent', () => {
+describe('percentFloor', () => {
   test.each([
     [0, 0],
-    [0.7, 70],
-    [0.123, 12.3],
-    [0.4567, 45.6],
-    [0.99999, 99.9],
-    [1, 100],
-    [-0.5, 0],
-    [3, 100],
-  ])('%p -> %p (rounded down, clamped)', (fraction, percent) => {
-    expect(fractionToPercent(fraction)).toBe(percent)
+    [0.7 * 100, 70],
+    [0.123 * 100, 12.3],
+    [0.4567 * 100, 45.6],
+    [0.99999 * 100, 99.9],
+    [100, 100],
+    [-50, 0],
+    [300, 100],
+  ])('%p -> %p (rounded down, clamped)', (percent, shown) => {
+    expect(percentFloor(percent)).toBe(shown)
+  })
+})
+
+describe('unfinishedPercent', () => {
+  test.each([
+    [0.9999999999 * 100, 99.9],
+    [100, 99.9],
+    [99.95, 99.9],
+    [99.8, 99.8],
+    [55.55, 55.5],
+  ])('%p -> %p: never 100 for work not finished', (percent, shown) => {
+    expect(unfinishedPercent(percent)).toBe(shown)
   })
 })
 

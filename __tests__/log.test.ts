@@ -73,6 +73,22 @@ test('retryLine says what happened and when the next try is', () => {
   ).toBe('Job j: HTTP 503; retry 2 in 1.5s')
 })
 
+test('retryLine: a Retry-After past the deadline says no more polls come', () => {
+  expect(
+    retryLine({
+      kind: 'retry',
+      jobId: 'j',
+      reason: 'HTTP 503',
+      attempt: 1,
+      delayMs: 8_000,
+      elapsedMs: 0,
+      retryAfterMs: 3_600_000,
+    }),
+  ).toBe(
+    'Job j: HTTP 503; the server asked to come back after 1h 00m 00s, past the timeout: not polling it again',
+  )
+})
+
 describe('failureAnnotations', () => {
   test("one per import error (job or file), titled with its name; refusals are the verdict's", () => {
     const job = importJob('job-1', {
@@ -100,7 +116,10 @@ describe('verdict', () => {
   const running = { jobId: 'job-1', job: importJob('job-1', { state: 'importing', progress: 40 }) }
   test('completed passes', () => {
     expect(
-      verdict(outcome('completed', [{ jobId: 'a', job: importJob('a') }]), true, 'api.example:443'),
+      verdict(outcome('completed', [{ jobId: 'a', job: importJob('a') }]), true, {
+        product: 'Zilliz Cloud',
+        host: 'api.example:443',
+      }),
     ).toEqual({
       level: 'success',
       message: '1 import job completed after 1m 05s.',
@@ -108,7 +127,10 @@ describe('verdict', () => {
   })
   test('failed fails, saying who failed without repeating the errors of the annotations', () => {
     const job = importJob('a', { state: 'failed', errorMessage: 'quota exceeded' })
-    const v = verdict(outcome('failed', [{ jobId: 'a', job }]), true, 'h')
+    const v = verdict(outcome('failed', [{ jobId: 'a', job }]), true, {
+      product: 'Zilliz Cloud',
+      host: 'h',
+    })
     expect(v.level).toBe('failure')
     expect(v.message).toBe(
       'The import failed: job a reported an error (annotated above, all of them listed in the job summary). Fix the data and import again.',
@@ -118,14 +140,19 @@ describe('verdict', () => {
     const v = verdict(
       outcome('timed-out', [running, { jobId: 'job-2', lastError: 'HTTP 503' }]),
       true,
-      'api.example:443',
+      { product: 'Zilliz Cloud', host: 'api.example:443' },
     )
     expect(v).toEqual({
       level: 'failure',
       message:
         'Timed out after 1m 05s at 20% overall; still running: job-1 importing 40%, job-2 no answer yet 0% (last poll: HTTP 503).',
     })
-    expect(verdict(outcome('timed-out', [running]), false, 'api.example:443').level).toBe('warning')
+    expect(
+      verdict(outcome('timed-out', [running]), false, {
+        product: 'Zilliz Cloud',
+        host: 'api.example:443',
+      }).level,
+    ).toBe('warning')
   })
   test('a timeout lists only the jobs still open, at most 5, and counts the rest', () => {
     const open = Array.from({ length: 7 }, (_, i) => ({
@@ -133,13 +160,21 @@ describe('verdict', () => {
       job: importJob(`r${i + 1}`, { state: 'importing', progress: 10, completeTime: undefined }),
     }))
     const done = { jobId: 'done', job: importJob('done') }
-    const v = verdict(outcome('timed-out', [done, ...open]), true, 'api.example:443')
+    const v = verdict(outcome('timed-out', [done, ...open]), true, {
+      product: 'Zilliz Cloud',
+      host: 'api.example:443',
+    })
     expect(v.message).toMatch(
       /; still running: r1 importing 10%, r2 importing 10%, r3 importing 10%, r4 importing 10%, r5 importing 10% and 2 more\.$/,
     )
   })
   test('cancelled fails', () => {
-    expect(verdict(outcome('cancelled', [running]), false, 'api.example:443')).toEqual({
+    expect(
+      verdict(outcome('cancelled', [running]), false, {
+        product: 'Zilliz Cloud',
+        host: 'api.example:443',
+      }),
+    ).toEqual({
       level: 'failure',
       message: 'Cancelled after 1m 05s; last known: job-1 importing 40%.',
     })
@@ -194,7 +229,10 @@ describe('the states real servers report', () => {
       jobId: `j${i}`,
       job: importJob(`j${i}`, { state: i === 0 ? 'completed' : 'uncommitted', progress: 99 }),
     }))
-    const { level, message } = verdict(outcome('uncommitted', jobs), true, 'api.example:443')
+    const { level, message } = verdict(outcome('uncommitted', jobs), true, {
+      product: 'Zilliz Cloud',
+      host: 'api.example:443',
+    })
     expect(level).toBe('success')
     expect(message).toBe(
       '7 import jobs imported after 1m 05s; not committed yet: j1, j2, j3, j4, j5 and 1 more. The data is imported but not visible until each job is committed (POST /v2/vectordb/jobs/import/commit).',
@@ -277,6 +315,112 @@ describe('retries and persistent faults', () => {
   })
 })
 
+describe('no job ever answered: whether the host answered decides the words', () => {
+  const api = { product: 'Milvus', host: 'h:19530' }
+  const failing = (jobId: string, faults: { answered: number; silent: number }, extra = {}) => ({
+    jobId,
+    lastError: `last of ${jobId}`,
+    faults,
+    ...extra,
+  })
+
+  test('only answers with errors: the product answered every poll, with what', () => {
+    const v = verdict(
+      outcome(
+        'error',
+        [
+          failing('a', { answered: 3, silent: 0 }, { lastAnswer: 'HTTP 503' }),
+          failing('b', { answered: 2, silent: 0 }, { lastAnswer: 'code 1807' }),
+          failing('c', { answered: 1, silent: 0 }, { lastAnswer: 'HTTP 503' }),
+        ],
+        30_000,
+      ),
+      true,
+      api,
+    )
+    expect(v.message).toBe(
+      "Could not check the import: Milvus answered every poll with HTTP 503 or code 1807 for 30s (last: last of a). The API is reachable but did not serve these requests; if this lasts, check the service's status",
+    )
+  })
+
+  test('with a Retry-After past the timeout: a longer timeout is what helps', () => {
+    const v = verdict(
+      outcome(
+        'error',
+        [
+          failing(
+            'a',
+            { answered: 1, silent: 0 },
+            { lastAnswer: 'HTTP 503', retryAfterMs: 60_000 },
+          ),
+          failing(
+            'b',
+            { answered: 1, silent: 0 },
+            { lastAnswer: 'HTTP 503', retryAfterMs: 3_600_000 },
+          ),
+        ],
+        8_000,
+      ),
+      true,
+      api,
+    )
+    expect(v.message).toBe(
+      'Could not check the import: Milvus answered every poll with HTTP 503 for 8s (last: last of a). It asked to come back after 1h 00m 00s, past the timeout: a longer "timeout" lets the action wait for that',
+    )
+  })
+
+  test('an answer with no short name still counts as answered', () => {
+    const v = verdict(
+      outcome('error', [failing('a', { answered: 1, silent: 0 })], 8_000),
+      true,
+      api,
+    )
+    expect(v.message).toMatch(
+      /^Could not check the import: Milvus answered every poll with errors for 8s/,
+    )
+  })
+
+  test('some polls silent, some answered: says both, with the counts', () => {
+    const v = verdict(
+      outcome(
+        'error',
+        [
+          failing('a', { answered: 2, silent: 1 }),
+          failing('b', { answered: 0, silent: 4 }),
+          { jobId: 'c' },
+        ],
+        8_000,
+      ),
+      true,
+      api,
+    )
+    expect(v.message).toBe(
+      "Could not check the import: could not get an answer from h:19530 in 8s: 5 polls got no answer at all and 2 only errors to retry (last: last of a) (1 of 3 jobs were not polled before the timeout). The API is reachable but did not serve these requests; if this lasts, check the service's status",
+    )
+  })
+
+  test('a timeout after a Retry-After past the deadline says the server asked', () => {
+    const running = { jobId: 'a', job: importJob('a', { state: 'importing', progress: 50 }) }
+    const v = verdict(
+      outcome(
+        'timed-out',
+        [
+          { ...running, retryAfterMs: 120_000 },
+          { jobId: 'b', retryAfterMs: 3_600_000 },
+        ],
+        8_000,
+      ),
+      true,
+      api,
+    )
+    expect(v.message).toMatch(
+      /; the server asked to come back after 1h 00m 00s, past the timeout, so it was not asked again\.$/,
+    )
+    const plain = verdict(outcome('timed-out', [running], 8_000), true, api)
+    expect(plain.message).not.toMatch(/asked to come back/)
+  })
+})
+
 describe('verdicts that name the real cause', () => {
   test('a refusal: could not check, quoting it', () => {
     const v = verdict(
@@ -285,7 +429,7 @@ describe('verdicts that name the real cause', () => {
         { jobId: 'b', problem: 'same' },
       ]),
       true,
-      'h:443',
+      { product: 'Zilliz Cloud', host: 'h:443' },
     )
     expect(v).toEqual({
       level: 'failure',
@@ -297,7 +441,7 @@ describe('verdicts that name the real cause', () => {
     const v = verdict(
       outcome('error', [{ jobId: 'a', lastError: 'network error (ECONNREFUSED)' }], 30_000),
       true,
-      'api.example:443',
+      { product: 'Zilliz Cloud', host: 'api.example:443' },
     )
     expect(v.message).toBe(
       'Could not check the import: never reached api.example:443 in 30s: network error (ECONNREFUSED). Check the network, the proxy (https_proxy) and the "endpoint" input; a longer "timeout" will not help',
@@ -310,7 +454,7 @@ describe('verdicts that name the real cause', () => {
         { jobId: 'b', problem: 'the job does not exist (code 100)' },
       ]),
       true,
-      'h:443',
+      { product: 'Zilliz Cloud', host: 'h:443' },
     )
     expect(v.message).toBe('Could not check the import: the job does not exist (code 100)')
   })
@@ -318,10 +462,10 @@ describe('verdicts that name the real cause', () => {
     const v = verdict(
       outcome('error', [{ jobId: 'a' }, { jobId: 'b', lastError: 'HTTP 503' }], 30_000),
       true,
-      'h:443',
+      { product: 'Zilliz Cloud', host: 'h:443' },
     )
     expect(v.message).toMatch(
-      /^Could not check the import: never reached h:443 in 30s: HTTP 503\. /,
+      /^Could not check the import: never reached h:443 in 30s: HTTP 503 \(1 of 2 jobs were not polled before the timeout\)\. /,
     )
   })
   test('job-level errors of several jobs: "2 jobs reported errors"', () => {
@@ -329,28 +473,32 @@ describe('verdicts that name the real cause', () => {
       jobId: id,
       job: importJob(id, { state: 'failed', errorMessage: 'quota' }),
     })
-    expect(verdict(outcome('failed', [bad('a'), bad('b')]), true, 'h').message).toMatch(
-      /^The import failed: 2 jobs reported errors \(/,
-    )
-    expect(verdict(outcome('failed', [bad('a')]), true, 'h').message).toMatch(
-      /^The import failed: job a reported an error \(/,
-    )
+    expect(
+      verdict(outcome('failed', [bad('a'), bad('b')]), true, { product: 'Zilliz Cloud', host: 'h' })
+        .message,
+    ).toMatch(/^The import failed: 2 jobs reported errors \(/)
+    expect(
+      verdict(outcome('failed', [bad('a')]), true, { product: 'Zilliz Cloud', host: 'h' }).message,
+    ).toMatch(/^The import failed: job a reported an error \(/)
   })
   test('exactly five uncommitted jobs are all named, with no "more"', () => {
     const jobs = Array.from({ length: 5 }, (_, i) => ({
       jobId: `j${i}`,
       job: importJob(`j${i}`, { state: 'uncommitted', progress: 99 }),
     }))
-    expect(verdict(outcome('uncommitted', jobs), true, 'h').message).toMatch(
-      /not committed yet: j0, j1, j2, j3, j4\. The data/,
-    )
+    expect(
+      verdict(outcome('uncommitted', jobs), true, { product: 'Zilliz Cloud', host: 'h' }).message,
+    ).toMatch(/not committed yet: j0, j1, j2, j3, j4\. The data/)
   })
   test('several failed files of several jobs are counted', () => {
     const bad = (id: string) => ({
       jobId: id,
       job: importJob(id, { state: 'failed', files: files(2, () => ({ errorMessage: 'x' })) }),
     })
-    expect(verdict(outcome('failed', [bad('a'), bad('b')]), true, 'h').message).toBe(
+    expect(
+      verdict(outcome('failed', [bad('a'), bad('b')]), true, { product: 'Zilliz Cloud', host: 'h' })
+        .message,
+    ).toBe(
       'The import failed: 4 files of 2 jobs reported errors (annotated above, all of them listed in the job summary). Fix the data and import again.',
     )
   })

@@ -74,6 +74,17 @@ const summary = (): string => readFileSync(path.join(dir, 'summary'), 'utf8')
 const log = (): string => stdout.join('')
 const job = (script: JobSpec['script']): JobSpec => ({ collectionName: 'c', script })
 
+/** A stop before any wait still sets every output: a later fromJSON(jobs) must read []. */
+const everyOutputOfAStop = (message: string): Record<string, string> => ({
+  state: 'error',
+  progress: '0',
+  'collection-name': '',
+  'complete-time': '',
+  'error-message': message,
+  'elapsed-seconds': '0',
+  jobs: '[]',
+})
+
 type Level = 'info' | 'warning' | 'error' | 'debug'
 
 /**
@@ -136,7 +147,7 @@ describe('run(): what the runner is told, and at which level', () => {
     expect(error).toMatch(/^Input "region" must be a Zilliz Cloud region ID/)
     expect(others).toEqual([])
     expect(atLevel('info')).toEqual([])
-    expect(outputs()).toEqual({ state: 'error', 'error-message': error })
+    expect(outputs()).toEqual(everyOutputOfAStop(error ?? ''))
     expect(summary()).toContain('Input &quot;region&quot; must be a Zilliz Cloud region ID')
     expect(s.requests).toHaveLength(0)
   })
@@ -163,10 +174,7 @@ describe('run(): what the runner is told, and at which level', () => {
     await run(broken)
     expect(process.exitCode).toBe(1)
     expect(atLevel('error')).toEqual(['Unexpected error: clock unplugged'])
-    expect(outputs()).toEqual({
-      state: 'error',
-      'error-message': 'Unexpected error: clock unplugged',
-    })
+    expect(outputs()).toEqual(everyOutputOfAStop('Unexpected error: clock unplugged'))
     expect(summary()).toContain('clock unplugged')
     expect(log()).not.toMatch(/\n\s+at /)
   })

@@ -1,4 +1,9 @@
-import { type JobEntry, boundedJobs, outputValues } from '../src/report/outputs.js'
+import {
+  type JobEntry,
+  boundedJobs,
+  outputValues,
+  stoppedOutputValues,
+} from '../src/report/outputs.js'
 import { files, importJob, outcome } from './helpers/outcomes.js'
 
 describe('outputValues', () => {
@@ -280,14 +285,17 @@ describe('bounded texts', () => {
       files: files(1, () => ({ fileName: 'f'.repeat(1_500), errorMessage: 'e'.repeat(3_000) })),
     })
     const { values } = outputValues(outcome('failed', [{ jobId: 'j', job }]))
-    expect(values['error-message']).toBe(`${'E'.repeat(2_000)}… [148,000 more characters cut]`)
-    expect(values['collection-name']).toBe(`${'c'.repeat(256)}… [44 more characters cut]`)
+    // Each value is at most its limit in all, the note included.
+    expect(values['error-message']).toBe(`${'E'.repeat(1_969)}… [148,031 more characters cut]`)
+    expect(values['error-message']).toHaveLength(2_000)
+    expect(values['collection-name']).toBe(`${'c'.repeat(230)}… [70 more characters cut]`)
+    expect(values['collection-name']).toHaveLength(256)
     const [entry] = JSON.parse(values.jobs) as JobEntry[]
     expect(entry?.progressLastSeen).toBe(true)
-    expect(entry?.collectionName).toBe(`${'c'.repeat(256)}… [44 more characters cut]`)
-    expect(entry?.details[0]?.fileName).toBe(`${'f'.repeat(1_000)}… [500 more characters cut]`)
+    expect(entry?.collectionName).toBe(`${'c'.repeat(230)}… [70 more characters cut]`)
+    expect(entry?.details[0]?.fileName).toBe(`${'f'.repeat(973)}… [527 more characters cut]`)
     expect(entry?.details[0]?.errorMessage).toBe(
-      `${'e'.repeat(2_000)}… [1,000 more characters cut]`,
+      `${'e'.repeat(1_971)}… [1,029 more characters cut]`,
     )
   })
 
@@ -300,11 +308,50 @@ describe('bounded texts', () => {
     expect(values['collection-name']).toMatch(
       /^collection_0+,collection_.*… \[[\d,]+ more characters cut\]$/,
     )
-    expect(values['collection-name'].length).toBeLessThan(4_100)
+    expect(values['collection-name']).toHaveLength(4_000)
   })
 
   test('progressLastSeen is absent unless true', () => {
     const { values } = outputValues(outcome('completed', [{ jobId: 'j', job: importJob('j') }]))
     expect((JSON.parse(values.jobs) as JobEntry[])[0]).not.toHaveProperty('progressLastSeen')
+  })
+})
+
+describe('error-message names the failure whenever the step fails for it', () => {
+  test('the API never answered (state error): the last fault, from the first job that has one', () => {
+    const { values } = outputValues(
+      outcome('error', [{ jobId: 'a' }, { jobId: 'b', lastError: 'network error (ECONNREFUSED)' }]),
+    )
+    expect(values['error-message']).toBe('network error (ECONNREFUSED)')
+  })
+  test('a refusal comes before any fault', () => {
+    const { values } = outputValues(
+      outcome('error', [
+        { jobId: 'a', lastError: 'HTTP 503' },
+        { jobId: 'b', problem: 'bad key' },
+      ]),
+    )
+    expect(values['error-message']).toBe('bad key')
+  })
+  test('a timeout while polls were failing leaves it empty: the import may still be fine', () => {
+    const { values } = outputValues(outcome('timed-out', [{ jobId: 'a', lastError: 'HTTP 503' }]))
+    expect(values['error-message']).toBe('')
+  })
+})
+
+describe('stoppedOutputValues: every output when the action stops before waiting', () => {
+  test('state error, the message, and the rest as for no jobs', () => {
+    expect(stoppedOutputValues('Input "job-id" is empty')).toEqual({
+      state: 'error',
+      progress: '0',
+      'collection-name': '',
+      'complete-time': '',
+      'error-message': 'Input "job-id" is empty',
+      'elapsed-seconds': '0',
+      jobs: '[]',
+    })
+  })
+  test('the message is bounded like any error-message', () => {
+    expect(stoppedOutputValues('x'.repeat(5_000))['error-message']).toHaveLength(2_000)
   })
 })

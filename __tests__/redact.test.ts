@@ -1,4 +1,10 @@
-import { REDACTED, createRedactor, redactDeep } from '../src/redact.js'
+import {
+  MIN_SECRET_LENGTH,
+  REDACTED,
+  createGuard,
+  createRedactor,
+  redactDeep,
+} from '../src/redact.js'
 
 describe('createRedactor', () => {
   test('removes every occurrence of the secret', () => {
@@ -22,11 +28,12 @@ describe('createRedactor', () => {
     expect(redact('url: /x?k=key50%25&y=1')).toBe(`url: /x?k=${REDACTED}&y=1`)
     expect(redact('raw: key50%')).toBe(`raw: ${REDACTED}`)
   })
-  test('an empty secret redacts nothing, and control characters still go', () => {
-    expect(createRedactor('')('text \x1b[31mred\x1b[0m')).toBe('text red')
+  test('an empty secret redacts nothing, control characters included (they go where text is shown)', () => {
+    expect(createRedactor('')('text \x1b[31mred\x1b[0m')).toBe('text \x1b[31mred\x1b[0m')
   })
-  test('terminal escapes and control characters go, and cannot hide the secret', () => {
+  test('control characters stay unless they hide the secret; then the text is stripped and redacted', () => {
     const redact = createRedactor('abcd1234')
+    expect(redact('key abcd1234 \x1b[0m\ttab')).toBe(`key ${REDACTED} \x1b[0m\ttab`)
     expect(redact('key abcd\x1b[0m1234 and ab\x00cd1234\ttab')).toBe(
       `key ${REDACTED} and ${REDACTED}\ttab`,
     )
@@ -43,5 +50,42 @@ describe('redactDeep', () => {
     expect(redactDeep({ a: ['x KEY123', 1, null, { KEY123: true }] }, redact)).toEqual({
       a: [`x ${REDACTED}`, 1, null, { [REDACTED]: true }],
     })
+  })
+})
+
+describe('spellings a server may use', () => {
+  const KEY = 'zk/a&b<c>d"e\\f-01'
+  const redact = createRedactor(KEY)
+  test.each([
+    ['Go escapes & < >', 'zk/a\\u0026b\\u003cc\\u003ed\\"e\\\\f-01'],
+    ['Go escapes in upper-case hex', 'zk/a\\u0026b\\u003Cc\\u003Ed\\"e\\\\f-01'],
+    ['"/" escaped too', 'zk\\/a\\u0026b\\u003cc\\u003ed\\"e\\\\f-01'],
+    ['plain JSON with "/" escaped', 'zk\\/a&b<c>d\\"e\\\\f-01'],
+    ['URL-encoded', encodeURIComponent(KEY)],
+    ['HTML-escaped', 'zk/a&amp;b&lt;c&gt;d&quot;e&#92;f-01'],
+  ])('%s', (_name, spelling) => {
+    expect(redact(`x ${spelling} y`)).toBe(`x ${REDACTED} y`)
+  })
+})
+
+describe('short keys: placeholders, masked only as a word of server text', () => {
+  test(`below ${MIN_SECRET_LENGTH} characters a key is masked only where it stands alone`, () => {
+    const redact = createRedactor('e')
+    expect(redact('user e denied: code 10e, job-e, file_e.parquet, é e')).toBe(
+      'user *** denied: code 10e, job-e, file_e.parquet, é ***',
+    )
+    expect(createRedactor('0')('progress 0 of 10, "0", 0.5')).toBe('progress *** of 10, "***", 0.5')
+    expect(createRedactor('a:b')('Bearer a:b, xa:b')).toBe('Bearer ***, xa:b')
+  })
+  test(`at ${MIN_SECRET_LENGTH} characters a key is masked wherever it stands`, () => {
+    expect(createRedactor('k'.repeat(MIN_SECRET_LENGTH))(`x${'k'.repeat(8)}y`)).toBe('x***y')
+    expect(createRedactor('k'.repeat(MIN_SECRET_LENGTH - 1))(`x${'k'.repeat(7)}y`)).toBe(
+      `x${'k'.repeat(7)}y`,
+    )
+  })
+  test("the guard leaves a short key to the sources: the action's own words and numbers stay", () => {
+    expect(createGuard('e')('completed 100%, job-e')).toBe('completed 100%, job-e')
+    expect(createGuard('0')('progress 0')).toBe('progress 0')
+    expect(createGuard('12345678')('x 12345678')).toBe(`x ${REDACTED}`)
   })
 })

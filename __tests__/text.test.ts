@@ -20,10 +20,23 @@ describe('stripControls', () => {
 })
 
 describe('clipNoted', () => {
-  test('keeps short text, and says how much went from long text', () => {
+  test('keeps short text, and says how much went from long text, within the limit', () => {
     expect(clipNoted('abc', 3)).toBe('abc')
-    expect(clipNoted('abcdef', 3)).toBe('abc… [3 more characters cut]')
-    expect(clipNoted('x'.repeat(1_234_567), 1)).toBe('x… [1,234,566 more characters cut]')
+    const cut = clipNoted('x'.repeat(1_234_567), 100)
+    expect(cut).toBe(`${'x'.repeat(67)}… [1,234,500 more characters cut]`)
+    expect(cut).toHaveLength(100)
+    // Keeping less for the note makes its count longer (975 cut, then 1,002): it settles at 1,004.
+    expect(clipNoted('x'.repeat(1_005), 30)).toBe('x… [1,004 more characters cut]')
+    expect(clipNoted('x'.repeat(120), 100)).toBe(`${'x'.repeat(74)}… [46 more characters cut]`)
+  })
+  test('a limit too small for the note cuts with an ellipsis alone', () => {
+    expect(clipNoted('abcdef', 3)).toBe('ab…')
+    expect(clipNoted('x'.repeat(40), 26)).toBe(`${'x'.repeat(25)}…`)
+    expect(clipNoted('x'.repeat(40), 27)).toBe('x… [39 more characters cut]')
+  })
+  test('is one printable line: line breaks flattened, controls stripped', () => {
+    expect(clipNoted('a\r\n::error::x\u0007', 100)).toBe('a ::error::x')
+    expect(clipNoted('\u001b[31m', 100)).toBe('(5 unprintable characters)')
   })
 })
 

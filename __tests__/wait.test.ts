@@ -199,10 +199,81 @@ describe('waitForJobs', () => {
   test('honours Retry-After as the earliest next attempt', async () => {
     const vt = new VirtualTime()
     const { fetchJob, calls } = scripted(vt, {
-      'job-a': [new TransientError('HTTP 429', 7_000), job('job-a', 'completed', 100)],
+      'job-a': [
+        new TransientError('HTTP 429', { retryAfterMs: 7_000 }),
+        job('job-a', 'completed', 100),
+      ],
     })
     await waitForJobs(options(vt, fetchJob))
     expect(calls.map((c) => c.at)).toEqual([0, 7_000])
+  })
+
+  test('a Retry-After past the deadline: no poll against it; the job waits out the time left', async () => {
+    const vt = new VirtualTime()
+    const asked = new TransientError('HTTP 503', { retryAfterMs: 3_600_000, answered: 'HTTP 503' })
+    const { fetchJob, calls } = scripted(vt, { 'job-a': [job('job-a', 'importing', 50), asked] })
+    const events: WaitEvent[] = []
+    const outcome = await waitForJobs(
+      options(vt, fetchJob, { timeoutMs: 8_000, onEvent: (e) => events.push(e) }),
+    )
+    expect(calls.map((c) => c.at)).toEqual([0, 5_000])
+    expect(outcome.elapsedMs).toBe(8_000)
+    expect(outcome.state).toBe('timed-out')
+    expect(outcome.jobs[0]).toMatchObject({ retryAfterMs: 3_600_000, lastAnswer: 'HTTP 503' })
+    expect(events.at(-1)).toEqual({
+      kind: 'retry',
+      jobId: 'job-a',
+      reason: 'HTTP 503',
+      attempt: 1,
+      delayMs: 3_000,
+      elapsedMs: 5_000,
+      retryAfterMs: 3_600_000,
+    })
+  })
+
+  test('a Retry-After that ends exactly at the deadline is honoured with a poll there', async () => {
+    const vt = new VirtualTime()
+    const asked = new TransientError('HTTP 429', { retryAfterMs: 3_000 })
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [job('job-a', 'importing', 50), asked, job('job-a', 'completed', 100)],
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { timeoutMs: 8_000 }))
+    expect(calls.map((c) => c.at)).toEqual([0, 5_000, 8_000])
+    expect(outcome.state).toBe('completed')
+    expect(outcome.jobs[0]?.retryAfterMs).toBeUndefined()
+  })
+
+  test('counts failed polls by whether the host answered, and keeps the last answer', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [
+        new TransientError('HTTP 503', { answered: 'HTTP 503' }),
+        new TransientError('ECONNRESET'),
+        new TransientError('code 1807', { answered: 'code 1807' }),
+      ],
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { timeoutMs: 4_000 }))
+    expect(outcome.state).toBe('error')
+    expect(calls).toHaveLength(5)
+    expect(outcome.jobs[0]?.faults).toEqual({ answered: 4, silent: 1 })
+    expect(outcome.jobs[0]?.lastAnswer).toBe('code 1807')
+  })
+
+  test('a silent last poll clears the last answer; a success clears both', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob } = scripted(vt, {
+      'job-a': [new TransientError('HTTP 503', { answered: 'HTTP 503' }), new TransientError('x')],
+      'job-b': [
+        new TransientError('HTTP 503', { answered: 'HTTP 503' }),
+        job('job-b', 'importing', 5),
+      ],
+    })
+    const outcome = await waitForJobs(
+      options(vt, fetchJob, { jobIds: ['job-a', 'job-b'], timeoutMs: 2_500 }),
+    )
+    expect(outcome.jobs[0]?.lastAnswer).toBeUndefined()
+    expect(outcome.jobs[1]).not.toHaveProperty('lastAnswer')
+    expect(outcome.jobs[1]).not.toHaveProperty('lastError')
   })
 
   test('times out at the deadline, with the last poll at the deadline itself', async () => {
@@ -295,7 +366,9 @@ describe('waitForJobs', () => {
 
   test('cancellation during a retry backoff stops at once', async () => {
     const vt = new VirtualTime()
-    const { fetchJob } = scripted(vt, { 'job-a': [new TransientError('HTTP 503', 30_000)] })
+    const { fetchJob } = scripted(vt, {
+      'job-a': [new TransientError('HTTP 503', { retryAfterMs: 30_000 })],
+    })
     const cancel = new AbortController()
     vt.at(1_000, () => {
       cancel.abort()
@@ -529,6 +602,12 @@ describe('decideState', () => {
     ['answered, then faults', [{ ...s('importing'), lastError: 'HTTP 503' }], false, 'timed-out'],
     ['never polled at all', [s()], false, 'timed-out'],
     ['none ever answered, only faults', [faulty(), faulty()], false, 'error'],
+    [
+      'none answered: faults, and jobs never polled before the deadline',
+      [faulty(), s(), s()],
+      false,
+      'error',
+    ],
     ['none answered, cancelled', [faulty()], true, 'cancelled'],
     ['done, one waiting for its commit', [s('completed'), s('uncommitted')], false, 'uncommitted'],
     ['a failure wins over uncommitted', [s('uncommitted'), s('failed')], false, 'failed'],

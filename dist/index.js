@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -24,10 +24,10 @@ var assert = __nccwpck_require__(613);
 var util = __nccwpck_require__(23);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(36);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(346);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -295,13 +295,59 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 36:
+/***/ 346:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
+});
+
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
+
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/core.js
+var core_namespaceObject = {};
+__nccwpck_require__.r(core_namespaceObject);
+__nccwpck_require__.d(core_namespaceObject, {
+  ExitCode: () => (ExitCode),
+  addPath: () => (addPath),
+  debug: () => (debug),
+  endGroup: () => (endGroup),
+  error: () => (error),
+  exportVariable: () => (exportVariable),
+  getBooleanInput: () => (getBooleanInput),
+  getIDToken: () => (getIDToken),
+  getInput: () => (getInput),
+  getMultilineInput: () => (getMultilineInput),
+  getState: () => (getState),
+  group: () => (group),
+  info: () => (info),
+  isDebug: () => (isDebug),
+  markdownSummary: () => (markdownSummary),
+  notice: () => (notice),
+  platform: () => (platform_namespaceObject),
+  saveState: () => (saveState),
+  setCommandEcho: () => (setCommandEcho),
+  setFailed: () => (setFailed),
+  setOutput: () => (setOutput),
+  setSecret: () => (setSecret),
+  startGroup: () => (startGroup),
+  summary: () => (summary),
+  toPlatformPath: () => (toPlatformPath),
+  toPosixPath: () => (toPosixPath),
+  toWin32Path: () => (toWin32Path),
+  warning: () => (warning)
 });
 
 ;// CONCATENATED MODULE: external "os"
@@ -313,7 +359,7 @@ const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -328,7 +374,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -378,12 +424,12 @@ function utils_toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -420,13 +466,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -446,7 +492,7 @@ const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -454,13 +500,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -477,8 +523,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -571,7 +619,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./build/undici-stub.cjs
 var undici_stub = __nccwpck_require__(235);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -649,7 +697,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -695,7 +743,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -998,7 +1046,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -1009,7 +1057,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -1108,7 +1156,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -1123,7 +1171,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -1148,7 +1196,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -1171,7 +1219,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici_stub.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -1302,7 +1350,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -1360,13 +1408,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -1385,7 +1433,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -1404,13 +1452,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -1699,7 +1747,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -1733,7 +1781,7 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 ;// CONCATENATED MODULE: external "string_decoder"
@@ -2808,16 +2856,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -2837,8 +2885,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -2854,7 +2902,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -2879,10 +2927,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -2892,7 +2940,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -2903,7 +2951,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -3008,8 +3056,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -3023,7 +3071,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -3092,10 +3140,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -3130,8 +3178,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -3139,7 +3187,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -3147,7 +3195,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -3257,11 +3305,12 @@ function getIDToken(aud) {
 /** Worth another try until the deadline: network faults, 5xx, throttling, garbage bodies. */
 class TransientError extends Error {
     name = 'TransientError';
-    /** The server's own wish for when to come back (Retry-After), if it said. */
     retryAfterMs;
-    constructor(message, retryAfterMs) {
+    answered;
+    constructor(message, detail = {}) {
         super(message);
-        this.retryAfterMs = retryAfterMs;
+        this.retryAfterMs = detail.retryAfterMs;
+        this.answered = detail.answered;
     }
 }
 /** Asking again will not help: bad key, unknown job, wrong host, malformed answer. */
@@ -3301,14 +3350,32 @@ const HTML_ESCAPES = {
 function escapeHtml(text) {
     return text.replace(/[&<>"'`|[\]*_~\\]/g, (ch) => HTML_ESCAPES[ch] ?? ch);
 }
-/** Line breaks (and the blanks around them) as one space. */
+/**
+ * Every spelling of a line break that a terminal, a browser or the runner's
+ * log may honour: LF, CR (and so CRLF), vertical tab, form feed, NEL, and
+ * the Unicode line and paragraph separators; matched as a run of blanks
+ * holding at least one of them (\s has no NEL, so it is added).
+ */
+const BREAK_RUN = /[\s\u0085]*[\n\r\v\f\u0085\u2028\u2029][\s\u0085]*/g;
+/** Line breaks of every kind (and the blanks around them) as one space. */
 function oneLine(text) {
-    // \s takes in any further line breaks, so one [\r\n] stands for a run of them.
-    return text.replace(/\s*[\r\n]\s*/g, ' ');
+    return text.replace(BREAK_RUN, ' ');
 }
-/** Cuts long text at `max` characters, saying so. Line breaks become spaces. */
+/**
+ * Text as one printable line: line breaks flattened, terminal escapes and
+ * control characters stripped. Text that had only unprintable characters says
+ * so instead of vanishing: a server's error of control characters is still an
+ * error, and must not read as none.
+ */
+function printable(text) {
+    const shown = stripControls(oneLine(text));
+    if (shown !== '' || text === '')
+        return shown;
+    return `(${text.length.toLocaleString('en-US')} unprintable characters)`;
+}
+/** Cuts long text at `max` characters, saying so, as one printable line (see printable). */
 function clip(text, max) {
-    const flat = oneLine(text);
+    const flat = printable(text);
     return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 /**
@@ -3326,19 +3393,33 @@ function stripControls(text) {
         // eslint-disable-next-line no-control-regex -- as above
         .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ''));
 }
-/** Cuts text longer than `max` characters and says how much went, for values a later step reads. */
+/**
+ * Text for a value a later step reads: one printable line (see printable), at
+ * most `max` characters in all, the note saying how much was cut included.
+ */
 function clipNoted(text, max) {
-    if (text.length <= max)
-        return text;
-    const cut = text.length - max;
-    return `${text.slice(0, max)}… [${cut.toLocaleString('en-US')} more characters cut]`;
+    const flat = printable(text);
+    if (flat.length <= max)
+        return flat;
+    const note = (kept) => `… [${(flat.length - kept).toLocaleString('en-US')} more characters cut]`;
+    // The note's length depends on how much it cuts: keep less until it fits.
+    let kept = max;
+    for (;;) {
+        const fits = max - note(kept).length;
+        if (fits < 1)
+            return `${flat.slice(0, max - 1)}…`;
+        if (fits >= kept)
+            break;
+        kept = fits;
+    }
+    return `${flat.slice(0, kept)}${note(kept)}`;
 }
 /**
  * Cuts a path-like name longer than `max` in the middle, keeping its start and
  * its own name (the last segment), which are what a reader recognises.
  */
 function clipMiddle(name, max) {
-    const flat = oneLine(name);
+    const flat = printable(name);
     if (flat.length <= max)
         return flat;
     const own = flat.slice(flat.lastIndexOf('/') + 1);
@@ -3351,34 +3432,91 @@ function clipMiddle(name, max) {
 
 ;// CONCATENATED MODULE: ./src/redact.ts
 /**
- * The one redactor: text made safe to show. It strips terminal escapes and
- * control characters (stripControls), then removes a secret in every spelling
- * it can take on the way out: as is, URL-encoded, JSON-escaped and
- * HTML-escaped. The runner's own masking starts only after ::add-mask:: is
- * processed and never covers files, so the action redacts everything it
- * writes itself: main.ts for the log, outputs and summary, and the API client
- * (given the same redactor) for server text inside errors.
+ * Keeping the API key out of everything the action writes, in two layers:
+ *
+ * - createRedactor, at the sources: every text a server sends (bodies,
+ *   status texts) is redacted where it is read, after decoding (JSON parsed,
+ *   so `\u0026` is already `&`) and before it is re-encoded into a message,
+ *   an output or the summary. Re-encoding escapes it again (twice, as JSON
+ *   inside JSON), where no spelling list can follow it.
+ * - createGuard, at the exit (main.ts: log lines, outputs, summary): the same
+ *   spellings once more over the finished text, in case a source was missed.
+ *
+ * A key shorter than MIN_SECRET_LENGTH is a placeholder (a Milvus without
+ * authentication still needs an api-key) or too short to find without
+ * finding other words: "e" is in "completed", "0" in every number. Such a key
+ * is removed only where it stands alone as a word in server text, and the
+ * guard leaves the action's own words and numbers alone.
+ *
+ * The runner's own masking starts only after ::add-mask:: is processed and
+ * never covers files, so this is the action's job.
  */
 
 const REDACTED = '***';
-function createRedactor(secret) {
-    const spellings = [
+/** Shorter keys are masked only as whole words, and only in server text (see above). */
+const MIN_SECRET_LENGTH = 8;
+const identity = (text) => text;
+/**
+ * JSON's escapes for the characters Go's encoder (and others) escape for HTML
+ * safety (U+2028 and U+2029 too, but a key is visible ASCII: see inputs.ts).
+ */
+const JSON_HTML_SAFE = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
+/** The secret as it may stand in text: as is, URL-encoded, JSON-escaped (several ways), HTML-escaped. */
+function spellings(secret) {
+    const json = JSON.stringify(secret).slice(1, -1);
+    const goJson = json.replace(/[<>&]/g, (ch) => JSON_HTML_SAFE[ch] ?? ch);
+    return ([
         ...new Set([
             secret,
-            // Stripping comes first, so that escapes inside the key cannot hide it.
-            stripControls(secret),
             encodeURIComponent(secret),
-            JSON.stringify(secret).slice(1, -1),
+            json,
+            goJson,
+            goJson.replace(/\\u([0-9a-f]{4})/g, (_, hex) => `\\u${hex.toUpperCase()}`),
+            // PHP and some Java encoders escape "/" too.
+            json.replace(/\//g, '\\/'),
+            goJson.replace(/\//g, '\\/'),
             escapeHtml(secret),
         ]),
     ]
         // Longest first, so a spelling that contains another is replaced whole.
         .sort((a, b) => b.length - a.length)
-        // An empty secret has only empty spellings: nothing to remove, only controls to strip.
-        .filter((spelling) => spelling !== '');
-    return (text) => spellings.reduce((out, spelling) => out.split(spelling).join(REDACTED), stripControls(text));
+        .filter((spelling) => spelling !== ''));
 }
-/** The same redaction over every string inside a parsed JSON value. */
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** For server text, where it is read: see the module comment. */
+function createRedactor(secret) {
+    const all = spellings(secret);
+    if (all.length === 0)
+        return identity;
+    const replace = secret.length >= MIN_SECRET_LENGTH
+        ? (text) => all.reduce((out, spelling) => out.split(spelling).join(REDACTED), text)
+        : wordReplacer(all);
+    return (text) => {
+        const out = replace(text);
+        // A control character inside the key would hide it until the display strips it.
+        const stripped = stripControls(out);
+        if (stripped === out)
+            return out;
+        const strippedOut = replace(stripped);
+        return strippedOut === stripped ? out : strippedOut;
+    };
+}
+/**
+ * Replaces the spellings only where they stand as a word of their own: no
+ * letter, digit or identifier punctuation (_ - .) touches them, so "job-e"
+ * and "file_0.parquet" keep their names.
+ */
+function wordReplacer(all) {
+    const word = new RegExp(`(?<![\\p{L}\\p{N}_.-])(?:${all.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}_.-])`, 'gu');
+    return (text) => text.replace(word, REDACTED);
+}
+/** For what the action writes, at the exit: see the module comment. */
+function createGuard(secret) {
+    return secret.length >= MIN_SECRET_LENGTH ? createRedactor(secret) : identity;
+}
+/** The same redaction over every string inside a parsed JSON value, its key names included. */
 function redactDeep(value, redact) {
     if (typeof value === 'string')
         return redact(value);
@@ -3470,9 +3608,66 @@ function describeSystemError(error) {
     const code = errorCode(error);
     return code === undefined || text.startsWith(code) ? text : `${code}: ${text}`;
 }
-function networkFault(error, url) {
+/** Header bytes read from an answer: gateways send big cookies and policies (Node's default is 16 KiB). */
+const MAX_HEADER_BYTES = 128 * 1024;
+/** The alert name in Node's code for a TLS alert the other side sent, e.g. "CERTIFICATE_REQUIRED". */
+function tlsAlert(code) {
+    return /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)$/.exec(code ?? '')?.[1];
+}
+/** Alerts with which a server refuses the client certificate it was given. */
+const CLIENT_CERT_REFUSED = new Set([
+    'BAD_CERTIFICATE',
+    'UNSUPPORTED_CERTIFICATE',
+    'CERTIFICATE_REVOKED',
+    'CERTIFICATE_EXPIRED',
+    'CERTIFICATE_UNKNOWN',
+    'UNKNOWN_CA',
+    'ACCESS_DENIED',
+    'DECRYPT_ERROR',
+]);
+const CLIENT_CERT_INPUTS = 'the "client-cert" and "client-key" inputs';
+/**
+ * What a TLS alert from the server means, as a permanent error: the server
+ * decided, and asking again gets the same answer. Servers that require mutual
+ * TLS (self-hosted Milvus with tlsMode 2, mTLS gateways) say so this way.
+ */
+function tlsAlertFault(alert, host, withClientCert) {
+    const said = `TLS alert "${alert.toLowerCase().replace(/_/g, ' ')}"`;
+    if (alert === 'CERTIFICATE_REQUIRED') {
+        return new PermanentError(withClientCert
+            ? `${host} requires a client certificate and did not get one it takes (${said}): check ${CLIENT_CERT_INPUTS}`
+            : `${host} requires a client certificate (mutual TLS; ${said}): pass it in ${CLIENT_CERT_INPUTS}`);
+    }
+    if (alert === 'HANDSHAKE_FAILURE') {
+        return new PermanentError(`${host} refused the TLS handshake (${said}): ` +
+            (withClientCert
+                ? `check ${CLIENT_CERT_INPUTS}`
+                : `it may require a client certificate (${CLIENT_CERT_INPUTS}), or TLS settings this runner does not offer`));
+    }
+    if (withClientCert && CLIENT_CERT_REFUSED.has(alert)) {
+        return new PermanentError(`${host} refused the client certificate (${said}): check that "client-cert" is current, ` +
+            'signed by a CA the server trusts, and matches "client-key"');
+    }
+    return new PermanentError(`${host} ended the TLS session with ${said}`);
+}
+/**
+ * A failed request as a verdict. `withClientCert`: whether a client
+ * certificate was offered (it changes what a TLS alert means).
+ */
+function networkFault(error, url, withClientCert = false) {
     const code = errorCode(error);
     const detail = describeSystemError(error);
+    const alert = tlsAlert(code);
+    if (alert !== undefined)
+        return tlsAlertFault(alert, url.host, withClientCert);
+    // Node's HTTP parser refused the answer: the same bytes come back on a retry.
+    if (code === 'HPE_HEADER_OVERFLOW') {
+        return new PermanentError(`the answer from ${url.host} has more than ${MAX_HEADER_BYTES / 1024} KiB of headers (${code}), ` +
+            'more than this action reads: a gateway in front of the API sends too many or too large headers (cookies?)');
+    }
+    if (code?.startsWith('HPE_') === true) {
+        return new PermanentError(`the answer from ${url.host} is not valid HTTP (${detail}): a gateway or proxy on the way may be mangling it`);
+    }
     if (code === 'ENOTFOUND') {
         return new PermanentError(`cannot resolve ${url.hostname} (${detail}); check the "region" or "endpoint" input`);
     }
@@ -3483,12 +3678,18 @@ function networkFault(error, url) {
         return new PermanentError(`${url.host} did not answer in TLS, as if it spoke plain HTTP (${code}): the endpoint's scheme or port ` +
             'is wrong; use http:// for a plain-HTTP port, or the port that serves https://');
     }
-    return new TransientError(`network error talking to ${url.host} (${detail})`);
+    // Node's TLS servers (and some gateways) refuse a client certificate by closing, without an alert.
+    const certHint = withClientCert && code === 'ECONNRESET'
+        ? '; a client certificate was offered, and a server that does not accept it may close the connection like this'
+        : '';
+    return new TransientError(`network error talking to ${url.host} (${detail})${certHint}`);
 }
 /** Why the proxy named by https_proxy could not be reached (`name` is its host:port). */
 function proxyConnectFault(error, name) {
     const code = errorCode(error);
     const message = `cannot connect to the proxy ${name} set by https_proxy (${describeSystemError(error)})`;
+    if (tlsAlert(code) !== undefined)
+        return new PermanentError(message);
     // A proxy host that does not resolve is a typo in the variable, not a blip.
     if (code === 'ENOTFOUND')
         return new PermanentError(`${message}; check the https_proxy variable`);
@@ -3537,7 +3738,10 @@ function statusFault(response, url, nowMs, detail) {
             `only to the host you configured; set "endpoint" to the address the API really lives at`);
     }
     if (status === 408 || status === 429 || status >= 500) {
-        return new TransientError(what, parseRetryAfter(headerValue(response.headers['retry-after']), nowMs));
+        return new TransientError(what, {
+            answered: `HTTP ${status}`,
+            retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), nowMs),
+        });
     }
     return new PermanentError(`${what}${STATUS_HINTS[status] ?? ''}`);
 }
@@ -3684,10 +3888,11 @@ function withOptional(target, fields) {
 
 
 
+
 class ImportApiClient {
     dialect;
     options;
-    /** Server text made safe to show: the key removed, terminal escapes and control characters stripped. */
+    /** Removes the key from server text (control characters are stripped where text is shown). */
     redact;
     /**
      * Where in dialect.paths polls start: past every path that answered 404.
@@ -3719,44 +3924,58 @@ class ImportApiClient {
             });
             this.options.debug?.(() => {
                 const sent = call.body === undefined ? '' : ` ${call.body}`;
-                return this.redact(`${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${response.body}`);
+                return `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${this.safeBody(response.body)}`;
             });
             if (response.status === 404 && pathIndex + 1 < paths.length) {
                 pathIndex += 1;
                 this.firstPath = Math.max(this.firstPath, pathIndex);
                 continue;
             }
-            const fault = statusFault(response, call.url, clock.now(), this.describeErrorBody(response.body));
+            const fault = statusFault({ ...response, statusText: this.redact(response.statusText) }, call.url, clock.now(), this.describeErrorBody(response.body));
             if (fault)
                 throw fault;
-            return this.interpret(jobId, response.body, response.headers);
+            return this.interpret(jobId, response.body, response.headers, clock.now());
         }
     }
     /** What a non-2xx body says, for the error message: its {code, message}, or an excerpt. */
     describeErrorBody(body) {
-        try {
-            const parsed = JSON.parse(body);
-            if (isRecord(parsed)) {
-                const code = readText(parsed.code);
-                const message = readText(parsed.message);
-                const said = [
-                    code === undefined ? undefined : `code ${code}`,
-                    message === undefined ? undefined : JSON.stringify(clip(this.redact(message), 300)),
-                ].filter((part) => part !== undefined);
-                if (said.length > 0)
-                    return said.join(', ');
-            }
-        }
-        catch {
-            // not JSON: fall through to an excerpt
+        const parsed = this.parseRedacted(body);
+        if (isRecord(parsed)) {
+            const code = readText(parsed.code);
+            const message = readText(parsed.message);
+            const said = [
+                code === undefined ? undefined : `code ${clip(code, 40)}`,
+                message === undefined ? undefined : JSON.stringify(clip(message, 300)),
+            ].filter((part) => part !== undefined);
+            if (said.length > 0)
+                return said.join(', ');
         }
         return this.excerpt(body);
     }
+    /**
+     * A body parsed, with the key removed from every string in it after JSON
+     * decoding (a gateway may spell "&" as \u0026): undefined if it is not JSON.
+     */
+    parseRedacted(body) {
+        if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
+            return undefined;
+        try {
+            return redactDeep(JSON.parse(body), this.redact);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** A body to quote: JSON decoded, redacted and encoded again; anything else redacted as it is. */
+    safeBody(body) {
+        const parsed = this.parseRedacted(body);
+        return parsed === undefined ? this.redact(body) : JSON.stringify(parsed);
+    }
     excerpt(body) {
         const text = body.trim();
-        return text === '' ? 'an empty body' : JSON.stringify(clip(this.redact(text), 200));
+        return text === '' ? 'an empty body' : JSON.stringify(clip(this.safeBody(text), 200));
     }
-    interpret(jobId, rawBody, headers) {
+    interpret(jobId, rawBody, headers, nowMs) {
         // A byte-order mark is not JSON, but some gateways prepend one.
         const body = rawBody.startsWith('\uFEFF') ? rawBody.slice(1) : rawBody;
         const requestId = requestIdNote(headers);
@@ -3771,35 +3990,48 @@ class ImportApiClient {
         }
         catch {
             // A gateway's HTML error page or a cut-off body: the next poll may be fine.
-            throw new TransientError(`the answer for job ${jobId} was not JSON: ${this.excerpt(body)}`);
+            throw new TransientError(`the answer for job ${jobId} was not JSON: ${this.excerpt(body)}`, {
+                answered: 'answers that were not JSON',
+            });
         }
-        const safe = redactDeep(parsed, this.redact);
-        if (!isRecord(safe))
+        // Decisions read the answer as sent (a state "Completed\u0000" is not
+        // Completed); what is quoted is redacted first, and stripped where shown.
+        if (!isRecord(parsed))
             throw fail('a JSON object');
-        const hasData = safe.data !== undefined && safe.data !== null;
+        const hasData = parsed.data !== undefined && parsed.data !== null;
+        const refusal = (code) => this.refusal(jobId, code, parsed.code, parsed.message, requestId, headers, nowMs);
         // An error envelope: {code, message} and no data. v1's own example of a bad
         // key is {"code": 200, "message": "The token is illegal."}: success code, still a refusal.
-        if (!hasData && readText(safe.message) !== undefined) {
-            throw this.refusal(jobId, readCode(safe.code), safe.code, safe.message, requestId);
-        }
-        if (safe.code === undefined)
+        if (!hasData && readText(parsed.message) !== undefined)
+            throw refusal(readCode(parsed.code));
+        if (parsed.code === undefined)
             throw fail('a "code" field');
-        const code = readCode(safe.code);
+        const code = readCode(parsed.code);
         if (code === undefined)
             throw fail('"code" to be a whole number');
-        if (!this.dialect.successCodes.includes(code)) {
-            throw this.refusal(jobId, code, safe.code, safe.message, requestId);
-        }
-        if (!isRecord(safe.data))
+        if (!this.dialect.successCodes.includes(code))
+            throw refusal(code);
+        if (!isRecord(parsed.data))
             throw fail('a "data" object');
-        return this.dialect.mapData(jobId, safe.data, fail);
+        // Every text the job carries from here on is redacted: it is shown, output
+        // and summarised. The job ID is the user's own input, not server text.
+        const job = redactDeep(this.dialect.mapData(jobId, parsed.data, fail), this.redact);
+        return { ...job, jobId };
     }
-    /** The server said no in its body. */
-    refusal(jobId, code, rawCode, message, requestId) {
-        const text = clip(readText(message) ?? '', 300);
-        const said = `code ${readText(rawCode) ?? '?'}${requestId}${text ? `, ${JSON.stringify(text)}` : ''}`;
+    /**
+     * The server said no in its body. Its code and message are redacted before
+     * anything encodes them (a non-text code is shown as JSON).
+     */
+    refusal(jobId, code, rawCode, message, requestId, headers, nowMs) {
+        const text = clip(readText(redactDeep(message, this.redact)) ?? '', 300);
+        const codeText = clip(readText(redactDeep(rawCode, this.redact)) ?? '?', 40);
+        const said = `code ${codeText}${requestId}${text ? `, ${JSON.stringify(text)}` : ''}`;
         if (code !== undefined && this.dialect.transientCodes.includes(code)) {
-            return new TransientError(`${this.dialect.product} asked to slow down for job ${jobId}: ${said}`);
+            // Milvus's limiter answers HTTP 200 with code 1807, and may say when to come back.
+            return new TransientError(`${this.dialect.product} asked to slow down for job ${jobId}: ${said}`, {
+                answered: `code ${code}`,
+                retryAfterMs: parseRetryAfter(headerValue(headers['retry-after']), nowMs),
+            });
         }
         return new PermanentError(`${this.dialect.product} refused the request for job ${jobId}: ${said}. ${this.dialect.hint(code ?? Number.NaN, text)}`);
     }
@@ -3855,7 +4087,8 @@ function socketHost(url) {
 
 
 
-/** A proxy answer head larger than this is not an HTTP answer to CONNECT. */
+
+/** A proxy answer head larger than this is not an HTTP answer to CONNECT (a real one is a few lines). */
 const MAX_HEAD_BYTES = 16 * 1024;
 /**
  * The proxy for an https:// URL from https_proxy / HTTPS_PROXY, or undefined
@@ -3866,8 +4099,18 @@ function proxyFromEnv(url) {
     if (url.protocol !== 'https:')
         return undefined;
     const text = lib_getProxyUrl(url.href);
-    if (text === '')
+    if (text === '') {
+        // getProxyUrl also gives "" for a variable it cannot parse: connecting
+        // directly then would quietly bypass an egress policy.
+        const name = ['https_proxy', 'HTTPS_PROXY'].find((v) => (process.env[v] ?? '') !== '');
+        if (name !== undefined && !checkBypass(url)) {
+            // Never the value: it may hold a password.
+            throw new PermanentError(`The ${name} environment variable is set but is not a valid URL, so no request was sent. ` +
+                'Expected http://[user:password@]host:port, with a port from 1 to 65535 and characters such as ' +
+                '# / @ : in the user or password percent-encoded (# is %23).');
+        }
         return undefined;
+    }
     let proxy;
     try {
         // "proxy.corp:3128" parses as a URL of scheme "proxy.corp:"; curl and the
@@ -3892,7 +4135,7 @@ function proxyName(proxy) {
  * `target` over it. Every socket it makes is added to `held`, so the caller can
  * destroy them at any stage; `stage` says where it is.
  */
-async function tunnelTo(target, proxy, held, stage) {
+async function tunnelTo(target, proxy, held, stage, clientCert) {
     const name = proxyName(proxy);
     const hostname = socketHost(target);
     const address = `${target.hostname}:${target.port || '443'}`;
@@ -3921,9 +4164,24 @@ async function tunnelTo(target, proxy, held, stage) {
         throw refusedTunnel(head, name, address, proxy);
     stage.peer = target.host;
     stage.doing = 'in the TLS handshake';
-    const secure = external_node_tls_namespaceObject.connect({ socket, servername: external_node_net_namespaceObject.isIP(hostname) ? undefined : hostname });
+    const secure = external_node_tls_namespaceObject.connect({
+        socket,
+        servername: external_node_net_namespaceObject.isIP(hostname) ? undefined : hostname,
+        ...clientCert,
+    });
     held.add(secure);
-    await (0,external_node_events_namespaceObject.once)(secure, 'secureConnect');
+    try {
+        await (0,external_node_events_namespaceObject.once)(secure, 'secureConnect');
+    }
+    catch (error) {
+        // The API host's certificate or its TLS alerts are the host's; a tunnel
+        // that just closes was closed by the proxy (or by the host through it).
+        const code = errorCode(error);
+        if (certificateRefused(code) || code?.startsWith('ERR_SSL_') === true)
+            throw error;
+        throw new TransientError(`the proxy ${name} opened a tunnel to ${address}, but the tunnel closed before the TLS ` +
+            `handshake with ${target.host} finished (${describeSystemError(error)})`);
+    }
     return secure;
 }
 function connectRequest(address, proxy) {
@@ -4025,6 +4283,8 @@ function refusedTunnel(head, name, address, proxy) {
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** The stage once the answer's head has arrived. */
+const READING = 'reading the answer';
 /** Thrown inside send() when a reused keep-alive socket died before any byte of the answer. */
 class StaleConnection extends Error {
 }
@@ -4032,16 +4292,21 @@ class HttpTransport {
     userAgent;
     maxBodyBytes;
     proxyFor;
-    agents = {
-        http: new external_node_http_namespaceObject.Agent({ keepAlive: true }),
-        https: new external_node_https_namespaceObject.Agent({ keepAlive: true }),
-    };
+    clientCert;
+    agents;
     constructor(userAgent, maxBodyBytes = MAX_BODY_BYTES, 
     /** Which proxy a URL goes through; the environment's rules unless a test says otherwise. */
-    proxyFor = proxyFromEnv) {
+    proxyFor = proxyFromEnv, 
+    /** Offered to every https:// API host that asks for one (never to a proxy). */
+    clientCert) {
         this.userAgent = userAgent;
         this.maxBodyBytes = maxBodyBytes;
         this.proxyFor = proxyFor;
+        this.clientCert = clientCert;
+        this.agents = {
+            http: new external_node_http_namespaceObject.Agent({ keepAlive: true }),
+            https: new external_node_https_namespaceObject.Agent({ keepAlive: true, ...clientCert }),
+        };
     }
     async send(request) {
         const timeout = AbortSignal.timeout(request.timeoutMs);
@@ -4061,12 +4326,25 @@ class HttpTransport {
         catch (error) {
             if (request.signal.aborted)
                 throw new AbortedError('request cancelled');
+            const within = formatSeconds(request.timeoutMs);
+            // Once the head arrived, the host did answer: only the body failed.
+            const answering = stage.doing === READING;
             if (timeout.aborted) {
-                throw new TransientError(`no answer from ${stage.peer} within ${formatSeconds(request.timeoutMs)} (${stage.doing})`);
+                throw answering
+                    ? new TransientError(`the answer from ${stage.peer} did not finish arriving within ${within}`, {
+                        answered: 'answers too slow to arrive',
+                    })
+                    : new TransientError(`no answer from ${stage.peer} within ${within} (${stage.doing})`);
             }
             if (error instanceof PermanentError || error instanceof TransientError)
                 throw error;
-            throw networkFault(error, request.url);
+            const fault = networkFault(error, request.url, this.clientCert !== undefined);
+            if (answering && fault instanceof TransientError) {
+                throw new TransientError(`${fault.message}, after the answer had begun`, {
+                    answered: 'answers cut off before their end',
+                });
+            }
+            throw fault;
         }
     }
     /** Closes kept-alive sockets so the process can exit. */
@@ -4082,9 +4360,11 @@ class HttpTransport {
         const work = (async () => {
             stage.peer = request.url.host;
             stage.doing = 'connecting';
-            const tunnel = proxy === undefined ? undefined : await tunnelTo(request.url, proxy, held, stage);
+            const tunnel = proxy === undefined
+                ? undefined
+                : await tunnelTo(request.url, proxy, held, stage, this.clientCert);
             const message = await this.answer(request, tunnel, fresh, held, stage);
-            stage.doing = 'reading the answer';
+            stage.doing = READING;
             const raw = await readBody(message, this.maxBodyBytes);
             const body = await decodeBody(raw, message.headers['content-encoding'], this.maxBodyBytes);
             // A tunnel is not kept: a proxy's CONNECT is cheap next to the poll interval.
@@ -4125,12 +4405,16 @@ class HttpTransport {
             defaultPort: secure ? 443 : 80,
             path: url.pathname + url.search,
             headers,
+            // Gateways send large cookies and policies; Node's default of 16 KiB refuses them.
+            maxHeaderSize: MAX_HEADER_BYTES,
         };
         if (tunnel !== undefined)
             options.createConnection = () => tunnel;
-        // agent: false is a fresh connection, used once.
+        // agent: false is a fresh connection, used once (it then needs the certificate itself).
+        else if (fresh)
+            Object.assign(options, { agent: false }, secure ? this.clientCert : undefined);
         else
-            options.agent = fresh ? false : secure ? this.agents.https : this.agents.http;
+            options.agent = secure ? this.agents.https : this.agents.http;
         return new Promise((resolve, reject) => {
             const req = (secure ? external_node_https_namespaceObject : external_node_http_namespaceObject).request(options);
             held.add(req);
@@ -4156,6 +4440,12 @@ class HttpTransport {
             });
             req.on('error', (error) => {
                 const code = errorCode(error);
+                if (req.reusedSocket && code?.startsWith('HPE_') === true) {
+                    // Garbage on a kept-alive socket may be what an earlier answer left
+                    // behind: not re-sent at once, but the next poll gets a fresh socket.
+                    reject(new TransientError(`${url.host} sent an answer that is not HTTP on a reused connection (${code})`));
+                    return;
+                }
                 const stale = req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE');
                 reject(stale ? new StaleConnection(errorMessage(error)) : error);
             });
@@ -4246,7 +4536,7 @@ async function decodeBody(raw, contentEncoding, maxBytes) {
         catch (error) {
             if (errorCode(error) === 'ERR_BUFFER_TOO_LARGE')
                 throw tooLarge(maxBytes);
-            throw new TransientError(`the answer said it was ${coding}-encoded but could not be decoded (${clip(errorMessage(error), 120)})`);
+            throw new TransientError(`the answer said it was ${coding}-encoded but could not be decoded (${clip(errorMessage(error), 120)})`, { answered: 'answers that could not be decoded' });
         }
     }
     return data.toString('utf8');
@@ -4266,6 +4556,20 @@ const COMMIT_CALL = 'POST /v2/vectordb/jobs/import/commit';
 function lastKnownJob(status) {
     return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] };
 }
+/**
+ * Every value of the `state` output, in the order one outranks the next (see
+ * decideState). `failed`: an import reported an error. `error`: the action
+ * could not find out how the import went (a refused key, an unknown job, an
+ * answer it cannot read, or an API it never got an answer from).
+ */
+const OUTCOME_STATES = (/* unused pure expression or super */ null && ([
+    'failed',
+    'error',
+    'uncommitted',
+    'completed',
+    'cancelled',
+    'timed-out',
+]));
 function isSettled(state) {
     return state === 'completed' || state === 'failed' || state === 'uncommitted';
 }
@@ -4276,18 +4580,20 @@ function keepLastProgress(previous, job) {
     }
     return { ...job, progress: previous.progress, progressLastSeen: true };
 }
+/** The most an unfinished (or failed) job or file shows: 100% is for finished work only. */
+const UNFINISHED_MAX_PERCENT = 99.9;
+/** A percentage for work that is not finished: never 100 (0.9999999999 of a job is not done). */
+function unfinishedPercent(percent) {
+    return Math.min(UNFINISHED_MAX_PERCENT, percentFloor(percent));
+}
 /**
  * A percentage clamped to 0-100 with one decimal, rounded DOWN so that an
- * unfinished job never shows 100%.
+ * unfinished job never shows 100% (but see unfinishedPercent).
  */
 function percentFloor(percent) {
     const clamped = Math.min(100, Math.max(0, percent));
     // The epsilon absorbs float noise such as 0.7 * 1000 = 699.9999999.
     return Math.floor(clamped * 10 + 1e-6) / 10;
-}
-/** A fraction 0..1 as a percentage: see percentFloor. */
-function fractionToPercent(fraction) {
-    return percentFloor(fraction * 100);
 }
 /**
  * Every error the job reports: the job's own first, then each file's. A job
@@ -4419,7 +4725,7 @@ function mapV1Job(jobId, data, fail) {
         const done = v1State(fraction, completeTime, false) === 'completed';
         return withOptional({
             fileName: readString(entry.fileName, `${field}fileName`, fail) ?? `(file ${index + 1})`,
-            progress: done ? 100 : fractionToPercent(fraction),
+            progress: done ? 100 : unfinishedPercent(fraction * 100),
         }, {
             fileSize: readCount(entry.fileSize, `${field}fileSize`, fail),
             completeTime,
@@ -4431,7 +4737,12 @@ function mapV1Job(jobId, data, fail) {
     const errorMessage = readString(data.errorMessage, 'errorMessage', fail);
     const anyError = errorMessage !== undefined || files.some((file) => file.errorMessage !== undefined);
     const state = v1State(fraction, completeTime, anyError);
-    return withOptional({ jobId, state, progress: state === 'completed' ? 100 : fractionToPercent(fraction), files }, {
+    return withOptional({
+        jobId,
+        state,
+        progress: state === 'completed' ? 100 : unfinishedPercent(fraction * 100),
+        files,
+    }, {
         collectionName: readString(data.collectionName, 'collectionName', fail),
         completeTime,
         errorMessage,
@@ -4548,7 +4859,7 @@ function readProgress(entry, field, fail, onUnknown) {
     const percent = readInRange(entry.progress, `${field}progress`, fail, 0, 100) ?? 0;
     return {
         state,
-        progress: state === 'completed' ? 100 : percentFloor(percent),
+        progress: state === 'completed' ? 100 : unfinishedPercent(percent),
         completeTime: readString(entry.completeTime, `${field}completeTime`, fail),
         errorMessage: state === 'failed' ? (reason ?? NO_REASON) : undefined,
         retrying: state === 'failed' || state === 'completed' ? undefined : reason,
@@ -4587,6 +4898,8 @@ function mapV2Job(jobId, data, fail, onUnknownState = () => undefined) {
     });
 }
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/duration.ts
 /** Durations as users write them in workflow files: `90s`, `15m`, `1h30m`, or bare seconds. */
 const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 };
@@ -4609,6 +4922,7 @@ function parseDuration(text) {
  * request is made. Pure: the caller passes a getInput function, so this is
  * tested with plain objects and the runner's core.getInput is wired in main.ts.
  */
+
 
 /** A user mistake in the inputs: its message is shown as is, one line. */
 class InputError extends Error {
@@ -4778,6 +5092,39 @@ function parseTarget(getInput) {
         target.dbName = dbNameText;
     return target;
 }
+/**
+ * client-cert and client-key: both or neither, each readable PEM, and the key
+ * the certificate's own. Neither is ever quoted back.
+ */
+function parseClientCertificate(getInput) {
+    const cert = getInput('client-cert').trim();
+    const key = getInput('client-key').trim();
+    if (cert === '' && key === '')
+        return undefined;
+    if (cert === '' || key === '') {
+        const [missing, given] = cert === '' ? ['client-cert', 'client-key'] : ['client-key', 'client-cert'];
+        throw new InputError(`Input "${missing}" is required when "${given}" is set: mutual TLS needs the certificate and its private key.`);
+    }
+    let certificate;
+    try {
+        certificate = new external_node_crypto_namespaceObject.X509Certificate(cert);
+    }
+    catch {
+        throw new InputError('Input "client-cert" is not a PEM certificate (text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----).');
+    }
+    let privateKey;
+    try {
+        privateKey = (0,external_node_crypto_namespaceObject.createPrivateKey)(key);
+    }
+    catch {
+        throw new InputError('Input "client-key" is not an unencrypted PEM private key (text from -----BEGIN PRIVATE KEY----- ' +
+            'or -----BEGIN EC/RSA PRIVATE KEY-----); an encrypted key needs a passphrase, which this action does not take.');
+    }
+    if (!certificate.checkPrivateKey(privateKey)) {
+        throw new InputError('Input "client-key" is not the private key of the certificate in "client-cert".');
+    }
+    return { cert, key };
+}
 function parseSettings(getInput) {
     const apiKey = required(getInput, 'api-key');
     if (!API_KEY.test(apiKey)) {
@@ -4789,7 +5136,11 @@ function parseSettings(getInput) {
     const timeoutMs = parseDurationInput(getInput, 'timeout', DEFAULTS.timeout, 1_000, LIMITS.maxTimeoutMs);
     const pollIntervalMs = parseDurationInput(getInput, 'poll-interval', DEFAULTS.pollInterval, LIMITS.minPollIntervalMs, LIMITS.maxPollIntervalMs);
     const failOnTimeout = parseBoolean(getInput, 'fail-on-timeout', true);
-    return { jobIds, apiKey, target, timeoutMs, pollIntervalMs, failOnTimeout };
+    const settings = { jobIds, apiKey, target, timeoutMs, pollIntervalMs, failOnTimeout };
+    const clientCert = parseClientCertificate(getInput);
+    if (clientCert !== undefined)
+        settings.clientCert = clientCert;
+    return settings;
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
@@ -4884,6 +5235,10 @@ function retryingLines(event) {
 }
 /** A retry, as an info line: a blip that recovers is not worth a yellow annotation. */
 function retryLine(event) {
+    if (event.retryAfterMs !== undefined) {
+        return (`Job ${event.jobId}: ${event.reason}; the server asked to come back after ` +
+            `${formatDuration(event.retryAfterMs)}, past the timeout: not polling it again`);
+    }
     const seconds = Number((event.delayMs / 1000).toFixed(1));
     return `Job ${event.jobId}: ${event.reason}; retry ${event.attempt} in ${seconds}s`;
 }
@@ -4958,19 +5313,60 @@ function whoFailed(outcome) {
         return `${ofJobs} reported ${errors.length === 1 ? 'an error' : 'errors'}`;
     return `${files === 1 ? '1 file' : `${files} files`} of ${ofJobs} reported ${files === 1 ? 'an error' : 'errors'}`;
 }
+/** The longest Retry-After a server gave past the deadline, if any. */
+function askedToComeBack(outcome) {
+    const asked = outcome.jobs.flatMap((s) => (s.retryAfterMs === undefined ? [] : [s.retryAfterMs]));
+    return asked.length === 0 ? undefined : Math.max(...asked);
+}
+/** "; the server asked to come back after 1h, past the timeout" when it did. */
+function comeBackNote(outcome) {
+    const asked = askedToComeBack(outcome);
+    return asked === undefined
+        ? ''
+        : `; the server asked to come back after ${formatDuration(asked)}, past the timeout, so it was not asked again`;
+}
+/**
+ * Why no job was ever answered, from how the polls failed: nothing reached
+ * the host; the host answered, only with errors worth retrying; or both.
+ */
+function whyNoAnswer(outcome, api, waited) {
+    const failing = outcome.jobs.filter((status) => status.lastError !== undefined);
+    const lastError = clip(failing[0]?.lastError ?? '', 600);
+    const answered = failing.reduce((n, s) => n + (s.faults?.answered ?? 0), 0);
+    const silent = failing.reduce((n, s) => n + (s.faults?.silent ?? 0), 0);
+    const unpolled = outcome.jobs.length - failing.length;
+    const notPolled = unpolled === 0
+        ? ''
+        : ` (${unpolled} of ${outcome.jobs.length} jobs were not polled before the timeout)`;
+    if (answered === 0) {
+        return (`never reached ${api.host} in ${waited}: ${lastError}${notPolled}. Check the network, ` +
+            'the proxy (https_proxy) and the "endpoint" input; a longer "timeout" will not help');
+    }
+    const asked = askedToComeBack(outcome);
+    const advice = asked === undefined
+        ? "The API is reachable but did not serve these requests; if this lasts, check the service's status"
+        : `It asked to come back after ${formatDuration(asked)}, past the timeout: a longer "timeout" lets the action wait for that`;
+    if (silent > 0) {
+        return (`could not get an answer from ${api.host} in ${waited}: ${silent} polls got no answer at all and ` +
+            `${answered} only errors to retry (last: ${lastError})${notPolled}. ${advice}`);
+    }
+    const kinds = [
+        ...new Set(failing.flatMap((s) => (s.lastAnswer === undefined ? [] : [s.lastAnswer]))),
+    ];
+    const what = kinds.length === 0 ? 'errors' : kinds.slice(0, 3).join(' or ');
+    return `${api.product} answered every poll with ${what} for ${waited} (last: ${lastError})${notPolled}. ${advice}`;
+}
 /** Why the action could not tell how the import went, in one line. */
-function whyUnknown(outcome, apiHost, waited) {
+function whyUnknown(outcome, api, waited) {
     const problems = outcome.jobs.filter((status) => status.problem !== undefined);
     const [first] = problems;
     if (first?.problem !== undefined) {
         const more = problems.length > 1 ? ` (${problems.length - 1} more jobs could not be checked either)` : '';
         return `${clip(first.problem, 1_500)}${more}`;
     }
-    const lastError = outcome.jobs.find((status) => status.lastError !== undefined)?.lastError ?? '';
-    return (`never reached ${apiHost} in ${waited}: ${clip(lastError, 600)}. Check the network, ` +
-        'the proxy (https_proxy) and the "endpoint" input; a longer "timeout" will not help');
+    return whyNoAnswer(outcome, api, waited);
 }
-function verdict(outcome, failOnTimeout, apiHost) {
+function verdict(outcome, failOnTimeout, api) {
     const count = outcome.jobs.length;
     const jobsWord = count === 1 ? '1 import job' : `${count} import jobs`;
     const waited = formatDuration(outcome.elapsedMs);
@@ -4998,11 +5394,11 @@ function verdict(outcome, failOnTimeout, apiHost) {
         case 'error':
             return {
                 level: 'failure',
-                message: `Could not check the import: ${whyUnknown(outcome, apiHost, waited)}`,
+                message: `Could not check the import: ${whyUnknown(outcome, api, waited)}`,
             };
         case 'timed-out': {
             const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)));
-            const message = `Timed out after ${waited} at ${progress} overall; still running: ${pending(outcome)}.`;
+            const message = `Timed out after ${waited} at ${progress} overall; still running: ${pending(outcome)}${comeBackNote(outcome)}.`;
             return failOnTimeout
                 ? { level: 'failure', message }
                 : { level: 'warning', message: `${message} Passing because fail-on-timeout is false.` };
@@ -5156,6 +5552,28 @@ function latestTime(times) {
     };
     return times.reduce((latest, t) => (instant(t) > instant(latest) ? t : latest), times[0] ?? '');
 }
+/**
+ * The error for the `error-message` output: a job's refusal or import error
+ * first; when the API never answered (state error), the last fault, so a
+ * later step that tests the output sees the failure.
+ */
+function outcomeError(outcome) {
+    const first = outcome.jobs.map(firstError).find((e) => e !== undefined);
+    if (first !== undefined || outcome.state !== 'error')
+        return first ?? '';
+    return outcome.jobs.find((status) => status.lastError !== undefined)?.lastError ?? '';
+}
+/**
+ * Every output when the action stopped before it could wait (refused inputs,
+ * an unexpected error): state error and the message, and the rest as for no
+ * jobs, so a later step's fromJSON(jobs) still reads `[]`.
+ */
+function stoppedOutputValues(message) {
+    return {
+        ...outputValues({ state: 'error', jobs: [], elapsedMs: 0 }).values,
+        'error-message': clipNoted(message, TEXT_LIMITS.errorMessage),
+    };
+}
 function outputValues(outcome) {
     const jobs = outcome.jobs.map(lastKnownJob);
     const collections = [
@@ -5172,7 +5590,7 @@ function outputValues(outcome) {
             'complete-time': outcome.state === 'completed'
                 ? clipNoted(latestTime(completeTimes), TEXT_LIMITS.completeTime)
                 : '',
-            'error-message': clipNoted(outcome.jobs.map(firstError).find((e) => e !== undefined) ?? '', TEXT_LIMITS.errorMessage),
+            'error-message': clipNoted(outcomeError(outcome), TEXT_LIMITS.errorMessage),
             'elapsed-seconds': String(Math.floor(outcome.elapsedMs / 1000)),
             jobs: json,
         },
@@ -5456,6 +5874,30 @@ function renderSummary(outcome, options = {}) {
     return html;
 }
 
+;// CONCATENATED MODULE: ./src/sink.ts
+
+function createSink(runner, guard) {
+    const line = (text) => guard(printable(text));
+    return {
+        info: (text) => {
+            runner.info(line(text));
+        },
+        warning: (text) => {
+            runner.warning(line(text));
+        },
+        error: (text, title) => {
+            runner.error(line(text), { title: line(title) });
+        },
+        debug: (text) => {
+            if (runner.isDebug())
+                runner.debug(line(text()));
+        },
+        fail: (text) => {
+            runner.setFailed(line(text));
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/time.ts
 /** Time as the poll loop sees it: injected, so tests run on a virtual clock. */
 const systemClock = { now: () => Date.now() };
@@ -5598,6 +6040,7 @@ async function waitForJobs(options) {
                     return; // the answer raced a cancel; keep the state we reported
                 failures = 0;
                 delete status.lastError;
+                delete status.lastAnswer;
                 const previous = status.job;
                 const job = keepLastProgress(previous, answer);
                 status.job = job;
@@ -5635,9 +6078,35 @@ async function waitForJobs(options) {
                 }
                 failures += 1;
                 status.lastError = error.message;
+                const faults = (status.faults ??= { answered: 0, silent: 0 });
+                if (error.answered === undefined) {
+                    faults.silent += 1;
+                    delete status.lastAnswer;
+                }
+                else {
+                    faults.answered += 1;
+                    status.lastAnswer = error.answered;
+                }
                 const now = clock.now();
                 if (now >= deadline)
                     return; // the poll at the deadline failed: nothing left to retry in
+                const asked = error.retryAfterMs;
+                if (asked !== undefined && now + asked > deadline) {
+                    // The server asked to come back after the deadline: a poll before then
+                    // goes against its explicit wish, so this job waits out the time left.
+                    status.retryAfterMs = asked;
+                    emit({
+                        kind: 'retry',
+                        jobId: status.jobId,
+                        reason: error.message,
+                        attempt: failures,
+                        delayMs: deadline - now,
+                        elapsedMs: now - startedAt,
+                        retryAfterMs: asked,
+                    });
+                    await sleep(deadline - now, stop);
+                    return;
+                }
                 const retryAt = Math.min(now + backoffDelay(failures, backoff, options.random(), error.retryAfterMs), deadline);
                 emit({
                     kind: 'retry',
@@ -5683,11 +6152,13 @@ function decideState(statuses, cancelled) {
     return neverAnswered(statuses) ? 'error' : 'timed-out';
 }
 /**
- * True when the API never answered any job, only faults: nothing is known of
- * the import. (No jobs at all never gets here: decideState calls that completed.)
+ * True when no job was ever answered and polls failed: nothing is known of
+ * the import. Jobs whose first poll never came (the deadline before their
+ * turn under the rate cap) know nothing either, so they do not make it a
+ * timeout. (No jobs at all never gets here: decideState calls that completed.)
  */
 function neverAnswered(statuses) {
-    return statuses.every((s) => s.job === undefined && s.lastError !== undefined);
+    return (statuses.every((s) => s.job === undefined) && statuses.some((s) => s.lastError !== undefined));
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -5695,8 +6166,11 @@ function neverAnswered(statuses) {
  * Wiring, and the only module that talks to the runner (@actions/core):
  * inputs in; the poll loop run with the real clock, HTTP and signals; the
  * outcome written out as log lines, outputs, summary, annotations and exit
- * status. Everything written passes through the API-key redactor.
+ * status. Server text is redacted where the API client reads it; every log
+ * line leaves through the one sink (src/sink.ts), and everything written
+ * passes the key guard once more.
  */
+
 
 
 
@@ -5714,66 +6188,85 @@ function neverAnswered(statuses) {
 
 
 const SYSTEM_RUNTIME = { clock: systemClock, sleep: realSleep, random: Math.random };
+/** Secrets the runner should mask: the key, and each line of a client certificate and its key. */
+function maskSecrets(apiKey) {
+    // A key shorter than this is a placeholder, and masking it would star every
+    // "e" or "0" of the log (redact.ts masks it in server text, as a word).
+    if (apiKey.length >= MIN_SECRET_LENGTH)
+        setSecret(apiKey);
+    for (const name of ['client-key', 'client-cert']) {
+        for (const line of getInput(name).split(/\r?\n/)) {
+            const text = line.trim();
+            // PEM's armour lines and short base64 tails are not secret, and would star ordinary text.
+            if (text.length >= MIN_SECRET_LENGTH && !text.startsWith('-----'))
+                setSecret(text);
+        }
+    }
+}
 async function run(runtime = SYSTEM_RUNTIME) {
-    // Mask the key before anything else can print it.
+    // Mask the secrets before anything else can print them.
     const apiKey = getInput('api-key');
-    if (apiKey !== '')
-        core_setSecret(apiKey);
-    // Every line for the log, annotations, outputs and summary: the key out, and
-    // no terminal escapes (Node's error texts are not cleaned by the client).
+    maskSecrets(apiKey);
+    // Server text is redacted where it is read (the API client); the guard
+    // checks everything written once more.
     const redact = createRedactor(apiKey);
+    const guard = createGuard(apiKey);
+    const sink = createSink(core_namespaceObject, guard);
     try {
         const settings = parseSettings((name) => getInput(name));
-        await waitAndReport(settings, redact, runtime);
+        await waitAndReport(settings, { redact, guard, sink }, runtime);
     }
     catch (error) {
-        // One clear line, never a stack trace; later steps still get a state and a summary.
+        // One clear line, never a stack trace; later steps still get every output and a summary.
         const cause = error instanceof InputError ? 'inputs' : 'unexpected';
-        const message = cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`;
-        setOutput('state', 'error');
-        setOutput('error-message', redact(message));
-        await writeSummary(renderStoppedSummary(message, cause), redact, () => undefined);
-        setFailed(redact(message));
+        const message = redact(cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`);
+        setOutputs(stoppedOutputValues(message), guard);
+        await writeSummary(renderStoppedSummary(message, cause), guard, () => undefined);
+        sink.fail(message);
     }
+}
+function setOutputs(values, guard) {
+    for (const [name, value] of Object.entries(values))
+        setOutput(name, guard(value));
 }
 /**
  * GitHub drops warning annotations past ANNOTATION_LIMIT per step. Warnings
  * before the verdict get all but one place; the rest go to the log as info.
  */
-function createWarnings(redact) {
+function createWarnings(sink) {
     let given = 0;
     return (text) => {
         if (given < ANNOTATION_LIMIT - 1) {
             given += 1;
-            warning(redact(text));
+            sink.warning(text);
         }
         else
-            info(redact(text));
+            sink.info(text);
     };
 }
-async function writeSummary(html, redact, warn) {
+async function writeSummary(html, guard, warn) {
     try {
-        await summary.addRaw(redact(html)).write();
+        await summary.addRaw(guard(html)).write();
     }
     catch (error) {
         // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
         warn(`Could not write the job summary: ${errorMessage(error)}`);
     }
 }
-async function waitAndReport(settings, redact, runtime) {
+async function waitAndReport(settings, exits, runtime) {
+    const { redact, sink } = exits;
     const cancel = new AbortController();
     const onSignal = (signal) => {
         if (cancel.signal.aborted)
             return;
-        info(`Received ${signal}: stopping and reporting what was seen so far.`);
+        sink.info(`Received ${signal}: stopping and reporting what was seen so far.`);
         cancel.abort();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const transport = new HttpTransport(`${USER_AGENT} node/${process.version}`);
+    const transport = new HttpTransport(`${USER_AGENT} node/${process.version}`, undefined, undefined, settings.clientCert);
     const debug = (message) => {
-        if (isDebug())
-            core_debug(redact(message()));
+        sink.debug(message);
     };
     const client = new ImportApiClient(dialectFor(settings.target, debug), {
         apiKey: settings.apiKey,
@@ -5786,11 +6279,12 @@ async function waitAndReport(settings, redact, runtime) {
     const jobs = settings.jobIds.length === 1 ? 'job' : 'jobs';
     const cluster = target.clusterId === undefined ? '' : ` on cluster ${target.clusterId}`;
     const database = target.api === 'v2' && target.dbName !== undefined ? ` in database ${target.dbName}` : '';
-    info(`Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
+    sink.info(`Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
         `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
-        `poll every ${formatDuration(settings.pollIntervalMs)}.`);
+        `poll every ${formatDuration(settings.pollIntervalMs)}` +
+        `${settings.clientCert === undefined ? '' : ', with a client certificate'}.`);
     const plateau = createPlateauWatcher();
-    const warn = createWarnings(redact);
+    const warn = createWarnings(sink);
     try {
         const outcome = await waitForJobs({
             jobIds: settings.jobIds,
@@ -5802,10 +6296,10 @@ async function waitAndReport(settings, redact, runtime) {
             timeoutMs: settings.timeoutMs,
             pollIntervalMs: settings.pollIntervalMs,
             onEvent: (event) => {
-                logEvent(event, redact, plateau, warn);
+                logEvent(event, sink, plateau, warn);
             },
         });
-        await report(outcome, settings, redact, warn);
+        await report(outcome, settings, exits, warn);
     }
     finally {
         transport.dispose();
@@ -5826,9 +6320,9 @@ function dialectFor(target, debug) {
 function describeApi(target) {
     return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`;
 }
-function logEvent(event, redact, plateau, warn) {
+function logEvent(event, sink, plateau, warn) {
     if (event.kind === 'retry') {
-        info(redact(retryLine(event)));
+        sink.info(retryLine(event));
         const persistent = persistentFaultWarning(event);
         if (persistent !== undefined)
             warn(persistent);
@@ -5836,31 +6330,32 @@ function logEvent(event, redact, plateau, warn) {
     }
     for (const line of [updateLine(event), ...retryingLines(event), plateau(event)]) {
         if (line !== undefined)
-            info(redact(line));
+            sink.info(line);
     }
 }
-async function report(outcome, settings, redact, warn) {
+async function report(outcome, settings, { guard, sink }, warn) {
     const { values, jobsOmitted, detailsOmitted } = outputValues(outcome);
-    for (const [name, value] of Object.entries(values))
-        setOutput(name, redact(value));
+    setOutputs(values, guard);
     if (jobsOmitted + detailsOmitted > 0) {
-        info(`The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`);
+        sink.info(`The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`);
     }
     const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product;
-    await writeSummary(renderSummary(outcome, { product }), redact, warn);
-    for (const annotation of failureAnnotations(outcome)) {
-        error(redact(annotation.message), { title: redact(annotation.title) });
-    }
+    await writeSummary(renderSummary(outcome, { product }), guard, warn);
+    for (const annotation of failureAnnotations(outcome))
+        sink.error(annotation.message, annotation.title);
     const stillFailing = endedWhileRetrying(outcome);
     if (stillFailing !== undefined)
         warn(stillFailing);
-    const { level, message } = verdict(outcome, settings.failOnTimeout, settings.target.baseUrl.host);
+    const { level, message } = verdict(outcome, settings.failOnTimeout, {
+        product,
+        host: settings.target.baseUrl.host,
+    });
     if (level === 'failure')
-        setFailed(redact(message));
+        sink.fail(message);
     else if (level === 'warning')
-        warning(redact(message));
+        sink.warning(message);
     else
-        info(redact(message));
+        sink.info(message);
 }
 
 
@@ -6039,6 +6534,36 @@ module.exports = { ProxyAgent }
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -6054,6 +6579,17 @@ module.exports = { ProxyAgent }
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -2,8 +2,9 @@
 # Makes the TLS fixtures of the transport tests (__tests__/fixtures/tls/): a
 # test CA, a server certificate it signs for the real API host names (so a
 # local CONNECT proxy can stand in for the internet), and the bad ones: expired,
-# self-signed, and one for another host. Run once; the output is committed, so
-# tests never need openssl. Valid ones last 100 years.
+# self-signed, and one for another host; and a client certificate it signs,
+# for the mutual-TLS tests. Run once; the output is committed, so tests never
+# need openssl. Valid ones last 100 years.
 set -euo pipefail
 out="$(cd "$(dirname "$0")/.." && pwd)/__tests__/fixtures/tls"
 mkdir -p "$out"
@@ -61,6 +62,12 @@ ext 'DNS:localhost,IP:127.0.0.1' self-signed.ext
 openssl req -x509 -new -key self-signed.key -sha256 -days 36500 -subj '/CN=localhost' \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -out self-signed.pem
 
+# A client certificate for mutual TLS (clientAuth), signed by the same CA.
+key client.key
+openssl req -new -key client.key -subj '/CN=zilliz-import-wait test client' -out client.csr
+printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n' > client.ext
+sign client 20250101000000Z 21241231000000Z
+
 cp ca.pem server.pem server.key expired.pem expired.key other-host.pem other-host.key \
-  self-signed.pem self-signed.key "$out/"
+  self-signed.pem self-signed.key client.pem client.key "$out/"
 echo "wrote $out"

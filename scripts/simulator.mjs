@@ -59,7 +59,8 @@ export const DEFAULT_CLUSTER_ID = 'in03-simulator0001'
  *   headers: import('node:http').IncomingHttpHeaders, body: Record<string, unknown>, at: number }} RecordedRequest
  * @typedef {{ jobs?: Record<string, JobSpec>, apiKey?: string, clusterId?: string,
  *   host?: string, port?: number, v2?: 'zilliz' | 'milvus', legacyMilvus?: boolean,
- *   legacyDelayMs?: number, tls?: { key: string, cert: string } }} SimulatorOptions
+ *   legacyDelayMs?: number,
+ *   tls?: { key: string, cert: string, clientCa?: string } }} SimulatorOptions
  * @typedef {'v1' | 'zilliz' | 'milvus'} Flavour
  */
 
@@ -319,8 +320,18 @@ export async function startSimulator(options = {}) {
       handle(req, res, Buffer.concat(chunks).toString('utf8'))
     })
   }
+  // With tls.clientCa it plays a server that requires mutual TLS (Milvus tlsMode 2):
+  // a client without a certificate that CA signed is refused in the handshake.
+  const clientCa = options.tls?.clientCa
   const server = options.tls
-    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    ? https.createServer(
+        {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ...(clientCa ? { ca: clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        listener,
+      )
     : http.createServer(listener)
 
   /**

@@ -3,15 +3,28 @@
  * client decides which applies; the loop only knows "try again" or "stop".
  */
 
+/** What a transient fault says beyond its message. */
+export interface TransientDetail {
+  /** The server's own wish for when to come back (Retry-After), if it said. */
+  retryAfterMs?: number
+  /**
+   * What the API host answered, in a few words ("HTTP 503", "code 1807"),
+   * when it answered at all: the host was reached, it only did not serve the
+   * request. Absent for faults with no answer (no connection, silence).
+   */
+  answered?: string
+}
+
 /** Worth another try until the deadline: network faults, 5xx, throttling, garbage bodies. */
 export class TransientError extends Error {
   override readonly name = 'TransientError'
-  /** The server's own wish for when to come back (Retry-After), if it said. */
   readonly retryAfterMs: number | undefined
+  readonly answered: string | undefined
 
-  constructor(message: string, retryAfterMs?: number) {
+  constructor(message: string, detail: TransientDetail = {}) {
     super(message)
-    this.retryAfterMs = retryAfterMs
+    this.retryAfterMs = detail.retryAfterMs
+    this.answered = detail.answered
   }
 }
 

@@ -3,6 +3,8 @@
  * request is made. Pure: the caller passes a getInput function, so this is
  * tested with plain objects and the runner's core.getInput is wired in main.ts.
  */
+import { X509Certificate, createPrivateKey } from 'node:crypto'
+import type { ClientCertificate } from './api/http.js'
 import { parseDuration } from './duration.js'
 
 /** Which API to ask, and where. Base URLs carry no trailing slash in their path. */
@@ -24,6 +26,8 @@ export interface Settings {
   timeoutMs: number
   pollIntervalMs: number
   failOnTimeout: boolean
+  /** For API hosts that require mutual TLS. */
+  clientCert?: ClientCertificate
 }
 
 export type GetInput = (name: string) => string
@@ -237,6 +241,46 @@ function parseTarget(getInput: GetInput): ApiTarget {
   return target
 }
 
+/**
+ * client-cert and client-key: both or neither, each readable PEM, and the key
+ * the certificate's own. Neither is ever quoted back.
+ */
+export function parseClientCertificate(getInput: GetInput): ClientCertificate | undefined {
+  const cert = getInput('client-cert').trim()
+  const key = getInput('client-key').trim()
+  if (cert === '' && key === '') return undefined
+  if (cert === '' || key === '') {
+    const [missing, given] =
+      cert === '' ? ['client-cert', 'client-key'] : ['client-key', 'client-cert']
+    throw new InputError(
+      `Input "${missing}" is required when "${given}" is set: mutual TLS needs the certificate and its private key.`,
+    )
+  }
+  let certificate: X509Certificate
+  try {
+    certificate = new X509Certificate(cert)
+  } catch {
+    throw new InputError(
+      'Input "client-cert" is not a PEM certificate (text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----).',
+    )
+  }
+  let privateKey: ReturnType<typeof createPrivateKey>
+  try {
+    privateKey = createPrivateKey(key)
+  } catch {
+    throw new InputError(
+      'Input "client-key" is not an unencrypted PEM private key (text from -----BEGIN PRIVATE KEY----- ' +
+        'or -----BEGIN EC/RSA PRIVATE KEY-----); an encrypted key needs a passphrase, which this action does not take.',
+    )
+  }
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw new InputError(
+      'Input "client-key" is not the private key of the certificate in "client-cert".',
+    )
+  }
+  return { cert, key }
+}
+
 export function parseSettings(getInput: GetInput): Settings {
   const apiKey = required(getInput, 'api-key')
   if (!API_KEY.test(apiKey)) {
@@ -262,5 +306,8 @@ export function parseSettings(getInput: GetInput): Settings {
     LIMITS.maxPollIntervalMs,
   )
   const failOnTimeout = parseBoolean(getInput, 'fail-on-timeout', true)
-  return { jobIds, apiKey, target, timeoutMs, pollIntervalMs, failOnTimeout }
+  const settings: Settings = { jobIds, apiKey, target, timeoutMs, pollIntervalMs, failOnTimeout }
+  const clientCert = parseClientCertificate(getInput)
+  if (clientCert !== undefined) settings.clientCert = clientCert
+  return settings
 }

@@ -62,6 +62,19 @@ export interface JobStatus {
   problem?: string
   /** The transient fault of the latest poll, while polls keep failing. */
   lastError?: string
+  /**
+   * What the API host answered in that poll, in a few words ("HTTP 503"),
+   * when it answered at all; absent when the poll got no answer.
+   */
+  lastAnswer?: string
+  /** Failed polls, counted by whether the host answered (with an error) or not at all. */
+  faults?: { answered: number; silent: number }
+  /**
+   * The server's Retry-After when it asked to come back only after the
+   * deadline: the job was not polled again (the action does not poll against
+   * an explicit request), and the wait for it ended at the deadline.
+   */
+  retryAfterMs?: number
   /** The job whose failure (or refusal) stopped this one's polling before it settled. */
   stoppedBy?: string
 }
@@ -72,12 +85,21 @@ export function lastKnownJob(status: JobStatus): ImportJob {
 }
 
 /**
- * `failed`: an import reported an error. `error`: the action could not find out
- * how the import went (a refused key, an unknown job, an answer it cannot read,
- * or an API it never got an answer from).
+ * Every value of the `state` output, in the order one outranks the next (see
+ * decideState). `failed`: an import reported an error. `error`: the action
+ * could not find out how the import went (a refused key, an unknown job, an
+ * answer it cannot read, or an API it never got an answer from).
  */
-export type OutcomeState =
-  'completed' | 'uncommitted' | 'failed' | 'error' | 'timed-out' | 'cancelled'
+export const OUTCOME_STATES = [
+  'failed',
+  'error',
+  'uncommitted',
+  'completed',
+  'cancelled',
+  'timed-out',
+] as const
+
+export type OutcomeState = (typeof OUTCOME_STATES)[number]
 
 export interface Outcome {
   state: OutcomeState
@@ -94,7 +116,11 @@ export interface UpdateEvent {
   elapsedMs: number
 }
 
-/** A poll failed with a transient fault and will be retried after `delayMs`. */
+/**
+ * A poll failed with a transient fault and will be retried after `delayMs`,
+ * or (`retryAfterMs` set) will not be: the server asked to come back only
+ * after the deadline.
+ */
 export interface RetryEvent {
   kind: 'retry'
   jobId: string
@@ -103,6 +129,8 @@ export interface RetryEvent {
   attempt: number
   delayMs: number
   elapsedMs: number
+  /** Set when the server's Retry-After reaches past the deadline: no more polls. */
+  retryAfterMs?: number
 }
 
 export type WaitEvent = UpdateEvent | RetryEvent
@@ -128,19 +156,22 @@ export function keepLastProgress(previous: ImportJob | undefined, job: ImportJob
   return { ...job, progress: previous.progress, progressLastSeen: true }
 }
 
+/** The most an unfinished (or failed) job or file shows: 100% is for finished work only. */
+export const UNFINISHED_MAX_PERCENT = 99.9
+
+/** A percentage for work that is not finished: never 100 (0.9999999999 of a job is not done). */
+export function unfinishedPercent(percent: number): number {
+  return Math.min(UNFINISHED_MAX_PERCENT, percentFloor(percent))
+}
+
 /**
  * A percentage clamped to 0-100 with one decimal, rounded DOWN so that an
- * unfinished job never shows 100%.
+ * unfinished job never shows 100% (but see unfinishedPercent).
  */
 export function percentFloor(percent: number): number {
   const clamped = Math.min(100, Math.max(0, percent))
   // The epsilon absorbs float noise such as 0.7 * 1000 = 699.9999999.
   return Math.floor(clamped * 10 + 1e-6) / 10
-}
-
-/** A fraction 0..1 as a percentage: see percentFloor. */
-export function fractionToPercent(fraction: number): number {
-  return percentFloor(fraction * 100)
 }
 
 export interface JobError {

@@ -2,7 +2,9 @@
  * Wiring, and the only module that talks to the runner (@actions/core):
  * inputs in; the poll loop run with the real clock, HTTP and signals; the
  * outcome written out as log lines, outputs, summary, annotations and exit
- * status. Everything written passes through the API-key redactor.
+ * status. Server text is redacted where the API client reads it; every log
+ * line leaves through the one sink (src/sink.ts), and everything written
+ * passes the key guard once more.
  */
 import * as core from '@actions/core'
 import { type ClientOptions, type Dialect, ImportApiClient } from './api/client.js'
@@ -12,7 +14,7 @@ import { V2Dialect } from './api/v2.js'
 import { errorMessage } from './errors.js'
 import { type ApiTarget, InputError, type Settings, parseSettings } from './inputs.js'
 import type { Outcome, WaitEvent } from './job.js'
-import { type Redact, createRedactor } from './redact.js'
+import { MIN_SECRET_LENGTH, type Redact, createGuard, createRedactor } from './redact.js'
 import { formatDuration } from './report/format.js'
 import {
   ANNOTATION_LIMIT,
@@ -24,9 +26,10 @@ import {
   updateLine,
   verdict,
 } from './report/log.js'
-import { outputValues } from './report/outputs.js'
+import { outputValues, stoppedOutputValues } from './report/outputs.js'
 import { createPlateauWatcher } from './report/plateau.js'
 import { renderStoppedSummary, renderSummary } from './report/summary.js'
+import { type Sink, createSink } from './sink.js'
 import { type Clock, type Sleep, realSleep, systemClock } from './time.js'
 import { USER_AGENT } from './version.js'
 import { waitForJobs } from './wait.js'
@@ -41,68 +44,101 @@ export interface Runtime {
 
 const SYSTEM_RUNTIME: Runtime = { clock: systemClock, sleep: realSleep, random: Math.random }
 
+/** Secrets the runner should mask: the key, and each line of a client certificate and its key. */
+function maskSecrets(apiKey: string): void {
+  // A key shorter than this is a placeholder, and masking it would star every
+  // "e" or "0" of the log (redact.ts masks it in server text, as a word).
+  if (apiKey.length >= MIN_SECRET_LENGTH) core.setSecret(apiKey)
+  for (const name of ['client-key', 'client-cert']) {
+    for (const line of core.getInput(name).split(/\r?\n/)) {
+      const text = line.trim()
+      // PEM's armour lines and short base64 tails are not secret, and would star ordinary text.
+      if (text.length >= MIN_SECRET_LENGTH && !text.startsWith('-----')) core.setSecret(text)
+    }
+  }
+}
+
 export async function run(runtime: Runtime = SYSTEM_RUNTIME): Promise<void> {
-  // Mask the key before anything else can print it.
+  // Mask the secrets before anything else can print them.
   const apiKey = core.getInput('api-key')
-  if (apiKey !== '') core.setSecret(apiKey)
-  // Every line for the log, annotations, outputs and summary: the key out, and
-  // no terminal escapes (Node's error texts are not cleaned by the client).
+  maskSecrets(apiKey)
+  // Server text is redacted where it is read (the API client); the guard
+  // checks everything written once more.
   const redact = createRedactor(apiKey)
+  const guard = createGuard(apiKey)
+  const sink = createSink(core, guard)
   try {
     const settings = parseSettings((name) => core.getInput(name))
-    await waitAndReport(settings, redact, runtime)
+    await waitAndReport(settings, { redact, guard, sink }, runtime)
   } catch (error) {
-    // One clear line, never a stack trace; later steps still get a state and a summary.
+    // One clear line, never a stack trace; later steps still get every output and a summary.
     const cause = error instanceof InputError ? 'inputs' : 'unexpected'
-    const message =
-      cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`
-    core.setOutput('state', 'error')
-    core.setOutput('error-message', redact(message))
-    await writeSummary(renderStoppedSummary(message, cause), redact, () => undefined)
-    core.setFailed(redact(message))
+    const message = redact(
+      cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`,
+    )
+    setOutputs(stoppedOutputValues(message), guard)
+    await writeSummary(renderStoppedSummary(message, cause), guard, () => undefined)
+    sink.fail(message)
   }
+}
+
+/** How text leaves: redact at the sources, guard at the exit, lines through the sink. */
+interface Exits {
+  redact: Redact
+  guard: Redact
+  sink: Sink
+}
+
+function setOutputs(values: Record<string, string>, guard: Redact): void {
+  for (const [name, value] of Object.entries(values)) core.setOutput(name, guard(value))
 }
 
 /**
  * GitHub drops warning annotations past ANNOTATION_LIMIT per step. Warnings
  * before the verdict get all but one place; the rest go to the log as info.
  */
-function createWarnings(redact: Redact): (text: string) => void {
+function createWarnings(sink: Sink): (text: string) => void {
   let given = 0
   return (text) => {
     if (given < ANNOTATION_LIMIT - 1) {
       given += 1
-      core.warning(redact(text))
-    } else core.info(redact(text))
+      sink.warning(text)
+    } else sink.info(text)
   }
 }
 
 async function writeSummary(
   html: string,
-  redact: Redact,
+  guard: Redact,
   warn: (text: string) => void,
 ): Promise<void> {
   try {
-    await core.summary.addRaw(redact(html)).write()
+    await core.summary.addRaw(guard(html)).write()
   } catch (error) {
     // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
     warn(`Could not write the job summary: ${errorMessage(error)}`)
   }
 }
 
-async function waitAndReport(settings: Settings, redact: Redact, runtime: Runtime): Promise<void> {
+async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime): Promise<void> {
+  const { redact, sink } = exits
   const cancel = new AbortController()
   const onSignal = (signal: NodeJS.Signals): void => {
     if (cancel.signal.aborted) return
-    core.info(`Received ${signal}: stopping and reporting what was seen so far.`)
+    sink.info(`Received ${signal}: stopping and reporting what was seen so far.`)
     cancel.abort()
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
 
-  const transport = new HttpTransport(`${USER_AGENT} node/${process.version}`)
+  const transport = new HttpTransport(
+    `${USER_AGENT} node/${process.version}`,
+    undefined,
+    undefined,
+    settings.clientCert,
+  )
   const debug: NonNullable<ClientOptions['debug']> = (message) => {
-    if (core.isDebug()) core.debug(redact(message()))
+    sink.debug(message)
   }
   const client = new ImportApiClient(dialectFor(settings.target, debug), {
     apiKey: settings.apiKey,
@@ -116,13 +152,14 @@ async function waitAndReport(settings: Settings, redact: Redact, runtime: Runtim
   const cluster = target.clusterId === undefined ? '' : ` on cluster ${target.clusterId}`
   const database =
     target.api === 'v2' && target.dbName !== undefined ? ` in database ${target.dbName}` : ''
-  core.info(
+  sink.info(
     `Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
       `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
-      `poll every ${formatDuration(settings.pollIntervalMs)}.`,
+      `poll every ${formatDuration(settings.pollIntervalMs)}` +
+      `${settings.clientCert === undefined ? '' : ', with a client certificate'}.`,
   )
   const plateau = createPlateauWatcher()
-  const warn = createWarnings(redact)
+  const warn = createWarnings(sink)
   try {
     const outcome = await waitForJobs({
       jobIds: settings.jobIds,
@@ -134,10 +171,10 @@ async function waitAndReport(settings: Settings, redact: Redact, runtime: Runtim
       timeoutMs: settings.timeoutMs,
       pollIntervalMs: settings.pollIntervalMs,
       onEvent: (event) => {
-        logEvent(event, redact, plateau, warn)
+        logEvent(event, sink, plateau, warn)
       },
     })
-    await report(outcome, settings, redact, warn)
+    await report(outcome, settings, exits, warn)
   } finally {
     transport.dispose()
     process.off('SIGINT', onSignal)
@@ -164,45 +201,47 @@ function describeApi(target: ApiTarget): string {
 
 function logEvent(
   event: WaitEvent,
-  redact: Redact,
+  sink: Sink,
   plateau: ReturnType<typeof createPlateauWatcher>,
   warn: (text: string) => void,
 ): void {
   if (event.kind === 'retry') {
-    core.info(redact(retryLine(event)))
+    sink.info(retryLine(event))
     const persistent = persistentFaultWarning(event)
     if (persistent !== undefined) warn(persistent)
     return
   }
   for (const line of [updateLine(event), ...retryingLines(event), plateau(event)]) {
-    if (line !== undefined) core.info(redact(line))
+    if (line !== undefined) sink.info(line)
   }
 }
 
 async function report(
   outcome: Outcome,
   settings: Settings,
-  redact: Redact,
+  { guard, sink }: Exits,
   warn: (text: string) => void,
 ): Promise<void> {
   const { values, jobsOmitted, detailsOmitted } = outputValues(outcome)
-  for (const [name, value] of Object.entries(values)) core.setOutput(name, redact(value))
+  setOutputs(values, guard)
   if (jobsOmitted + detailsOmitted > 0) {
-    core.info(
+    sink.info(
       `The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`,
     )
   }
 
   const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product
-  await writeSummary(renderSummary(outcome, { product }), redact, warn)
+  await writeSummary(renderSummary(outcome, { product }), guard, warn)
 
-  for (const annotation of failureAnnotations(outcome)) {
-    core.error(redact(annotation.message), { title: redact(annotation.title) })
-  }
+  for (const annotation of failureAnnotations(outcome))
+    sink.error(annotation.message, annotation.title)
   const stillFailing = endedWhileRetrying(outcome)
   if (stillFailing !== undefined) warn(stillFailing)
-  const { level, message } = verdict(outcome, settings.failOnTimeout, settings.target.baseUrl.host)
-  if (level === 'failure') core.setFailed(redact(message))
-  else if (level === 'warning') core.warning(redact(message))
-  else core.info(redact(message))
+  const { level, message } = verdict(outcome, settings.failOnTimeout, {
+    product,
+    host: settings.target.baseUrl.host,
+  })
+  if (level === 'failure') sink.fail(message)
+  else if (level === 'warning') sink.warning(message)
+  else sink.info(message)
 }

@@ -25,15 +25,34 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`|[\]*_~\\]/g, (ch) => HTML_ESCAPES[ch] ?? ch)
 }
 
-/** Line breaks (and the blanks around them) as one space. */
-function oneLine(text: string): string {
-  // \s takes in any further line breaks, so one [\r\n] stands for a run of them.
-  return text.replace(/\s*[\r\n]\s*/g, ' ')
+/**
+ * Every spelling of a line break that a terminal, a browser or the runner's
+ * log may honour: LF, CR (and so CRLF), vertical tab, form feed, NEL, and
+ * the Unicode line and paragraph separators; matched as a run of blanks
+ * holding at least one of them (\s has no NEL, so it is added).
+ */
+const BREAK_RUN = /[\s\u0085]*[\n\r\v\f\u0085\u2028\u2029][\s\u0085]*/g
+
+/** Line breaks of every kind (and the blanks around them) as one space. */
+export function oneLine(text: string): string {
+  return text.replace(BREAK_RUN, ' ')
 }
 
-/** Cuts long text at `max` characters, saying so. Line breaks become spaces. */
+/**
+ * Text as one printable line: line breaks flattened, terminal escapes and
+ * control characters stripped. Text that had only unprintable characters says
+ * so instead of vanishing: a server's error of control characters is still an
+ * error, and must not read as none.
+ */
+export function printable(text: string): string {
+  const shown = stripControls(oneLine(text))
+  if (shown !== '' || text === '') return shown
+  return `(${text.length.toLocaleString('en-US')} unprintable characters)`
+}
+
+/** Cuts long text at `max` characters, saying so, as one printable line (see printable). */
 export function clip(text: string, max: number): string {
-  const flat = oneLine(text)
+  const flat = printable(text)
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }
 
@@ -55,11 +74,24 @@ export function stripControls(text: string): string {
   )
 }
 
-/** Cuts text longer than `max` characters and says how much went, for values a later step reads. */
+/**
+ * Text for a value a later step reads: one printable line (see printable), at
+ * most `max` characters in all, the note saying how much was cut included.
+ */
 export function clipNoted(text: string, max: number): string {
-  if (text.length <= max) return text
-  const cut = text.length - max
-  return `${text.slice(0, max)}… [${cut.toLocaleString('en-US')} more characters cut]`
+  const flat = printable(text)
+  if (flat.length <= max) return flat
+  const note = (kept: number): string =>
+    `… [${(flat.length - kept).toLocaleString('en-US')} more characters cut]`
+  // The note's length depends on how much it cuts: keep less until it fits.
+  let kept = max
+  for (;;) {
+    const fits = max - note(kept).length
+    if (fits < 1) return `${flat.slice(0, max - 1)}…`
+    if (fits >= kept) break
+    kept = fits
+  }
+  return `${flat.slice(0, kept)}${note(kept)}`
 }
 
 /**
@@ -67,7 +99,7 @@ export function clipNoted(text: string, max: number): string {
  * its own name (the last segment), which are what a reader recognises.
  */
 export function clipMiddle(name: string, max: number): string {
-  const flat = oneLine(name)
+  const flat = printable(name)
   if (flat.length <= max) return flat
   const own = flat.slice(flat.lastIndexOf('/') + 1)
   if (own.length > 0 && own.length <= max - 12) {

@@ -109,6 +109,7 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
         if (stopped()) return // the answer raced a cancel; keep the state we reported
         failures = 0
         delete status.lastError
+        delete status.lastAnswer
         const previous = status.job
         const job = keepLastProgress(previous, answer)
         status.job = job
@@ -142,8 +143,33 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
         }
         failures += 1
         status.lastError = error.message
+        const faults = (status.faults ??= { answered: 0, silent: 0 })
+        if (error.answered === undefined) {
+          faults.silent += 1
+          delete status.lastAnswer
+        } else {
+          faults.answered += 1
+          status.lastAnswer = error.answered
+        }
         const now = clock.now()
         if (now >= deadline) return // the poll at the deadline failed: nothing left to retry in
+        const asked = error.retryAfterMs
+        if (asked !== undefined && now + asked > deadline) {
+          // The server asked to come back after the deadline: a poll before then
+          // goes against its explicit wish, so this job waits out the time left.
+          status.retryAfterMs = asked
+          emit({
+            kind: 'retry',
+            jobId: status.jobId,
+            reason: error.message,
+            attempt: failures,
+            delayMs: deadline - now,
+            elapsedMs: now - startedAt,
+            retryAfterMs: asked,
+          })
+          await sleep(deadline - now, stop)
+          return
+        }
         const retryAt = Math.min(
           now + backoffDelay(failures, backoff, options.random(), error.retryAfterMs),
           deadline,
@@ -191,9 +217,13 @@ export function decideState(statuses: readonly JobStatus[], cancelled: boolean):
 }
 
 /**
- * True when the API never answered any job, only faults: nothing is known of
- * the import. (No jobs at all never gets here: decideState calls that completed.)
+ * True when no job was ever answered and polls failed: nothing is known of
+ * the import. Jobs whose first poll never came (the deadline before their
+ * turn under the rate cap) know nothing either, so they do not make it a
+ * timeout. (No jobs at all never gets here: decideState calls that completed.)
  */
 function neverAnswered(statuses: readonly JobStatus[]): boolean {
-  return statuses.every((s) => s.job === undefined && s.lastError !== undefined)
+  return (
+    statuses.every((s) => s.job === undefined) && statuses.some((s) => s.lastError !== undefined)
+  )
 }

@@ -68,6 +68,84 @@ describe('networkFault', () => {
     },
   )
 
+  describe('TLS alerts from the server are permanent, saying what it wants', () => {
+    const host = 'controller.api.gcp-us-wset1.zillizcloud.com'
+    test.each([
+      [
+        'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+        false,
+        `${host} requires a client certificate (mutual TLS; TLS alert "certificate required"): pass it in the "client-cert" and "client-key" inputs`,
+      ],
+      [
+        'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+        true,
+        `${host} requires a client certificate and did not get one it takes (TLS alert "certificate required"): check the "client-cert" and "client-key" inputs`,
+      ],
+      [
+        'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+        false,
+        `${host} refused the TLS handshake (TLS alert "handshake failure"): it may require a client certificate (the "client-cert" and "client-key" inputs), or TLS settings this runner does not offer`,
+      ],
+      [
+        'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+        true,
+        `${host} refused the TLS handshake (TLS alert "handshake failure"): check the "client-cert" and "client-key" inputs`,
+      ],
+      [
+        'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+        true,
+        `${host} refused the client certificate (TLS alert "bad certificate"): check that "client-cert" is current, signed by a CA the server trusts, and matches "client-key"`,
+      ],
+      [
+        'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+        true,
+        `${host} refused the client certificate (TLS alert "unknown ca"): check that "client-cert" is current, signed by a CA the server trusts, and matches "client-key"`,
+      ],
+      [
+        'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+        false,
+        `${host} ended the TLS session with TLS alert "unknown ca"`,
+      ],
+      [
+        'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+        true,
+        `${host} ended the TLS session with TLS alert "protocol version"`,
+      ],
+    ])('%s (client certificate offered: %p)', (code, withClientCert, message) => {
+      const error = networkFault(fault(code, 'ssl3_read_bytes:alert'), url, withClientCert)
+      expect(error).toBeInstanceOf(PermanentError)
+      expect(error.message).toBe(message)
+    })
+
+    test('an SSL error that is not an alert is not read as one', () => {
+      expect(networkFault(fault('ERR_SSL_ALERTED_SOMETHING'), url, true)).toBeInstanceOf(
+        TransientError,
+      )
+    })
+  })
+
+  test('a reset with a client certificate offered says the certificate may be why', () => {
+    const error = networkFault(fault('ECONNRESET', 'socket hang up'), url, true)
+    expect(error).toBeInstanceOf(TransientError)
+    expect(error.message).toBe(
+      'network error talking to controller.api.gcp-us-wset1.zillizcloud.com (ECONNRESET: socket hang up); a client certificate was offered, and a server that does not accept it may close the connection like this',
+    )
+    expect(networkFault(fault('ECONNREFUSED', 'refused'), url, true).message).not.toMatch(
+      /client certificate/,
+    )
+  })
+
+  test('an HTTP parser error is permanent; a header overflow names the bound', () => {
+    const overflow = networkFault(fault('HPE_HEADER_OVERFLOW', 'Header overflow'), url)
+    expect(overflow).toBeInstanceOf(PermanentError)
+    expect(overflow.message).toMatch(/has more than 128 KiB of headers \(HPE_HEADER_OVERFLOW\)/)
+    const garbage = networkFault(fault('HPE_INVALID_CONSTANT', 'Expected HTTP/'), url)
+    expect(garbage).toBeInstanceOf(PermanentError)
+    expect(garbage.message).toBe(
+      'the answer from controller.api.gcp-us-wset1.zillizcloud.com is not valid HTTP (HPE_INVALID_CONSTANT: Expected HTTP/): a gateway or proxy on the way may be mangling it',
+    )
+  })
+
   test('an error without a code is transient and still described', () => {
     const error = networkFault(new Error('socket hang up'), url)
     expect(error).toBeInstanceOf(TransientError)
@@ -135,12 +213,26 @@ describe('proxyConnectFault', () => {
   test.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'])('%s: transient', (code) => {
     expect(proxyConnectFault(fault(code), 'p:3128')).toBeInstanceOf(TransientError)
   })
+
+  test("a TLS alert from an https:// proxy is the proxy's decision: permanent", () => {
+    const error = proxyConnectFault(fault('ERR_SSL_TLSV1_ALERT_ACCESS_DENIED', 'denied'), 'p:443')
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toBe(
+      'cannot connect to the proxy p:443 set by https_proxy (ERR_SSL_TLSV1_ALERT_ACCESS_DENIED: denied)',
+    )
+  })
 })
 
 describe('statusFault', () => {
   const answer = (status: number, statusText = '') => ({ status, statusText, headers: {} })
   const verdict = (status: number, detail = '', statusText = '') =>
     statusFault(answer(status, statusText), url, 0, detail)
+
+  test.each([408, 429, 500, 503, 599])('%i: transient, and the host answered', (status) => {
+    const error = verdict(status)
+    expect(error).toBeInstanceOf(TransientError)
+    expect((error as TransientError).answered).toBe(`HTTP ${status}`)
+  })
 
   test.each([200, 204, 299])('%i is no fault', (status) => {
     expect(verdict(status)).toBeUndefined()

@@ -139,6 +139,43 @@ describe('choosing a proxy', () => {
     )
   })
 
+  test.each([
+    ['https_proxy', 'http://alice:pa#ss@proxy.corp.example:3128'],
+    ['https_proxy', 'http://proxy.corp.example:312800'],
+    ['HTTPS_PROXY', 'https://proxy.corp.example:99999'],
+  ])(
+    '%s set to %s (not a URL): a permanent error naming the variable, not its value',
+    (name, value) => {
+      Reflect.deleteProperty(process.env, 'https_proxy')
+      Reflect.deleteProperty(process.env, 'HTTPS_PROXY')
+      process.env[name] = value
+      const error = (() => {
+        try {
+          proxyFromEnv(ZILLIZ)
+        } catch (thrown) {
+          return thrown as Error
+        }
+        return undefined
+      })()
+      expect(error).toBeInstanceOf(PermanentError)
+      expect(error?.message).toMatch(
+        new RegExp(
+          `^The ${name} environment variable is set but is not a valid URL, so no request was sent\\.`,
+        ),
+      )
+      for (const part of ['alice', 'pa#ss', 'proxy.corp', '312800', '99999']) {
+        expect(error?.message).not.toContain(part)
+      }
+    },
+  )
+
+  test('an unparseable proxy for a host no_proxy bypasses is no matter', () => {
+    process.env.https_proxy = 'http://proxy.corp.example:312800'
+    process.env.no_proxy = '.zillizcloud.com'
+    expect(proxyFromEnv(ZILLIZ)).toBeUndefined()
+    expect(proxyFromEnv(new URL('https://127.0.0.1:9/x'))).toBeUndefined()
+  })
+
   test('no proxy set: none', () => {
     Reflect.deleteProperty(process.env, 'https_proxy')
     Reflect.deleteProperty(process.env, 'HTTPS_PROXY')
@@ -450,7 +487,76 @@ describe('connections', () => {
     expect((await send(transport, url)).body).toBe('{}')
     const error = await failure(send(transport, url))
     expect(error).toBeInstanceOf(TransientError)
+    expect(error.message).toMatch(/not HTTP on a reused connection \(HPE_INVALID_CONSTANT\)$/)
     expect(answered).toBe(2)
+  })
+
+  test('a body that drips too slowly: the host answered, only not in time', async () => {
+    const port = await rawServer((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"code":')
+    })
+    const url = new URL(`http://127.0.0.1:${port}/`)
+    const error = await failure(send(transportVia(undefined), url, 300))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(error.message).toBe(
+      `the answer from 127.0.0.1:${port} did not finish arriving within 0.3 s`,
+    )
+    expect(error).toMatchObject({ answered: 'answers too slow to arrive' })
+  })
+
+  test('a body cut off: the host answered, and the fault says the answer had begun', async () => {
+    const port = await rawServer((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"code":')
+      setTimeout(() => socket.destroy(), 20)
+    })
+    const error = await failure(send(transportVia(undefined), new URL(`http://127.0.0.1:${port}/`)))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(error.message).toMatch(
+      /^network error talking to 127\.0\.0\.1:\d+ \(.*\), after the answer had begun$/,
+    )
+    expect(error).toMatchObject({ answered: 'answers cut off before their end' })
+  })
+
+  test('no answer at all within the deadline: the host did not answer', async () => {
+    const port = await rawServer(undefined)
+    const error = await failure(
+      send(transportVia(undefined), new URL(`http://127.0.0.1:${port}/`), 300),
+    )
+    expect(error.message).toBe(
+      `no answer from 127.0.0.1:${port} within 0.3 s (waiting for the answer)`,
+    )
+    expect(error).toMatchObject({ answered: undefined })
+  })
+
+  test('garbage on a fresh connection is not HTTP: permanent, naming the parser error', async () => {
+    const port = await rawServer('NONSENSE\r\n\r\n')
+    const error = await failure(send(transportVia(undefined), new URL(`http://127.0.0.1:${port}/`)))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(
+      /^the answer from 127\.0\.0\.1:\d+ is not valid HTTP \(HPE_INVALID_CONSTANT: .*\): a gateway or proxy/,
+    )
+  })
+
+  test('headers of 24 KiB (cookies, a policy) are read; over 128 KiB is a permanent, named fault', async () => {
+    const headers = (bytes: number): string =>
+      Array.from(
+        { length: Math.ceil(bytes / 2_000) },
+        (_, i) => `set-cookie: c${i}=${'v'.repeat(2_000)}\r\n`,
+      ).join('')
+    const answer = (bytes: number): string =>
+      `HTTP/1.1 200 OK\r\n${headers(bytes)}content-length: 2\r\nconnection: close\r\n\r\n{}`
+    const gateway = await rawServer(answer(24 * 1024))
+    const url = (port: number) => new URL(`http://127.0.0.1:${port}/`)
+    const ok = await send(transportVia(undefined), url(gateway))
+    expect(ok.body).toBe('{}')
+    expect(ok.headers['set-cookie']).toHaveLength(13)
+
+    const huge = await rawServer(answer(130 * 1024))
+    const error = await failure(send(transportVia(undefined), url(huge)))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(
+      /^the answer from 127\.0\.0\.1:\d+ has more than 128 KiB of headers \(HPE_HEADER_OVERFLOW\)/,
+    )
   })
 
   test('a request whose signal already fired sends nothing', async () => {

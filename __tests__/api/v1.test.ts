@@ -7,6 +7,7 @@ import { createRedactor } from '../../src/redact.js'
 import { ImportApiClient } from '../../src/api/client.js'
 import { V1_PATH, v1Dialect, v1Url } from '../../src/api/v1.js'
 import { AbortedError, PermanentError, TransientError } from '../../src/errors.js'
+import { clip } from '../../src/text.js'
 import { systemClock } from '../../src/time.js'
 import { failure, fetchOnce } from '../helpers/api.js'
 import { type JobSpec, type Step, startSimulator } from '../../scripts/simulator.mjs'
@@ -160,6 +161,21 @@ describe('mapping the v1 answer', () => {
     expect(job.files).toEqual([
       { fileName: 'a', progress: 100, completeTime: '2023-10-28T06:51:49Z' },
     ])
+  })
+
+  test('readyPercentage 0.9999999999 is not done: 99.9%, never a rounded-up 100%', async () => {
+    const body = JSON.stringify({
+      code: 200,
+      data: {
+        readyPercentage: 0.9999999999,
+        completeTime: null,
+        details: [{ fileName: 'a', readyPercentage: 0.9999999999, completeTime: null }],
+      },
+    })
+    const { client } = await clientFor(one({ status: 200, body }))
+    const job = await fetchOnce(client, 'job-1')
+    expect(job).toMatchObject({ state: 'importing', progress: 99.9 })
+    expect(job.files[0]?.progress).toBe(99.9)
   })
 
   test('readyPercentage 1 alone is done, for the job and for each file; just under 1 is not', async () => {
@@ -345,6 +361,22 @@ describe('faults', () => {
     const error = await failure(fetchOnce(client, 'job-1'))
     expect(error).toBeInstanceOf(TransientError)
     expect(error.message).toMatch(expected)
+  })
+
+  test('an answer that is not JSON is an answer: the host was reached', async () => {
+    const { client } = await clientFor(one({ status: 200, body: '<html>maintenance</html>' }))
+    expect(await failure(fetchOnce(client, 'job-1'))).toMatchObject({
+      answered: 'answers that were not JSON',
+    })
+  })
+
+  test('a status text that echoes the key is redacted', async () => {
+    // The simulator's default key, echoed by a gateway in its status line.
+    const { client } = await clientFor(
+      one({ raw: 'HTTP/1.1 503 sim-key-0123456789abcdef busy\r\ncontent-length: 0\r\n\r\n' }),
+    )
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error.message).toMatch(/^HTTP 503 \*\*\* busy from /)
   })
 
   test('Retry-After in seconds and as an HTTP date', async () => {
@@ -571,12 +603,19 @@ describe('answers as real servers and gateways send them', () => {
     expect((await fetchOnce(client, 'job-1')).progress).toBe(25)
   })
 
-  test('terminal escapes in server text are stripped before anyone sees it', async () => {
-    const { client } = await clientFor(
-      one({ progress: 0.5, fileErrors: { 0: '\u001b[1;31mbad\u001b[0m schema\u0007' } }),
-    )
+  test('server text is read as sent: terminal escapes are stripped only where it is shown', async () => {
+    const sent = '\u001b[1;31mbad\u001b[0m schema\u0007'
+    const { client } = await clientFor(one({ progress: 0.5, fileErrors: { 0: sent } }))
     const job = await fetchOnce(client, 'job-1')
-    expect(job.files[0]?.errorMessage).toBe('bad schema')
+    expect(job.files[0]?.errorMessage).toBe(sent)
+    expect(clip(job.files[0]?.errorMessage ?? '', 100)).toBe('bad schema')
+  })
+
+  test('an error of control characters only is an error, shown as such', async () => {
+    const { client } = await clientFor(one({ progress: 1, jobError: '\u001b[31m' }))
+    const job = await fetchOnce(client, 'job-1')
+    expect(job.state).toBe('failed')
+    expect(clip(job.errorMessage ?? '', 100)).toBe('(5 unprintable characters)')
   })
 
   test('a gzip-encoded answer is read', async () => {

@@ -204,6 +204,31 @@ describe('mapV2Job', () => {
     expect(job.errorMessage).toBe('quota exceeded')
   })
 
+  test('states are read as sent: a control character makes a state unknown, not Completed', () => {
+    const unknown: string[] = []
+    const job = mapV2Job('j', { state: 'Completed\u0000', progress: 100 }, fail, (state) => {
+      unknown.push(state)
+    })
+    expect(job.state).toBe('importing')
+    expect(unknown).toEqual(['Completed\u0000'])
+  })
+
+  test('only finished work shows 100%: a running job or file at 100 shows 99.9', () => {
+    const job = mapV2Job(
+      'j',
+      { state: 'Importing', progress: 100, details: [{ state: 'InProgress', progress: 100 }] },
+      fail,
+    )
+    expect(job.progress).toBe(99.9)
+    expect(job.files[0]?.progress).toBe(99.9)
+    expect(mapV2Job('j', { state: 'Failed', progress: 100, reason: 'x' }, fail).progress).toBe(99.9)
+  })
+
+  test('a reason of control characters only still fails the job', () => {
+    const job = mapV2Job('j', { state: 'Failed', reason: '\u001b[31m' }, fail)
+    expect(job).toMatchObject({ state: 'failed', errorMessage: '\u001b[31m' })
+  })
+
   test('a file without a name is called by its place in the list', () => {
     const job = mapV2Job('j', { details: [{ state: 'Importing' }, { state: 'Importing' }] }, fail)
     expect(job.files.map((file) => file.fileName)).toEqual(['(file 1)', '(file 2)'])
@@ -435,6 +460,26 @@ describe('the v2 client against the simulator', () => {
     expect(error.message).toBe(
       'Milvus asked to slow down for job job-1: code 1807, "rate limit exceeded"',
     )
+  })
+
+  test("Milvus's limiter at HTTP 200 with Retry-After: the wait it asks for, and the host answered", async () => {
+    const { client } = await clientFor(
+      one(
+        { code: 1807, message: 'request is rejected by limiter', headers: { 'retry-after': '3' } },
+        1,
+      ),
+      { v2: 'milvus' },
+    )
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(error).toMatchObject({ retryAfterMs: 3_000, answered: 'code 1807' })
+  })
+
+  test('a refusal that is not rate limiting has no Retry-After to give', async () => {
+    const { client } = await clientFor(one({ code: 1807, message: 'slow down' }, 1), {
+      v2: 'milvus',
+    })
+    expect(await failure(fetchOnce(client, 'job-1'))).toMatchObject({ retryAfterMs: undefined })
   })
 
   test('a Milvus 2.4 without /describe is asked on /get_progress, which is then kept', async () => {

@@ -229,7 +229,17 @@ describe('dist/index.js as the runner runs it', () => {
       // Later steps still learn what happened, and the summary says it.
       expect(r.outputs.state).toBe('error')
       expect(r.outputs['error-message']).toContain(expected)
-      expect(Object.keys(r.outputs).sort()).toEqual(['error-message', 'state'])
+      // Every output is set, so a later step's fromJSON(jobs) reads an empty list.
+      expect(r.outputs).toMatchObject({ progress: '0', jobs: '[]', 'elapsed-seconds': '0' })
+      expect(Object.keys(r.outputs).sort()).toEqual([
+        'collection-name',
+        'complete-time',
+        'elapsed-seconds',
+        'error-message',
+        'jobs',
+        'progress',
+        'state',
+      ])
       expect(r.summary).toMatch(
         /^<h2>Zilliz import: ⚠️ could not check the import<\/h2>\n<p>The inputs were refused, so nothing was asked of the API\.<\/p>/,
       )

@@ -320,8 +320,9 @@ describe('answers it must not trust', () => {
       for (const [name, value] of Object.entries(r.outputs)) {
         expect([name, Buffer.byteLength(value) <= 100_000]).toEqual([name, true])
       }
-      expect(r.outputs['error-message']).toMatch(/^E{2000}… \[148,000 more characters cut\]$/)
-      expect(r.outputs['collection-name']).toMatch(/^c{256}… \[999,744 more characters cut\]$/)
+      // At most the limit in all, the note included (2,000 and 256 characters).
+      expect(r.outputs['error-message']).toMatch(/^E{1969}… \[148,031 more characters cut\]$/)
+      expect(r.outputs['collection-name']).toMatch(/^c{225}… \[999,775 more characters cut\]$/)
       const jobs = JSON.parse(r.outputs.jobs ?? '[]') as {
         jobId: string
         errorMessage: string

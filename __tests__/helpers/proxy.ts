@@ -10,6 +10,8 @@ export type ProxyMode =
   | { kind: 'silent' }
   /** Answers CONNECT with 200, then never forwards a byte. */
   | { kind: 'stall' }
+  /** Answers CONNECT with 200, then closes the tunnel at once. */
+  | { kind: 'close-tunnel' }
   /** Answers CONNECT with this status line and closes. */
   | { kind: 'status'; status: number; text: string }
   /** Opens the tunnel to this loopback port. */
@@ -78,6 +80,9 @@ function answer(client: Socket, mode: ProxyMode, sockets: Set<Socket>): void {
       return
     case 'stall':
       client.write('HTTP/1.1 200 Connection established\r\n\r\n')
+      return
+    case 'close-tunnel':
+      client.end('HTTP/1.1 200 Connection established\r\n\r\n')
       return
     case 'status':
       client.end(

@@ -9,9 +9,10 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { PermanentError, TransientError } from '../errors.js'
 import type { FetchRequest, ImportJob } from '../job.js'
 import { type Redact, redactDeep } from '../redact.js'
+import { parseRetryAfter } from '../retry.js'
 import { clip } from '../text.js'
 import type { Clock } from '../time.js'
-import { requestIdNote, statusFault } from './faults.js'
+import { headerValue, requestIdNote, statusFault } from './faults.js'
 import type { Transport } from './http.js'
 import {
   MAX_JSON_DEPTH,
@@ -61,7 +62,7 @@ export interface ClientOptions {
 }
 
 export class ImportApiClient {
-  /** Server text made safe to show: the key removed, terminal escapes and control characters stripped. */
+  /** Removes the key from server text (control characters are stripped where text is shown). */
   private readonly redact: Redact
   /**
    * Where in dialect.paths polls start: past every path that answered 404.
@@ -98,9 +99,7 @@ export class ImportApiClient {
       })
       this.options.debug?.(() => {
         const sent = call.body === undefined ? '' : ` ${call.body}`
-        return this.redact(
-          `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${response.body}`,
-        )
+        return `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${this.safeBody(response.body)}`
       })
       if (response.status === 404 && pathIndex + 1 < paths.length) {
         pathIndex += 1
@@ -108,41 +107,61 @@ export class ImportApiClient {
         continue
       }
       const fault = statusFault(
-        response,
+        { ...response, statusText: this.redact(response.statusText) },
         call.url,
         clock.now(),
         this.describeErrorBody(response.body),
       )
       if (fault) throw fault
-      return this.interpret(jobId, response.body, response.headers)
+      return this.interpret(jobId, response.body, response.headers, clock.now())
     }
   }
 
   /** What a non-2xx body says, for the error message: its {code, message}, or an excerpt. */
   private describeErrorBody(body: string): string {
-    try {
-      const parsed: unknown = JSON.parse(body)
-      if (isRecord(parsed)) {
-        const code = readText(parsed.code)
-        const message = readText(parsed.message)
-        const said = [
-          code === undefined ? undefined : `code ${code}`,
-          message === undefined ? undefined : JSON.stringify(clip(this.redact(message), 300)),
-        ].filter((part) => part !== undefined)
-        if (said.length > 0) return said.join(', ')
-      }
-    } catch {
-      // not JSON: fall through to an excerpt
+    const parsed = this.parseRedacted(body)
+    if (isRecord(parsed)) {
+      const code = readText(parsed.code)
+      const message = readText(parsed.message)
+      const said = [
+        code === undefined ? undefined : `code ${clip(code, 40)}`,
+        message === undefined ? undefined : JSON.stringify(clip(message, 300)),
+      ].filter((part) => part !== undefined)
+      if (said.length > 0) return said.join(', ')
     }
     return this.excerpt(body)
   }
 
-  private excerpt(body: string): string {
-    const text = body.trim()
-    return text === '' ? 'an empty body' : JSON.stringify(clip(this.redact(text), 200))
+  /**
+   * A body parsed, with the key removed from every string in it after JSON
+   * decoding (a gateway may spell "&" as \u0026): undefined if it is not JSON.
+   */
+  private parseRedacted(body: string): unknown {
+    if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) return undefined
+    try {
+      return redactDeep(JSON.parse(body), this.redact)
+    } catch {
+      return undefined
+    }
   }
 
-  private interpret(jobId: string, rawBody: string, headers: IncomingHttpHeaders): ImportJob {
+  /** A body to quote: JSON decoded, redacted and encoded again; anything else redacted as it is. */
+  private safeBody(body: string): string {
+    const parsed = this.parseRedacted(body)
+    return parsed === undefined ? this.redact(body) : JSON.stringify(parsed)
+  }
+
+  private excerpt(body: string): string {
+    const text = body.trim()
+    return text === '' ? 'an empty body' : JSON.stringify(clip(this.safeBody(text), 200))
+  }
+
+  private interpret(
+    jobId: string,
+    rawBody: string,
+    headers: IncomingHttpHeaders,
+    nowMs: number,
+  ): ImportJob {
     // A byte-order mark is not JSON, but some gateways prepend one.
     const body = rawBody.startsWith('\uFEFF') ? rawBody.slice(1) : rawBody
     const requestId = requestIdNote(headers)
@@ -159,39 +178,54 @@ export class ImportApiClient {
       parsed = JSON.parse(body)
     } catch {
       // A gateway's HTML error page or a cut-off body: the next poll may be fine.
-      throw new TransientError(`the answer for job ${jobId} was not JSON: ${this.excerpt(body)}`)
+      throw new TransientError(`the answer for job ${jobId} was not JSON: ${this.excerpt(body)}`, {
+        answered: 'answers that were not JSON',
+      })
     }
-    const safe = redactDeep(parsed, this.redact)
-    if (!isRecord(safe)) throw fail('a JSON object')
-    const hasData = safe.data !== undefined && safe.data !== null
+    // Decisions read the answer as sent (a state "Completed\u0000" is not
+    // Completed); what is quoted is redacted first, and stripped where shown.
+    if (!isRecord(parsed)) throw fail('a JSON object')
+    const hasData = parsed.data !== undefined && parsed.data !== null
+    const refusal = (code: number | undefined): Error =>
+      this.refusal(jobId, code, parsed.code, parsed.message, requestId, headers, nowMs)
     // An error envelope: {code, message} and no data. v1's own example of a bad
     // key is {"code": 200, "message": "The token is illegal."}: success code, still a refusal.
-    if (!hasData && readText(safe.message) !== undefined) {
-      throw this.refusal(jobId, readCode(safe.code), safe.code, safe.message, requestId)
-    }
-    if (safe.code === undefined) throw fail('a "code" field')
-    const code = readCode(safe.code)
+    if (!hasData && readText(parsed.message) !== undefined) throw refusal(readCode(parsed.code))
+    if (parsed.code === undefined) throw fail('a "code" field')
+    const code = readCode(parsed.code)
     if (code === undefined) throw fail('"code" to be a whole number')
-    if (!this.dialect.successCodes.includes(code)) {
-      throw this.refusal(jobId, code, safe.code, safe.message, requestId)
-    }
-    if (!isRecord(safe.data)) throw fail('a "data" object')
-    return this.dialect.mapData(jobId, safe.data, fail)
+    if (!this.dialect.successCodes.includes(code)) throw refusal(code)
+    if (!isRecord(parsed.data)) throw fail('a "data" object')
+    // Every text the job carries from here on is redacted: it is shown, output
+    // and summarised. The job ID is the user's own input, not server text.
+    const job = redactDeep(this.dialect.mapData(jobId, parsed.data, fail), this.redact) as ImportJob
+    return { ...job, jobId }
   }
 
-  /** The server said no in its body. */
+  /**
+   * The server said no in its body. Its code and message are redacted before
+   * anything encodes them (a non-text code is shown as JSON).
+   */
   private refusal(
     jobId: string,
     code: number | undefined,
     rawCode: unknown,
     message: unknown,
     requestId: string,
+    headers: IncomingHttpHeaders,
+    nowMs: number,
   ): Error {
-    const text = clip(readText(message) ?? '', 300)
-    const said = `code ${readText(rawCode) ?? '?'}${requestId}${text ? `, ${JSON.stringify(text)}` : ''}`
+    const text = clip(readText(redactDeep(message, this.redact)) ?? '', 300)
+    const codeText = clip(readText(redactDeep(rawCode, this.redact)) ?? '?', 40)
+    const said = `code ${codeText}${requestId}${text ? `, ${JSON.stringify(text)}` : ''}`
     if (code !== undefined && this.dialect.transientCodes.includes(code)) {
+      // Milvus's limiter answers HTTP 200 with code 1807, and may say when to come back.
       return new TransientError(
         `${this.dialect.product} asked to slow down for job ${jobId}: ${said}`,
+        {
+          answered: `code ${code}`,
+          retryAfterMs: parseRetryAfter(headerValue(headers['retry-after']), nowMs),
+        },
       )
     }
     return new PermanentError(

@@ -36,7 +36,7 @@ const TLS_VERIFY_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ])
 
-const certificateRefused = (code: string | undefined): boolean =>
+export const certificateRefused = (code: string | undefined): boolean =>
   code !== undefined && TLS_VERIFY_CODES.has(code)
 
 /** OpenSSL's words for "the other side does not speak TLS" (plain HTTP on an https:// URL). */
@@ -64,9 +64,80 @@ export function describeSystemError(error: unknown): string {
   return code === undefined || text.startsWith(code) ? text : `${code}: ${text}`
 }
 
-export function networkFault(error: unknown, url: URL): Error {
+/** Header bytes read from an answer: gateways send big cookies and policies (Node's default is 16 KiB). */
+export const MAX_HEADER_BYTES = 128 * 1024
+
+/** The alert name in Node's code for a TLS alert the other side sent, e.g. "CERTIFICATE_REQUIRED". */
+function tlsAlert(code: string | undefined): string | undefined {
+  return /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)$/.exec(code ?? '')?.[1]
+}
+
+/** Alerts with which a server refuses the client certificate it was given. */
+const CLIENT_CERT_REFUSED = new Set([
+  'BAD_CERTIFICATE',
+  'UNSUPPORTED_CERTIFICATE',
+  'CERTIFICATE_REVOKED',
+  'CERTIFICATE_EXPIRED',
+  'CERTIFICATE_UNKNOWN',
+  'UNKNOWN_CA',
+  'ACCESS_DENIED',
+  'DECRYPT_ERROR',
+])
+
+const CLIENT_CERT_INPUTS = 'the "client-cert" and "client-key" inputs'
+
+/**
+ * What a TLS alert from the server means, as a permanent error: the server
+ * decided, and asking again gets the same answer. Servers that require mutual
+ * TLS (self-hosted Milvus with tlsMode 2, mTLS gateways) say so this way.
+ */
+function tlsAlertFault(alert: string, host: string, withClientCert: boolean): PermanentError {
+  const said = `TLS alert "${alert.toLowerCase().replace(/_/g, ' ')}"`
+  if (alert === 'CERTIFICATE_REQUIRED') {
+    return new PermanentError(
+      withClientCert
+        ? `${host} requires a client certificate and did not get one it takes (${said}): check ${CLIENT_CERT_INPUTS}`
+        : `${host} requires a client certificate (mutual TLS; ${said}): pass it in ${CLIENT_CERT_INPUTS}`,
+    )
+  }
+  if (alert === 'HANDSHAKE_FAILURE') {
+    return new PermanentError(
+      `${host} refused the TLS handshake (${said}): ` +
+        (withClientCert
+          ? `check ${CLIENT_CERT_INPUTS}`
+          : `it may require a client certificate (${CLIENT_CERT_INPUTS}), or TLS settings this runner does not offer`),
+    )
+  }
+  if (withClientCert && CLIENT_CERT_REFUSED.has(alert)) {
+    return new PermanentError(
+      `${host} refused the client certificate (${said}): check that "client-cert" is current, ` +
+        'signed by a CA the server trusts, and matches "client-key"',
+    )
+  }
+  return new PermanentError(`${host} ended the TLS session with ${said}`)
+}
+
+/**
+ * A failed request as a verdict. `withClientCert`: whether a client
+ * certificate was offered (it changes what a TLS alert means).
+ */
+export function networkFault(error: unknown, url: URL, withClientCert = false): Error {
   const code = errorCode(error)
   const detail = describeSystemError(error)
+  const alert = tlsAlert(code)
+  if (alert !== undefined) return tlsAlertFault(alert, url.host, withClientCert)
+  // Node's HTTP parser refused the answer: the same bytes come back on a retry.
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return new PermanentError(
+      `the answer from ${url.host} has more than ${MAX_HEADER_BYTES / 1024} KiB of headers (${code}), ` +
+        'more than this action reads: a gateway in front of the API sends too many or too large headers (cookies?)',
+    )
+  }
+  if (code?.startsWith('HPE_') === true) {
+    return new PermanentError(
+      `the answer from ${url.host} is not valid HTTP (${detail}): a gateway or proxy on the way may be mangling it`,
+    )
+  }
   if (code === 'ENOTFOUND') {
     return new PermanentError(
       `cannot resolve ${url.hostname} (${detail}); check the "region" or "endpoint" input`,
@@ -83,13 +154,19 @@ export function networkFault(error: unknown, url: URL): Error {
         'is wrong; use http:// for a plain-HTTP port, or the port that serves https://',
     )
   }
-  return new TransientError(`network error talking to ${url.host} (${detail})`)
+  // Node's TLS servers (and some gateways) refuse a client certificate by closing, without an alert.
+  const certHint =
+    withClientCert && code === 'ECONNRESET'
+      ? '; a client certificate was offered, and a server that does not accept it may close the connection like this'
+      : ''
+  return new TransientError(`network error talking to ${url.host} (${detail})${certHint}`)
 }
 
 /** Why the proxy named by https_proxy could not be reached (`name` is its host:port). */
 export function proxyConnectFault(error: unknown, name: string): Error {
   const code = errorCode(error)
   const message = `cannot connect to the proxy ${name} set by https_proxy (${describeSystemError(error)})`
+  if (tlsAlert(code) !== undefined) return new PermanentError(message)
   // A proxy host that does not resolve is a typo in the variable, not a blip.
   if (code === 'ENOTFOUND') return new PermanentError(`${message}; check the https_proxy variable`)
   if (certificateRefused(code)) {
@@ -145,10 +222,10 @@ export function statusFault(
     )
   }
   if (status === 408 || status === 429 || status >= 500) {
-    return new TransientError(
-      what,
-      parseRetryAfter(headerValue(response.headers['retry-after']), nowMs),
-    )
+    return new TransientError(what, {
+      answered: `HTTP ${status}`,
+      retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), nowMs),
+    })
   }
   return new PermanentError(`${what}${STATUS_HINTS[status] ?? ''}`)
 }

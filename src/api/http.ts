@@ -19,7 +19,7 @@ import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
 import { AbortedError, PermanentError, TransientError, errorMessage } from '../errors.js'
 import { clip } from '../text.js'
-import { errorCode, networkFault } from './faults.js'
+import { MAX_HEADER_BYTES, errorCode, networkFault } from './faults.js'
 import { type Destroyable, type Stage, proxyFromEnv, tunnelTo } from './proxy.js'
 import { socketHost } from './url.js'
 
@@ -44,25 +44,38 @@ export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>
 }
 
+/** A client certificate and its key (PEM) for hosts that require mutual TLS. */
+export interface ClientCertificate {
+  cert: string
+  key: string
+}
+
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
 const ACCEPT_ENCODING = 'gzip, deflate, br'
+
+/** The stage once the answer's head has arrived. */
+const READING = 'reading the answer'
 
 /** Thrown inside send() when a reused keep-alive socket died before any byte of the answer. */
 class StaleConnection extends Error {}
 
 export class HttpTransport implements Transport {
-  private readonly agents = {
-    http: new http.Agent({ keepAlive: true }),
-    https: new https.Agent({ keepAlive: true }),
-  }
+  private readonly agents: { http: http.Agent; https: https.Agent }
 
   constructor(
     private readonly userAgent: string,
     private readonly maxBodyBytes = MAX_BODY_BYTES,
     /** Which proxy a URL goes through; the environment's rules unless a test says otherwise. */
     private readonly proxyFor: (url: URL) => URL | undefined = proxyFromEnv,
-  ) {}
+    /** Offered to every https:// API host that asks for one (never to a proxy). */
+    private readonly clientCert?: ClientCertificate,
+  ) {
+    this.agents = {
+      http: new http.Agent({ keepAlive: true }),
+      https: new https.Agent({ keepAlive: true, ...clientCert }),
+    }
+  }
 
   async send(request: HttpRequest): Promise<HttpResponse> {
     const timeout = AbortSignal.timeout(request.timeoutMs)
@@ -78,13 +91,27 @@ export class HttpTransport implements Transport {
       }
     } catch (error) {
       if (request.signal.aborted) throw new AbortedError('request cancelled')
+      const within = formatSeconds(request.timeoutMs)
+      // Once the head arrived, the host did answer: only the body failed.
+      const answering = stage.doing === READING
       if (timeout.aborted) {
-        throw new TransientError(
-          `no answer from ${stage.peer} within ${formatSeconds(request.timeoutMs)} (${stage.doing})`,
-        )
+        throw answering
+          ? new TransientError(
+              `the answer from ${stage.peer} did not finish arriving within ${within}`,
+              {
+                answered: 'answers too slow to arrive',
+              },
+            )
+          : new TransientError(`no answer from ${stage.peer} within ${within} (${stage.doing})`)
       }
       if (error instanceof PermanentError || error instanceof TransientError) throw error
-      throw networkFault(error, request.url)
+      const fault = networkFault(error, request.url, this.clientCert !== undefined)
+      if (answering && fault instanceof TransientError) {
+        throw new TransientError(`${fault.message}, after the answer had begun`, {
+          answered: 'answers cut off before their end',
+        })
+      }
+      throw fault
     }
   }
 
@@ -109,9 +136,11 @@ export class HttpTransport implements Transport {
       stage.peer = request.url.host
       stage.doing = 'connecting'
       const tunnel =
-        proxy === undefined ? undefined : await tunnelTo(request.url, proxy, held, stage)
+        proxy === undefined
+          ? undefined
+          : await tunnelTo(request.url, proxy, held, stage, this.clientCert)
       const message = await this.answer(request, tunnel, fresh, held, stage)
-      stage.doing = 'reading the answer'
+      stage.doing = READING
       const raw = await readBody(message, this.maxBodyBytes)
       const body = await decodeBody(raw, message.headers['content-encoding'], this.maxBodyBytes)
       // A tunnel is not kept: a proxy's CONNECT is cheap next to the poll interval.
@@ -156,10 +185,13 @@ export class HttpTransport implements Transport {
       defaultPort: secure ? 443 : 80,
       path: url.pathname + url.search,
       headers,
+      // Gateways send large cookies and policies; Node's default of 16 KiB refuses them.
+      maxHeaderSize: MAX_HEADER_BYTES,
     }
     if (tunnel !== undefined) options.createConnection = () => tunnel
-    // agent: false is a fresh connection, used once.
-    else options.agent = fresh ? false : secure ? this.agents.https : this.agents.http
+    // agent: false is a fresh connection, used once (it then needs the certificate itself).
+    else if (fresh) Object.assign(options, { agent: false }, secure ? this.clientCert : undefined)
+    else options.agent = secure ? this.agents.https : this.agents.http
 
     return new Promise((resolve, reject) => {
       const req = (secure ? https : http).request(options)
@@ -190,6 +222,16 @@ export class HttpTransport implements Transport {
       })
       req.on('error', (error) => {
         const code = errorCode(error)
+        if (req.reusedSocket && code?.startsWith('HPE_') === true) {
+          // Garbage on a kept-alive socket may be what an earlier answer left
+          // behind: not re-sent at once, but the next poll gets a fresh socket.
+          reject(
+            new TransientError(
+              `${url.host} sent an answer that is not HTTP on a reused connection (${code})`,
+            ),
+          )
+          return
+        }
         const stale = req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')
         reject(stale ? new StaleConnection(errorMessage(error)) : error)
       })
@@ -298,6 +340,7 @@ export async function decodeBody(
       if (errorCode(error) === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes)
       throw new TransientError(
         `the answer said it was ${coding}-encoded but could not be decoded (${clip(errorMessage(error), 120)})`,
+        { answered: 'answers that could not be decoded' },
       )
     }
   }

@@ -9,9 +9,11 @@ import { once } from 'node:events'
 import * as net from 'node:net'
 import * as tls from 'node:tls'
 import { getProxyUrl } from '@actions/http-client'
+import { checkBypass } from '@actions/http-client/lib/proxy'
 import { PermanentError, TransientError } from '../errors.js'
 import { clip } from '../text.js'
-import { describeSystemError, proxyConnectFault } from './faults.js'
+import { certificateRefused, describeSystemError, errorCode, proxyConnectFault } from './faults.js'
+import type { ClientCertificate } from './http.js'
 import { socketHost } from './url.js'
 
 /** Something to destroy when the request is given up. */
@@ -25,7 +27,7 @@ export interface Stage {
   doing: string
 }
 
-/** A proxy answer head larger than this is not an HTTP answer to CONNECT. */
+/** A proxy answer head larger than this is not an HTTP answer to CONNECT (a real one is a few lines). */
 const MAX_HEAD_BYTES = 16 * 1024
 
 /**
@@ -36,7 +38,20 @@ const MAX_HEAD_BYTES = 16 * 1024
 export function proxyFromEnv(url: URL): URL | undefined {
   if (url.protocol !== 'https:') return undefined
   const text = getProxyUrl(url.href)
-  if (text === '') return undefined
+  if (text === '') {
+    // getProxyUrl also gives "" for a variable it cannot parse: connecting
+    // directly then would quietly bypass an egress policy.
+    const name = ['https_proxy', 'HTTPS_PROXY'].find((v) => (process.env[v] ?? '') !== '')
+    if (name !== undefined && !checkBypass(url)) {
+      // Never the value: it may hold a password.
+      throw new PermanentError(
+        `The ${name} environment variable is set but is not a valid URL, so no request was sent. ` +
+          'Expected http://[user:password@]host:port, with a port from 1 to 65535 and characters such as ' +
+          '# / @ : in the user or password percent-encoded (# is %23).',
+      )
+    }
+    return undefined
+  }
   let proxy: URL | undefined
   try {
     // "proxy.corp:3128" parses as a URL of scheme "proxy.corp:"; curl and the
@@ -69,6 +84,7 @@ export async function tunnelTo(
   proxy: URL,
   held: Set<Destroyable>,
   stage: Stage,
+  clientCert?: ClientCertificate,
 ): Promise<tls.TLSSocket> {
   const name = proxyName(proxy)
   const hostname = socketHost(target)
@@ -99,9 +115,24 @@ export async function tunnelTo(
 
   stage.peer = target.host
   stage.doing = 'in the TLS handshake'
-  const secure = tls.connect({ socket, servername: net.isIP(hostname) ? undefined : hostname })
+  const secure = tls.connect({
+    socket,
+    servername: net.isIP(hostname) ? undefined : hostname,
+    ...clientCert,
+  })
   held.add(secure)
-  await once(secure, 'secureConnect')
+  try {
+    await once(secure, 'secureConnect')
+  } catch (error) {
+    // The API host's certificate or its TLS alerts are the host's; a tunnel
+    // that just closes was closed by the proxy (or by the host through it).
+    const code = errorCode(error)
+    if (certificateRefused(code) || code?.startsWith('ERR_SSL_') === true) throw error
+    throw new TransientError(
+      `the proxy ${name} opened a tunnel to ${address}, but the tunnel closed before the TLS ` +
+        `handshake with ${target.host} finished (${describeSystemError(error)})`,
+    )
+  }
   return secure
 }
 

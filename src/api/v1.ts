@@ -4,7 +4,7 @@
  * (readyPercentage is a fraction; success code is 200, or 0 per the docs;
  * errors mostly arrive as HTTP 200 with {code, message}).
  */
-import { type FileProgress, type ImportJob, type JobState, fractionToPercent } from '../job.js'
+import { type FileProgress, type ImportJob, type JobState, unfinishedPercent } from '../job.js'
 import type { Dialect } from './client.js'
 import { type RefusalKind, refusalKind } from './hints.js'
 import {
@@ -75,7 +75,7 @@ export function mapV1Job(
     return withOptional<FileProgress>(
       {
         fileName: readString(entry.fileName, `${field}fileName`, fail) ?? `(file ${index + 1})`,
-        progress: done ? 100 : fractionToPercent(fraction),
+        progress: done ? 100 : unfinishedPercent(fraction * 100),
       },
       {
         fileSize: readCount(entry.fileSize, `${field}fileSize`, fail),
@@ -91,7 +91,12 @@ export function mapV1Job(
     errorMessage !== undefined || files.some((file) => file.errorMessage !== undefined)
   const state = v1State(fraction, completeTime, anyError)
   return withOptional<ImportJob>(
-    { jobId, state, progress: state === 'completed' ? 100 : fractionToPercent(fraction), files },
+    {
+      jobId,
+      state,
+      progress: state === 'completed' ? 100 : unfinishedPercent(fraction * 100),
+      files,
+    },
     {
       collectionName: readString(data.collectionName, 'collectionName', fail),
       completeTime,

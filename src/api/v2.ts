@@ -4,7 +4,7 @@
  * (state Pending/Importing/Completed/Failed, progress 0-100, `reason` is the
  * error text, Milvus reports rows and uses "" for "not completed yet").
  */
-import { type FileProgress, type ImportJob, type JobState, percentFloor } from '../job.js'
+import { type FileProgress, type ImportJob, type JobState, unfinishedPercent } from '../job.js'
 import type { Dialect, DialectRequest } from './client.js'
 import { type RefusalKind, refusalKind } from './hints.js'
 import {
@@ -152,7 +152,7 @@ function readProgress(
   const percent = readInRange(entry.progress, `${field}progress`, fail, 0, 100) ?? 0
   return {
     state,
-    progress: state === 'completed' ? 100 : percentFloor(percent),
+    progress: state === 'completed' ? 100 : unfinishedPercent(percent),
     completeTime: readString(entry.completeTime, `${field}completeTime`, fail),
     errorMessage: state === 'failed' ? (reason ?? NO_REASON) : undefined,
     retrying: state === 'failed' || state === 'completed' ? undefined : reason,

@@ -57,6 +57,12 @@ export function retryingLines(event: UpdateEvent): string[] {
 
 /** A retry, as an info line: a blip that recovers is not worth a yellow annotation. */
 export function retryLine(event: RetryEvent): string {
+  if (event.retryAfterMs !== undefined) {
+    return (
+      `Job ${event.jobId}: ${event.reason}; the server asked to come back after ` +
+      `${formatDuration(event.retryAfterMs)}, past the timeout: not polling it again`
+    )
+  }
   const seconds = Number((event.delayMs / 1000).toFixed(1))
   return `Job ${event.jobId}: ${event.reason}; retry ${event.attempt} in ${seconds}s`
 }
@@ -150,8 +156,68 @@ function whoFailed(outcome: Outcome): string {
   return `${files === 1 ? '1 file' : `${files} files`} of ${ofJobs} reported ${files === 1 ? 'an error' : 'errors'}`
 }
 
+/** Where the action asked, for verdicts. */
+export interface ApiPlace {
+  /** "Zilliz Cloud" or "Milvus". */
+  product: string
+  /** host[:port] */
+  host: string
+}
+
+/** The longest Retry-After a server gave past the deadline, if any. */
+function askedToComeBack(outcome: Outcome): number | undefined {
+  const asked = outcome.jobs.flatMap((s) => (s.retryAfterMs === undefined ? [] : [s.retryAfterMs]))
+  return asked.length === 0 ? undefined : Math.max(...asked)
+}
+
+/** "; the server asked to come back after 1h, past the timeout" when it did. */
+function comeBackNote(outcome: Outcome): string {
+  const asked = askedToComeBack(outcome)
+  return asked === undefined
+    ? ''
+    : `; the server asked to come back after ${formatDuration(asked)}, past the timeout, so it was not asked again`
+}
+
+/**
+ * Why no job was ever answered, from how the polls failed: nothing reached
+ * the host; the host answered, only with errors worth retrying; or both.
+ */
+function whyNoAnswer(outcome: Outcome, api: ApiPlace, waited: string): string {
+  const failing = outcome.jobs.filter((status) => status.lastError !== undefined)
+  const lastError = clip(failing[0]?.lastError ?? '', 600)
+  const answered = failing.reduce((n, s) => n + (s.faults?.answered ?? 0), 0)
+  const silent = failing.reduce((n, s) => n + (s.faults?.silent ?? 0), 0)
+  const unpolled = outcome.jobs.length - failing.length
+  const notPolled =
+    unpolled === 0
+      ? ''
+      : ` (${unpolled} of ${outcome.jobs.length} jobs were not polled before the timeout)`
+  if (answered === 0) {
+    return (
+      `never reached ${api.host} in ${waited}: ${lastError}${notPolled}. Check the network, ` +
+      'the proxy (https_proxy) and the "endpoint" input; a longer "timeout" will not help'
+    )
+  }
+  const asked = askedToComeBack(outcome)
+  const advice =
+    asked === undefined
+      ? "The API is reachable but did not serve these requests; if this lasts, check the service's status"
+      : `It asked to come back after ${formatDuration(asked)}, past the timeout: a longer "timeout" lets the action wait for that`
+  if (silent > 0) {
+    return (
+      `could not get an answer from ${api.host} in ${waited}: ${silent} polls got no answer at all and ` +
+      `${answered} only errors to retry (last: ${lastError})${notPolled}. ${advice}`
+    )
+  }
+  const kinds = [
+    ...new Set(failing.flatMap((s) => (s.lastAnswer === undefined ? [] : [s.lastAnswer]))),
+  ]
+  const what = kinds.length === 0 ? 'errors' : kinds.slice(0, 3).join(' or ')
+  return `${api.product} answered every poll with ${what} for ${waited} (last: ${lastError})${notPolled}. ${advice}`
+}
+
 /** Why the action could not tell how the import went, in one line. */
-function whyUnknown(outcome: Outcome, apiHost: string, waited: string): string {
+function whyUnknown(outcome: Outcome, api: ApiPlace, waited: string): string {
   const problems = outcome.jobs.filter((status) => status.problem !== undefined)
   const [first] = problems
   if (first?.problem !== undefined) {
@@ -159,14 +225,10 @@ function whyUnknown(outcome: Outcome, apiHost: string, waited: string): string {
       problems.length > 1 ? ` (${problems.length - 1} more jobs could not be checked either)` : ''
     return `${clip(first.problem, 1_500)}${more}`
   }
-  const lastError = outcome.jobs.find((status) => status.lastError !== undefined)?.lastError ?? ''
-  return (
-    `never reached ${apiHost} in ${waited}: ${clip(lastError, 600)}. Check the network, ` +
-    'the proxy (https_proxy) and the "endpoint" input; a longer "timeout" will not help'
-  )
+  return whyNoAnswer(outcome, api, waited)
 }
 
-export function verdict(outcome: Outcome, failOnTimeout: boolean, apiHost: string): Verdict {
+export function verdict(outcome: Outcome, failOnTimeout: boolean, api: ApiPlace): Verdict {
   const count = outcome.jobs.length
   const jobsWord = count === 1 ? '1 import job' : `${count} import jobs`
   const waited = formatDuration(outcome.elapsedMs)
@@ -195,11 +257,11 @@ export function verdict(outcome: Outcome, failOnTimeout: boolean, apiHost: strin
     case 'error':
       return {
         level: 'failure',
-        message: `Could not check the import: ${whyUnknown(outcome, apiHost, waited)}`,
+        message: `Could not check the import: ${whyUnknown(outcome, api, waited)}`,
       }
     case 'timed-out': {
       const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)))
-      const message = `Timed out after ${waited} at ${progress} overall; still running: ${pending(outcome)}.`
+      const message = `Timed out after ${waited} at ${progress} overall; still running: ${pending(outcome)}${comeBackNote(outcome)}.`
       return failOnTimeout
         ? { level: 'failure', message }
         : { level: 'warning', message: `${message} Passing because fail-on-timeout is false.` }

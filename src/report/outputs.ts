@@ -168,6 +168,29 @@ function latestTime(times: readonly string[]): string {
   return times.reduce((latest, t) => (instant(t) > instant(latest) ? t : latest), times[0] ?? '')
 }
 
+/**
+ * The error for the `error-message` output: a job's refusal or import error
+ * first; when the API never answered (state error), the last fault, so a
+ * later step that tests the output sees the failure.
+ */
+function outcomeError(outcome: Outcome): string {
+  const first = outcome.jobs.map(firstError).find((e) => e !== undefined)
+  if (first !== undefined || outcome.state !== 'error') return first ?? ''
+  return outcome.jobs.find((status) => status.lastError !== undefined)?.lastError ?? ''
+}
+
+/**
+ * Every output when the action stopped before it could wait (refused inputs,
+ * an unexpected error): state error and the message, and the rest as for no
+ * jobs, so a later step's fromJSON(jobs) still reads `[]`.
+ */
+export function stoppedOutputValues(message: string): Record<OutputName, string> {
+  return {
+    ...outputValues({ state: 'error', jobs: [], elapsedMs: 0 }).values,
+    'error-message': clipNoted(message, TEXT_LIMITS.errorMessage),
+  }
+}
+
 export function outputValues(outcome: Outcome): OutputReport {
   const jobs = outcome.jobs.map(lastKnownJob)
   const collections = [
@@ -188,10 +211,7 @@ export function outputValues(outcome: Outcome): OutputReport {
         outcome.state === 'completed'
           ? clipNoted(latestTime(completeTimes), TEXT_LIMITS.completeTime)
           : '',
-      'error-message': clipNoted(
-        outcome.jobs.map(firstError).find((e) => e !== undefined) ?? '',
-        TEXT_LIMITS.errorMessage,
-      ),
+      'error-message': clipNoted(outcomeError(outcome), TEXT_LIMITS.errorMessage),
       'elapsed-seconds': String(Math.floor(outcome.elapsedMs / 1000)),
       jobs: json,
     },
