@@ -352,6 +352,25 @@ describe('run(): what the runner is told, and at which level', () => {
     )
   })
 
+  test('a placeholder key: not given to the runner to mask, masked as a word in an unknown state', async () => {
+    sim = await startSimulator({
+      jobs: { 'job-e': job([{ progress: 0.5, state: 'Odd e state' }, 1]) },
+      v2: 'milvus',
+      apiKey: 'e',
+    })
+    const inputs = { 'job-id': 'job-e', 'api-key': 'e', endpoint: sim.url, 'api-version': 'v2' }
+    for (const [name, value] of Object.entries(inputs))
+      process.env[`INPUT_${name.toUpperCase()}`] = value
+    process.env.RUNNER_DEBUG = '1'
+    await run(virtual())
+    expect(outputs().state).toBe('completed')
+    expect(log()).not.toContain('::add-mask::')
+    expect(atLevel('debug')).toContain(
+      'The API reported the state "Odd *** state", unknown to this action: treated as still running.',
+    )
+    expect(atLevel('info')).toContain('Job job-e: completed 100% (1/1 files done), 5s elapsed')
+  })
+
   test('with debug off, nothing at debug level', async () => {
     await start({ 'job-m': job([{ progress: 0.5, state: 'Sorting' }, 1]) }, 'milvus')
     await run(virtual())

@@ -382,6 +382,34 @@ test('an API never reached is listed under "What failed", with the last error', 
   ).not.toContain('What failed')
 })
 
+test('an API that answered only with errors: "no usable answer", and what the server asked', () => {
+  const html = renderSummary(
+    outcome('error', [
+      {
+        jobId: 'a',
+        lastError: 'HTTP 503 from h',
+        lastAnswer: 'HTTP 503',
+        faults: { answered: 2, silent: 0 },
+        retryAfterMs: 3_600_000,
+      },
+    ]),
+  )
+  expect(html).toContain(
+    '<li>Job <code>a</code>: could not check: no usable answer; last error: HTTP 503 from h</li>',
+  )
+  expect(html).toContain(
+    '<p>Not checked: The API answered only with errors to retry in 1m 05s.</p>',
+  )
+  expect(html).toContain(
+    '<p>The server asked to come back after 1h 00m 00s, past the timeout, so it was not asked again.</p>',
+  )
+  const silent = renderSummary(
+    outcome('error', [{ jobId: 'a', lastError: 'x', faults: { answered: 0, silent: 2 } }]),
+  )
+  expect(silent).toContain('<p>Not checked: No answer was received for this job in 1m 05s.</p>')
+  expect(silent).not.toContain('asked to come back')
+})
+
 /** The part of the summary from job `jobId`'s heading to the next job's. */
 function section(html: string, jobId: string): string {
   const start = html.indexOf(`<h3>Job <code>${jobId}</code>`)

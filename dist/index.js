@@ -5753,12 +5753,20 @@ function jobHeader(status, outcome) {
             html += `<p>${stopped} This is its last known state.</p>\n`;
     }
     else if (status.problem === undefined) {
+        const waited = formatDuration(outcomeElapsedMs);
         const reason = notCheckedReason(status, outcome.jobs) ??
-            `No answer was received for this job in ${formatDuration(outcomeElapsedMs)}.`;
+            ((status.faults?.answered ?? 0) > 0
+                ? `The API answered only with errors to retry in ${waited}.`
+                : `No answer was received for this job in ${waited}.`);
         html += `<p>Not checked: ${reason}</p>\n`;
     }
     if (status.lastError !== undefined) {
         html += `<p><strong>Last poll failed:</strong> ${escapeHtml(clip(status.lastError, 1_000))}</p>\n`;
+    }
+    if (status.retryAfterMs !== undefined) {
+        html +=
+            `<p>The server asked to come back after ${formatDuration(status.retryAfterMs)}, ` +
+                'past the timeout, so it was not asked again.</p>\n';
     }
     if (status.problem !== undefined) {
         html += `<p><strong>Error:</strong> ${escapeHtml(clip(status.problem, 1_000))}</p>\n`;
@@ -5795,7 +5803,8 @@ function whatFailed(outcome) {
             if (outcome.state === 'error' &&
                 status.problem === undefined &&
                 status.lastError !== undefined) {
-                entries.push(`${id}: could not check: no answer; last error: ${escapeHtml(clip(status.lastError, 500))}`);
+                const answer = status.lastAnswer === undefined ? 'no answer' : 'no usable answer';
+                entries.push(`${id}: could not check: ${answer}; last error: ${escapeHtml(clip(status.lastError, 500))}`);
             }
             continue;
         }
@@ -6268,7 +6277,7 @@ async function waitAndReport(settings, exits, runtime) {
     const debug = (message) => {
         sink.debug(message);
     };
-    const client = new ImportApiClient(dialectFor(settings.target, debug), {
+    const client = new ImportApiClient(dialectFor(settings.target, debug, redact), {
         apiKey: settings.apiKey,
         redact,
         transport,
@@ -6307,13 +6316,14 @@ async function waitAndReport(settings, exits, runtime) {
         process.off('SIGTERM', onSignal);
     }
 }
-function dialectFor(target, debug) {
+function dialectFor(target, debug, redact) {
     if (target.api === 'v1')
         return v1Dialect(target.baseUrl, target.clusterId);
     return new V2Dialect({
         ...target,
+        // The state is server text, read before the client redacts the job.
         onUnknownState: (state) => {
-            debug(() => `The API reported the state "${state}", unknown to this action: treated as still running.`);
+            debug(() => `The API reported the state "${redact(state)}", unknown to this action: treated as still running.`);
         },
     });
 }

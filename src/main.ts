@@ -140,7 +140,7 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
   const debug: NonNullable<ClientOptions['debug']> = (message) => {
     sink.debug(message)
   }
-  const client = new ImportApiClient(dialectFor(settings.target, debug), {
+  const client = new ImportApiClient(dialectFor(settings.target, debug, redact), {
     apiKey: settings.apiKey,
     redact,
     transport,
@@ -182,14 +182,19 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
   }
 }
 
-function dialectFor(target: ApiTarget, debug: NonNullable<ClientOptions['debug']>): Dialect {
+function dialectFor(
+  target: ApiTarget,
+  debug: NonNullable<ClientOptions['debug']>,
+  redact: Redact,
+): Dialect {
   if (target.api === 'v1') return v1Dialect(target.baseUrl, target.clusterId)
   return new V2Dialect({
     ...target,
+    // The state is server text, read before the client redacts the job.
     onUnknownState: (state) => {
       debug(
         () =>
-          `The API reported the state "${state}", unknown to this action: treated as still running.`,
+          `The API reported the state "${redact(state)}", unknown to this action: treated as still running.`,
       )
     },
   })

@@ -136,13 +136,21 @@ function jobHeader(status: JobStatus, outcome: Outcome): string {
     const stopped = notCheckedReason(status, outcome.jobs)
     if (stopped !== undefined) html += `<p>${stopped} This is its last known state.</p>\n`
   } else if (status.problem === undefined) {
+    const waited = formatDuration(outcomeElapsedMs)
     const reason =
       notCheckedReason(status, outcome.jobs) ??
-      `No answer was received for this job in ${formatDuration(outcomeElapsedMs)}.`
+      ((status.faults?.answered ?? 0) > 0
+        ? `The API answered only with errors to retry in ${waited}.`
+        : `No answer was received for this job in ${waited}.`)
     html += `<p>Not checked: ${reason}</p>\n`
   }
   if (status.lastError !== undefined) {
     html += `<p><strong>Last poll failed:</strong> ${escapeHtml(clip(status.lastError, 1_000))}</p>\n`
+  }
+  if (status.retryAfterMs !== undefined) {
+    html +=
+      `<p>The server asked to come back after ${formatDuration(status.retryAfterMs)}, ` +
+      'past the timeout, so it was not asked again.</p>\n'
   }
   if (status.problem !== undefined) {
     html += `<p><strong>Error:</strong> ${escapeHtml(clip(status.problem, 1_000))}</p>\n`
@@ -184,8 +192,9 @@ function whatFailed(outcome: Outcome): string {
         status.problem === undefined &&
         status.lastError !== undefined
       ) {
+        const answer = status.lastAnswer === undefined ? 'no answer' : 'no usable answer'
         entries.push(
-          `${id}: could not check: no answer; last error: ${escapeHtml(clip(status.lastError, 500))}`,
+          `${id}: could not check: ${answer}; last error: ${escapeHtml(clip(status.lastError, 500))}`,
         )
       }
       continue
