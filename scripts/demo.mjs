@@ -4,6 +4,7 @@
  * exactly as a runner would run it. No account needed. Shows the log, the
  * outputs and the job summary for a run that completes and one that fails.
  */
+import { pathToFileURL } from 'node:url'
 import { SCENARIOS, startSimulator } from './simulator.mjs'
 import { runAction } from './run-action.mjs'
 
@@ -43,7 +44,7 @@ function decodeEntities(text) {
  * A rough text view of the summary HTML, so it reads in a terminal.
  * @param {string} html
  */
-function summaryAsText(html) {
+export function summaryAsText(html) {
   const text = html
     .replace(/<h2>(.*?)<\/h2>/g, '## $1')
     .replace(/<h3>(.*?)<\/h3>/g, '\n### $1')
@@ -110,20 +111,26 @@ async function demo(title, scenario, api = 'v1') {
   }
 }
 
-const completed = await demo(
-  'A run that completes (two jobs, one transient 503 on the way)',
-  'demo',
-)
-const failed = await demo('A run that fails (a file reports an errorMessage)', 'failure')
-const milvus = await demo(
-  'A self-hosted Milvus, same step with api-version: v2 (staged progress, row counts, a retried task, a job waiting for its commit)',
-  'milvus',
-  'milvus',
-)
-if (completed !== 0 || failed !== 1 || milvus !== 0) {
-  console.error(`\nUnexpected exit codes: ${completed}, ${failed}, ${milvus} (expected 0, 1, 0).`)
-  process.exit(1)
+/** The three runs, and a check that each ended as it should. */
+async function main() {
+  const completed = await demo(
+    'A run that completes (two jobs, one transient 503 on the way)',
+    'demo',
+  )
+  const failed = await demo('A run that fails (a file reports an errorMessage)', 'failure')
+  const milvus = await demo(
+    'A self-hosted Milvus, same step with api-version: v2 (staged progress, row counts, a retried task, a job waiting for its commit)',
+    'milvus',
+    'milvus',
+  )
+  if (completed !== 0 || failed !== 1 || milvus !== 0) {
+    console.error(`\nUnexpected exit codes: ${completed}, ${failed}, ${milvus} (expected 0, 1, 0).`)
+    process.exit(1)
+  }
+  console.log(
+    bold('\nDemo finished: the v1 runs passed and failed as they should; the Milvus run passed.'),
+  )
 }
-console.log(
-  bold('\nDemo finished: the v1 runs passed and failed as they should; the Milvus run passed.'),
-)
+
+// Run as a script (npm run demo); imported by tests for summaryAsText.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main()
