@@ -299,6 +299,10 @@ describe('retries and persistent faults', () => {
     ])
   })
 
+  test('no "still retrying" warning when the server asked to come back past the timeout', () => {
+    expect(persistentFaultWarning({ ...retry(3), retryAfterMs: 3_600_000 })).toBeUndefined()
+  })
+
   test('a wait that ends while retrying says so once, unless the verdict already does', () => {
     const jobs = [
       { jobId: 'a', job: importJob('a'), lastError: 'HTTP 503' },

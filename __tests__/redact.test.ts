@@ -76,6 +76,13 @@ describe('short keys: placeholders, masked only as a word of server text', () =>
     )
     expect(createRedactor('0')('progress 0 of 10, "0", 0.5')).toBe('progress *** of 10, "***", 0.5')
     expect(createRedactor('a:b')('Bearer a:b, xa:b')).toBe('Bearer ***, xa:b')
+    // Times keep their digits: ":" and "+" are part of a word.
+    expect(createRedactor('17')('at 2024-04-01T06:17:55Z, 17 rows')).toBe(
+      'at 2024-04-01T06:17:55Z, *** rows',
+    )
+    expect(createRedactor('08')('2024-04-01T14:17:55+08:00 /08/')).toBe(
+      '2024-04-01T14:17:55+08:00 /08/',
+    )
   })
   test(`at ${MIN_SECRET_LENGTH} characters a key is masked wherever it stands`, () => {
     expect(createRedactor('k'.repeat(MIN_SECRET_LENGTH))(`x${'k'.repeat(8)}y`)).toBe('x***y')

@@ -27,6 +27,10 @@ describe('parseRetryAfter', () => {
     // Many digits: a server asking for two minutes is heard.
     expect(parseRetryAfter('120', now)).toBe(120_000)
   })
+  test('so many digits that they are Infinity: the largest safe wait, never Infinity', () => {
+    expect(parseRetryAfter('9'.repeat(400), now)).toBe(Number.MAX_SAFE_INTEGER)
+    expect(parseRetryAfter('9'.repeat(300), now)).toBe(Number('9'.repeat(300)) * 1_000)
+  })
   test('HTTP-date, relative to now, never negative', () => {
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000)
     expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0)

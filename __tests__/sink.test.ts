@@ -1,5 +1,5 @@
 import { createGuard } from '../src/redact.js'
-import { type RunnerLog, createSink } from '../src/sink.js'
+import { type RunnerLog, createSink, disarm } from '../src/sink.js'
 
 /** A runner log that records what it was asked to write, by function. */
 function recorder(debugOn = true) {
@@ -38,6 +38,26 @@ describe('createSink: every line leaves as one printable line, the key guarded',
       ])
     },
   )
+
+  test('the old ##[command] form is broken wherever it stands, and a line never starts with ::', () => {
+    const { runner, calls } = recorder()
+    const sink = createSink(runner, (text) => text)
+    sink.info('x ##[stop-commands]t and ##[add-mask]k')
+    sink.info('  ::add-mask::k')
+    sink.info('::error::k')
+    sink.error('##[error]m', '##[warning]t')
+    const J = '\u2060'
+    expect(calls).toEqual([
+      ['info', `x #${J}#[stop-commands]t and #${J}#[add-mask]k`],
+      ['info', `  ${J}::add-mask::k`],
+      ['info', `${J}::error::k`],
+      ['error', `#${J}#[error]m`, `#${J}#[warning]t`],
+    ])
+  })
+
+  test('ordinary text, a lone # or : included, is left as it is', () => {
+    expect(disarm('a # [b] ::c:: d#[e] 10:30')).toBe('a # [b] ::c:: d#[e] 10:30')
+  })
 
   test('terminal escapes and control characters are stripped; text of nothing else says so', () => {
     const { runner, calls } = recorder()

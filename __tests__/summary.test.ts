@@ -407,6 +407,14 @@ test('an API that answered only with errors: "no usable answer", and what the se
     outcome('error', [{ jobId: 'a', lastError: 'x', faults: { answered: 0, silent: 2 } }]),
   )
   expect(silent).toContain('<p>Not checked: No answer was received for this job in 1m 05s.</p>')
+  expect(silent).toContain('could not check: no answer; last error: x')
+  const mixed = renderSummary(
+    outcome('error', [{ jobId: 'a', lastError: 'y', faults: { answered: 1, silent: 2 } }]),
+  )
+  expect(mixed).toContain(
+    '<p>Not checked: In 1m 05s, 2 polls got no answer at all and 1 only errors to retry.</p>',
+  )
+  expect(mixed).toContain('could not check: no usable answer; last error: y')
   expect(silent).not.toContain('asked to come back')
 })
 

@@ -378,6 +378,32 @@ describe('waitForJobs', () => {
     expect(outcome.elapsedMs).toBe(1_000)
   })
 
+  test('a cancel while waiting out a Retry-After past the deadline stops at once', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob } = scripted(vt, {
+      'job-a': [new TransientError('HTTP 503', { retryAfterMs: 3_600_000 })],
+    })
+    const cancel = new AbortController()
+    vt.at(2_000, () => {
+      cancel.abort()
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { signal: cancel.signal }))
+    expect(outcome.state).toBe('cancelled')
+    expect(outcome.elapsedMs).toBe(2_000)
+  })
+
+  test('another job failing while one waits out a Retry-After ends the wait then', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob } = scripted(vt, {
+      'job-a': [new TransientError('HTTP 503', { retryAfterMs: 3_600_000 })],
+      'job-b': [job('job-b', 'importing', 10), job('job-b', 'failed', 10, { errorMessage: 'x' })],
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { jobIds: ['job-a', 'job-b'] }))
+    expect(outcome.state).toBe('failed')
+    expect(outcome.elapsedMs).toBe(5_200)
+    expect(outcome.jobs[0]?.stoppedBy).toBe('job-b')
+  })
+
   test('with more jobs than the deadline allows, no request starts after it', async () => {
     const vt = new VirtualTime()
     const ids = Array.from({ length: 30 }, (_, i) => `job-${i}`)

@@ -3369,7 +3369,7 @@ function oneLine(text) {
  */
 function printable(text) {
     const shown = stripControls(oneLine(text));
-    if (shown !== '' || text === '')
+    if (shown.trim() !== '' || text === '')
         return shown;
     return `(${text.length.toLocaleString('en-US')} unprintable characters)`;
 }
@@ -3505,25 +3505,33 @@ function createRedactor(secret) {
 }
 /**
  * Replaces the spellings only where they stand as a word of their own: no
- * letter, digit or identifier punctuation (_ - .) touches them, so "job-e"
- * and "file_0.parquet" keep their names.
+ * letter, digit or the punctuation of names, paths and times (_ - . / : +)
+ * touches them, so "job-e", "file_0.parquet" and "06:17:55+08:00" keep theirs.
  */
 function wordReplacer(all) {
-    const word = new RegExp(`(?<![\\p{L}\\p{N}_.-])(?:${all.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}_.-])`, 'gu');
+    const inWord = '[\\p{L}\\p{N}_.\\-/:+]';
+    const word = new RegExp(`(?<!${inWord})(?:${all.map(escapeRegExp).join('|')})(?!${inWord})`, 'gu');
     return (text) => text.replace(word, REDACTED);
 }
 /** For what the action writes, at the exit: see the module comment. */
 function createGuard(secret) {
     return secret.length >= MIN_SECRET_LENGTH ? createRedactor(secret) : identity;
 }
-/** The same redaction over every string inside a parsed JSON value, its key names included. */
-function redactDeep(value, redact) {
+/**
+ * The same redaction over every string inside a value, and over the key
+ * names of a parsed JSON value (a server's); `keys: false` leaves the names
+ * alone, for the action's own objects.
+ */
+function redactDeep(value, redact, keys = true) {
     if (typeof value === 'string')
         return redact(value);
     if (Array.isArray(value))
-        return value.map((item) => redactDeep(item, redact));
+        return value.map((item) => redactDeep(item, redact, keys));
     if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact)]));
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [
+            keys ? redact(key) : key,
+            redactDeep(item, redact, keys),
+        ]));
     }
     return value;
 }
@@ -3552,8 +3560,11 @@ function parseRetryAfter(value, nowMs) {
     if (value === undefined)
         return undefined;
     const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1_000;
+    if (/^\d+$/.test(text)) {
+        // Hundreds of digits are Infinity: a number past any deadline, never "Infinityh".
+        const ms = Number(text) * 1_000;
+        return Number.isFinite(ms) ? ms : Number.MAX_SAFE_INTEGER;
+    }
     // Every HTTP-date form has a time of day; Date.parse alone takes "1.5" or "in 10".
     if (!/\d\d:\d\d:\d\d/.test(text))
         return undefined;
@@ -3610,9 +3621,17 @@ function describeSystemError(error) {
 }
 /** Header bytes read from an answer: gateways send big cookies and policies (Node's default is 16 KiB). */
 const MAX_HEADER_BYTES = 128 * 1024;
-/** The alert name in Node's code for a TLS alert the other side sent, e.g. "CERTIFICATE_REQUIRED". */
+/**
+ * The alert name in Node's code for a TLS alert the other side sent, e.g.
+ * "CERTIFICATE_REQUIRED" (OpenSSL names the SNI alert without _ALERT_).
+ * "internal error" is left out: it is not about the peer or the protocol,
+ * and load balancers send it for passing trouble.
+ */
 function tlsAlert(code) {
-    return /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)$/.exec(code ?? '')?.[1];
+    if (code === 'ERR_SSL_TLSV1_UNRECOGNIZED_NAME')
+        return 'UNRECOGNIZED_NAME';
+    const alert = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)$/.exec(code ?? '')?.[1];
+    return alert === 'INTERNAL_ERROR' ? undefined : alert;
 }
 /** Alerts with which a server refuses the client certificate it was given. */
 const CLIENT_CERT_REFUSED = new Set([
@@ -3643,6 +3662,9 @@ function tlsAlertFault(alert, host, withClientCert) {
             (withClientCert
                 ? `check ${CLIENT_CERT_INPUTS}`
                 : `it may require a client certificate (${CLIENT_CERT_INPUTS}), or TLS settings this runner does not offer`));
+    }
+    if (alert === 'UNRECOGNIZED_NAME') {
+        return new PermanentError(`${host} does not serve that host name (${said}): check the "region" or "endpoint" input`);
     }
     if (withClientCert && CLIENT_CERT_REFUSED.has(alert)) {
         return new PermanentError(`${host} refused the client certificate (${said}): check that "client-cert" is current, ` +
@@ -3807,6 +3829,18 @@ function readString(value, field, fail) {
     const text = value.trim();
     return text === '' ? undefined : text;
 }
+/**
+ * Text read as sent, for fields whose words decide something (a state, an
+ * error): only null, absent and "" are none; nothing is trimmed or stripped,
+ * so "Completed\u0000" is not Completed and an error of blanks is an error.
+ */
+function readExact(value, field, fail) {
+    if (value === null || value === undefined || value === '')
+        return undefined;
+    if (typeof value !== 'string')
+        throw fail(`"${field}" to be text or null`);
+    return value;
+}
 /** A plain decimal number as text: what int64 and float fields can arrive as. No hex, binary or Infinity. */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /**
@@ -3916,12 +3950,23 @@ class ImportApiClient {
             if (timeoutMs <= 0) {
                 throw new TransientError(`no answer for job ${jobId} within ${request.timeoutMs / 1000} s (${call.url.pathname} was next)`);
             }
-            const response = await transport.send({
-                ...call,
-                headers: { ...call.headers, authorization: `Bearer ${apiKey}`, accept: 'application/json' },
-                signal: request.signal,
-                timeoutMs,
-            });
+            let response;
+            try {
+                response = await transport.send({
+                    ...call,
+                    headers: {
+                        ...call.headers,
+                        authorization: `Bearer ${apiKey}`,
+                        accept: 'application/json',
+                    },
+                    signal: request.signal,
+                    timeoutMs,
+                });
+            }
+            catch (error) {
+                // Its words may quote the server (a status text, an encoding's name).
+                throw this.redactFault(error);
+            }
             this.options.debug?.(() => {
                 const sent = call.body === undefined ? '' : ` ${call.body}`;
                 return `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${this.safeBody(response.body)}`;
@@ -3931,11 +3976,24 @@ class ImportApiClient {
                 this.firstPath = Math.max(this.firstPath, pathIndex);
                 continue;
             }
-            const fault = statusFault({ ...response, statusText: this.redact(response.statusText) }, call.url, clock.now(), this.describeErrorBody(response.body));
+            const fault = statusFault(response, call.url, clock.now(), this.describeErrorBody(response.body));
+            // The status text, a request ID and a redirect's host are server text too.
             if (fault)
-                throw fault;
+                throw this.redactFault(fault);
             return this.interpret(jobId, response.body, response.headers, clock.now());
         }
+    }
+    /** A fault with the key removed from its message, of the same kind and with the same details. */
+    redactFault(error) {
+        if (error instanceof PermanentError)
+            return new PermanentError(this.redact(error.message));
+        if (error instanceof TransientError) {
+            return new TransientError(this.redact(error.message), {
+                retryAfterMs: error.retryAfterMs,
+                answered: error.answered,
+            });
+        }
+        return error;
     }
     /** What a non-2xx body says, for the error message: its {code, message}, or an excerpt. */
     describeErrorBody(body) {
@@ -3978,7 +4036,7 @@ class ImportApiClient {
     interpret(jobId, rawBody, headers, nowMs) {
         // A byte-order mark is not JSON, but some gateways prepend one.
         const body = rawBody.startsWith('\uFEFF') ? rawBody.slice(1) : rawBody;
-        const requestId = requestIdNote(headers);
+        const requestId = this.redact(requestIdNote(headers));
         const fail = (expected) => new PermanentError(`the answer for job ${jobId}${requestId} is not in ${this.dialect.format} (expected ${expected}): ${this.excerpt(body)}`);
         // Checked before parsing: everything after (redaction, mapping) walks the value.
         if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
@@ -4098,19 +4156,26 @@ const MAX_HEAD_BYTES = 16 * 1024;
 function proxyFromEnv(url) {
     if (url.protocol !== 'https:')
         return undefined;
-    const text = lib_getProxyUrl(url.href);
-    if (text === '') {
-        // getProxyUrl also gives "" for a variable it cannot parse: connecting
-        // directly then would quietly bypass an egress policy.
-        const name = ['https_proxy', 'HTTPS_PROXY'].find((v) => (process.env[v] ?? '') !== '');
-        if (name !== undefined && !checkBypass(url)) {
-            // Never the value: it may hold a password.
-            throw new PermanentError(`The ${name} environment variable is set but is not a valid URL, so no request was sent. ` +
-                'Expected http://[user:password@]host:port, with a port from 1 to 65535 and characters such as ' +
-                '# / @ : in the user or password percent-encoded (# is %23).');
-        }
+    // The variable getProxyUrl reads (https_proxy wins over HTTPS_PROXY), named in errors.
+    const name = ['https_proxy', 'HTTPS_PROXY'].find((v) => (process.env[v] ?? '') !== '');
+    if (name === undefined || checkBypass(url))
         return undefined;
+    // Never the value in a message: it may hold a password.
+    const invalid = new PermanentError(`The ${name} environment variable is set but is not a valid URL, so no request was sent. ` +
+        'Expected http://[user:password@]host:port, with a port from 1 to 65535 and characters such as ' +
+        '# / @ : % in the user or password percent-encoded (# is %23).');
+    let text;
+    try {
+        text = lib_getProxyUrl(url.href);
     }
+    catch {
+        // A value without a scheme that is not a URL even with http:// in front ("user%:pw@host").
+        throw invalid;
+    }
+    // getProxyUrl gives "" for a value it cannot parse: connecting directly
+    // then would quietly bypass an egress policy.
+    if (text === '')
+        throw invalid;
     let proxy;
     try {
         // "proxy.corp:3128" parses as a URL of scheme "proxy.corp:"; curl and the
@@ -4119,10 +4184,11 @@ function proxyFromEnv(url) {
         proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//.test(text) ? text : `http://${text}`);
     }
     catch {
-        // Not a URL even with http:// in front (a port such as 31x8): refused just below.
+        // Not a URL even with http:// in front (a port such as 31x8 or 312800).
+        throw invalid;
     }
-    if (proxy?.protocol !== 'http:' && proxy?.protocol !== 'https:') {
-        throw new PermanentError('The https_proxy environment variable is not an http:// or https:// URL such as http://proxy.example:3128.');
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+        throw new PermanentError(`The ${name} environment variable is not an http:// or https:// URL such as http://proxy.example:3128.`);
     }
     return proxy;
 }
@@ -4443,7 +4509,7 @@ class HttpTransport {
                 if (req.reusedSocket && code?.startsWith('HPE_') === true) {
                     // Garbage on a kept-alive socket may be what an earlier answer left
                     // behind: not re-sent at once, but the next poll gets a fresh socket.
-                    reject(new TransientError(`${url.host} sent an answer that is not HTTP on a reused connection (${code})`));
+                    reject(new TransientError(`${url.host} sent an answer that is not HTTP on a reused connection (${code})`, { answered: 'answers that were not HTTP' }));
                     return;
                 }
                 const stale = req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE');
@@ -4729,12 +4795,12 @@ function mapV1Job(jobId, data, fail) {
         }, {
             fileSize: readCount(entry.fileSize, `${field}fileSize`, fail),
             completeTime,
-            errorMessage: readString(entry.errorMessage, `${field}errorMessage`, fail),
+            errorMessage: readExact(entry.errorMessage, `${field}errorMessage`, fail),
         });
     });
     const fraction = readFraction(data.readyPercentage, 'readyPercentage', fail);
     const completeTime = readString(data.completeTime, 'completeTime', fail);
-    const errorMessage = readString(data.errorMessage, 'errorMessage', fail);
+    const errorMessage = readExact(data.errorMessage, 'errorMessage', fail);
     const anyError = errorMessage !== undefined || files.some((file) => file.errorMessage !== undefined);
     const state = v1State(fraction, completeTime, anyError);
     return withOptional({
@@ -4834,9 +4900,10 @@ class V2Dialect {
 }
 /** A v2 state as the model's: unknown states mean "still running". */
 function readState(text, onUnknown) {
-    const known = KNOWN_STATES[text.toLowerCase()];
-    if (known !== undefined)
-        return known;
+    // Own keys only: a state "constructor" is unknown, not Object's.
+    const key = text.toLowerCase();
+    if (Object.hasOwn(KNOWN_STATES, key))
+        return KNOWN_STATES[key];
     onUnknown(text);
     return 'importing';
 }
@@ -4849,8 +4916,8 @@ const NO_REASON = 'failed (the server gave no reason)';
  * retries it) the reason is a note and polling goes on.
  */
 function readProgress(entry, field, fail, onUnknown) {
-    const reason = readString(entry.reason, `${field}reason`, fail);
-    const stateText = readString(entry.state, `${field}state`, fail);
+    const reason = readExact(entry.reason, `${field}reason`, fail);
+    const stateText = readExact(entry.state, `${field}state`, fail);
     const state = stateText === undefined
         ? reason === undefined
             ? 'importing'
@@ -5246,8 +5313,10 @@ function retryLine(event) {
 const PERSISTENT_FAULT_ATTEMPTS = 3;
 /** The one warning for a fault that persists, on the retry that makes it persistent. */
 function persistentFaultWarning(event) {
-    if (event.attempt !== PERSISTENT_FAULT_ATTEMPTS)
+    // After a Retry-After past the deadline nothing is retried: the verdict says why.
+    if (event.attempt !== PERSISTENT_FAULT_ATTEMPTS || event.retryAfterMs !== undefined) {
         return undefined;
+    }
     return `Job ${event.jobId}: ${event.attempt} polls in a row failed (last: ${event.reason}); still retrying until the timeout.`;
 }
 /**
@@ -5753,11 +5822,7 @@ function jobHeader(status, outcome) {
             html += `<p>${stopped} This is its last known state.</p>\n`;
     }
     else if (status.problem === undefined) {
-        const waited = formatDuration(outcomeElapsedMs);
-        const reason = notCheckedReason(status, outcome.jobs) ??
-            ((status.faults?.answered ?? 0) > 0
-                ? `The API answered only with errors to retry in ${waited}.`
-                : `No answer was received for this job in ${waited}.`);
+        const reason = notCheckedReason(status, outcome.jobs) ?? noAnswerReason(status, outcomeElapsedMs);
         html += `<p>Not checked: ${reason}</p>\n`;
     }
     if (status.lastError !== undefined) {
@@ -5772,6 +5837,16 @@ function jobHeader(status, outcome) {
         html += `<p><strong>Error:</strong> ${escapeHtml(clip(status.problem, 1_000))}</p>\n`;
     }
     return html;
+}
+/** How the polls of a job that never answered failed: the same words as the verdict's. */
+function noAnswerReason(status, elapsedMs) {
+    const { answered = 0, silent = 0 } = status.faults ?? {};
+    const waited = formatDuration(elapsedMs);
+    if (answered === 0)
+        return `No answer was received for this job in ${waited}.`;
+    if (silent === 0)
+        return `The API answered only with errors to retry in ${waited}.`;
+    return `In ${waited}, ${silent} polls got no answer at all and ${answered} only errors to retry.`;
 }
 /** Errors first, then unfinished files, then the rest: the reason a job failed is never cut. */
 function rowRank(file) {
@@ -5803,7 +5878,7 @@ function whatFailed(outcome) {
             if (outcome.state === 'error' &&
                 status.problem === undefined &&
                 status.lastError !== undefined) {
-                const answer = status.lastAnswer === undefined ? 'no answer' : 'no usable answer';
+                const answer = (status.faults?.answered ?? 0) > 0 ? 'no usable answer' : 'no answer';
                 entries.push(`${id}: could not check: ${answer}; last error: ${escapeHtml(clip(status.lastError, 500))}`);
             }
             continue;
@@ -5885,8 +5960,13 @@ function renderSummary(outcome, options = {}) {
 
 ;// CONCATENATED MODULE: ./src/sink.ts
 
+const WORD_JOINER = '\u2060';
+/** No workflow command can start in this text: see the module comment. */
+function disarm(text) {
+    return text.replace(/##\[/g, `#${WORD_JOINER}#[`).replace(/^(\s*)::/, `$1${WORD_JOINER}::`);
+}
 function createSink(runner, guard) {
-    const line = (text) => guard(printable(text));
+    const line = (text) => disarm(guard(printable(text)));
     return {
         info: (text) => {
             runner.info(line(text));
@@ -6176,8 +6256,10 @@ function neverAnswered(statuses) {
  * inputs in; the poll loop run with the real clock, HTTP and signals; the
  * outcome written out as log lines, outputs, summary, annotations and exit
  * status. Server text is redacted where the API client reads it; every log
- * line leaves through the one sink (src/sink.ts), and everything written
- * passes the key guard once more.
+ * line leaves through the one sink (src/sink.ts); and the key guard checks
+ * each string of the outcome once more before outputs and the summary are
+ * rendered from it, never the rendered text, whose numbers and structure are
+ * the action's own.
  */
 
 
@@ -6228,15 +6310,16 @@ async function run(runtime = SYSTEM_RUNTIME) {
     catch (error) {
         // One clear line, never a stack trace; later steps still get every output and a summary.
         const cause = error instanceof InputError ? 'inputs' : 'unexpected';
-        const message = redact(cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`);
-        setOutputs(stoppedOutputValues(message), guard);
-        await writeSummary(renderStoppedSummary(message, cause), guard, () => undefined);
+        const message = guard(redact(cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`));
+        setOutputs(stoppedOutputValues(message));
+        await writeSummary(renderStoppedSummary(message, cause), () => undefined);
         sink.fail(message);
     }
 }
-function setOutputs(values, guard) {
+/** Values rendered from guarded text: see the module comment. */
+function setOutputs(values) {
     for (const [name, value] of Object.entries(values))
-        setOutput(name, guard(value));
+        setOutput(name, value);
 }
 /**
  * GitHub drops warning annotations past ANNOTATION_LIMIT per step. Warnings
@@ -6253,9 +6336,10 @@ function createWarnings(sink) {
             sink.info(text);
     };
 }
-async function writeSummary(html, guard, warn) {
+/** HTML rendered from guarded text: see the module comment. */
+async function writeSummary(html, warn) {
     try {
-        await summary.addRaw(guard(html)).write();
+        await summary.addRaw(html).write();
     }
     catch (error) {
         // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
@@ -6291,7 +6375,8 @@ async function waitAndReport(settings, exits, runtime) {
     sink.info(`Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
         `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
         `poll every ${formatDuration(settings.pollIntervalMs)}` +
-        `${settings.clientCert === undefined ? '' : ', with a client certificate'}.`);
+        // The certificate is only offered in a TLS session: say so only where there is one.
+        `${settings.clientCert !== undefined && target.baseUrl.protocol === 'https:' ? ', with a client certificate' : ''}.`);
     const plateau = createPlateauWatcher();
     const warn = createWarnings(sink);
     try {
@@ -6343,14 +6428,16 @@ function logEvent(event, sink, plateau, warn) {
             sink.info(line);
     }
 }
-async function report(outcome, settings, { guard, sink }, warn) {
+async function report(seen, settings, { guard, sink }, warn) {
+    // Every string once more through the guard, before anything is rendered from it.
+    const outcome = redactDeep(seen, guard, false);
     const { values, jobsOmitted, detailsOmitted } = outputValues(outcome);
-    setOutputs(values, guard);
+    setOutputs(values);
     if (jobsOmitted + detailsOmitted > 0) {
         sink.info(`The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`);
     }
     const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product;
-    await writeSummary(renderSummary(outcome, { product }), guard, warn);
+    await writeSummary(renderSummary(outcome, { product }), warn);
     for (const annotation of failureAnnotations(outcome))
         sink.error(annotation.message, annotation.title);
     const stillFailing = endedWhileRetrying(outcome);

@@ -3,8 +3,10 @@
  * inputs in; the poll loop run with the real clock, HTTP and signals; the
  * outcome written out as log lines, outputs, summary, annotations and exit
  * status. Server text is redacted where the API client reads it; every log
- * line leaves through the one sink (src/sink.ts), and everything written
- * passes the key guard once more.
+ * line leaves through the one sink (src/sink.ts); and the key guard checks
+ * each string of the outcome once more before outputs and the summary are
+ * rendered from it, never the rendered text, whose numbers and structure are
+ * the action's own.
  */
 import * as core from '@actions/core'
 import { type ClientOptions, type Dialect, ImportApiClient } from './api/client.js'
@@ -14,7 +16,13 @@ import { V2Dialect } from './api/v2.js'
 import { errorMessage } from './errors.js'
 import { type ApiTarget, InputError, type Settings, parseSettings } from './inputs.js'
 import type { Outcome, WaitEvent } from './job.js'
-import { MIN_SECRET_LENGTH, type Redact, createGuard, createRedactor } from './redact.js'
+import {
+  MIN_SECRET_LENGTH,
+  type Redact,
+  createGuard,
+  createRedactor,
+  redactDeep,
+} from './redact.js'
 import { formatDuration } from './report/format.js'
 import {
   ANNOTATION_LIMIT,
@@ -73,11 +81,11 @@ export async function run(runtime: Runtime = SYSTEM_RUNTIME): Promise<void> {
   } catch (error) {
     // One clear line, never a stack trace; later steps still get every output and a summary.
     const cause = error instanceof InputError ? 'inputs' : 'unexpected'
-    const message = redact(
-      cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`,
+    const message = guard(
+      redact(cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`),
     )
-    setOutputs(stoppedOutputValues(message), guard)
-    await writeSummary(renderStoppedSummary(message, cause), guard, () => undefined)
+    setOutputs(stoppedOutputValues(message))
+    await writeSummary(renderStoppedSummary(message, cause), () => undefined)
     sink.fail(message)
   }
 }
@@ -89,8 +97,9 @@ interface Exits {
   sink: Sink
 }
 
-function setOutputs(values: Record<string, string>, guard: Redact): void {
-  for (const [name, value] of Object.entries(values)) core.setOutput(name, guard(value))
+/** Values rendered from guarded text: see the module comment. */
+function setOutputs(values: Record<string, string>): void {
+  for (const [name, value] of Object.entries(values)) core.setOutput(name, value)
 }
 
 /**
@@ -107,13 +116,10 @@ function createWarnings(sink: Sink): (text: string) => void {
   }
 }
 
-async function writeSummary(
-  html: string,
-  guard: Redact,
-  warn: (text: string) => void,
-): Promise<void> {
+/** HTML rendered from guarded text: see the module comment. */
+async function writeSummary(html: string, warn: (text: string) => void): Promise<void> {
   try {
-    await core.summary.addRaw(guard(html)).write()
+    await core.summary.addRaw(html).write()
   } catch (error) {
     // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
     warn(`Could not write the job summary: ${errorMessage(error)}`)
@@ -156,7 +162,8 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
     `Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
       `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
       `poll every ${formatDuration(settings.pollIntervalMs)}` +
-      `${settings.clientCert === undefined ? '' : ', with a client certificate'}.`,
+      // The certificate is only offered in a TLS session: say so only where there is one.
+      `${settings.clientCert !== undefined && target.baseUrl.protocol === 'https:' ? ', with a client certificate' : ''}.`,
   )
   const plateau = createPlateauWatcher()
   const warn = createWarnings(sink)
@@ -222,13 +229,15 @@ function logEvent(
 }
 
 async function report(
-  outcome: Outcome,
+  seen: Outcome,
   settings: Settings,
   { guard, sink }: Exits,
   warn: (text: string) => void,
 ): Promise<void> {
+  // Every string once more through the guard, before anything is rendered from it.
+  const outcome = redactDeep(seen, guard, false) as Outcome
   const { values, jobsOmitted, detailsOmitted } = outputValues(outcome)
-  setOutputs(values, guard)
+  setOutputs(values)
   if (jobsOmitted + detailsOmitted > 0) {
     sink.info(
       `The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`,
@@ -236,7 +245,7 @@ async function report(
   }
 
   const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product
-  await writeSummary(renderSummary(outcome, { product }), guard, warn)
+  await writeSummary(renderSummary(outcome, { product }), warn)
 
   for (const annotation of failureAnnotations(outcome))
     sink.error(annotation.message, annotation.title)

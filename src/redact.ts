@@ -83,14 +83,12 @@ export function createRedactor(secret: string): Redact {
 
 /**
  * Replaces the spellings only where they stand as a word of their own: no
- * letter, digit or identifier punctuation (_ - .) touches them, so "job-e"
- * and "file_0.parquet" keep their names.
+ * letter, digit or the punctuation of names, paths and times (_ - . / : +)
+ * touches them, so "job-e", "file_0.parquet" and "06:17:55+08:00" keep theirs.
  */
 function wordReplacer(all: readonly string[]): Redact {
-  const word = new RegExp(
-    `(?<![\\p{L}\\p{N}_.-])(?:${all.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}_.-])`,
-    'gu',
-  )
+  const inWord = '[\\p{L}\\p{N}_.\\-/:+]'
+  const word = new RegExp(`(?<!${inWord})(?:${all.map(escapeRegExp).join('|')})(?!${inWord})`, 'gu')
   return (text) => text.replace(word, REDACTED)
 }
 
@@ -99,13 +97,20 @@ export function createGuard(secret: string): Redact {
   return secret.length >= MIN_SECRET_LENGTH ? createRedactor(secret) : identity
 }
 
-/** The same redaction over every string inside a parsed JSON value, its key names included. */
-export function redactDeep(value: unknown, redact: Redact): unknown {
+/**
+ * The same redaction over every string inside a value, and over the key
+ * names of a parsed JSON value (a server's); `keys: false` leaves the names
+ * alone, for the action's own objects.
+ */
+export function redactDeep(value: unknown, redact: Redact, keys = true): unknown {
   if (typeof value === 'string') return redact(value)
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact))
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact, keys))
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact)]),
+      Object.entries(value).map(([key, item]) => [
+        keys ? redact(key) : key,
+        redactDeep(item, redact, keys),
+      ]),
     )
   }
   return value

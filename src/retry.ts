@@ -35,7 +35,11 @@ export function backoffDelay(
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   if (value === undefined) return undefined
   const text = value.trim()
-  if (/^\d+$/.test(text)) return Number(text) * 1_000
+  if (/^\d+$/.test(text)) {
+    // Hundreds of digits are Infinity: a number past any deadline, never "Infinityh".
+    const ms = Number(text) * 1_000
+    return Number.isFinite(ms) ? ms : Number.MAX_SAFE_INTEGER
+  }
   // Every HTTP-date form has a time of day; Date.parse alone takes "1.5" or "in 10".
   if (!/\d\d:\d\d:\d\d/.test(text)) return undefined
   const date = Date.parse(text)

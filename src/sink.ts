@@ -5,8 +5,11 @@
  * terminal escapes and control characters stripped, then the key guard. The
  * runner reads each line of stdout as a possible workflow command, so text a
  * server sent must never start a line of its own ("::add-mask::",
- * "::stop-commands::" and the rest). ESLint refuses @actions/core's log
- * functions anywhere else (eslint.config.js).
+ * "::stop-commands::" and the rest). The runner also still reads the old
+ * "##[command]" form anywhere in a line, and trims a line before it looks for
+ * "::": both are broken with an invisible word joiner (U+2060), so the text
+ * reads the same. ESLint refuses @actions/core's log functions anywhere else
+ * (eslint.config.js).
  */
 import type { Redact } from './redact.js'
 import { printable } from './text.js'
@@ -33,8 +36,15 @@ export interface Sink {
   fail(text: string): void
 }
 
+const WORD_JOINER = '\u2060'
+
+/** No workflow command can start in this text: see the module comment. */
+export function disarm(text: string): string {
+  return text.replace(/##\[/g, `#${WORD_JOINER}#[`).replace(/^(\s*)::/, `$1${WORD_JOINER}::`)
+}
+
 export function createSink(runner: RunnerLog, guard: Redact): Sink {
-  const line = (text: string): string => guard(printable(text))
+  const line = (text: string): string => disarm(guard(printable(text)))
   return {
     info: (text) => {
       runner.info(line(text))

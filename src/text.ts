@@ -46,7 +46,7 @@ export function oneLine(text: string): string {
  */
 export function printable(text: string): string {
   const shown = stripControls(oneLine(text))
-  if (shown !== '' || text === '') return shown
+  if (shown.trim() !== '' || text === '') return shown
   return `(${text.length.toLocaleString('en-US')} unprintable characters)`
 }
 

@@ -117,6 +117,19 @@ describe('networkFault', () => {
       expect(error.message).toBe(message)
     })
 
+    test('"unrecognized name" (SNI): the host name is not served there', () => {
+      const error = networkFault(fault('ERR_SSL_TLSV1_UNRECOGNIZED_NAME', 'x'), url)
+      expect(error).toBeInstanceOf(PermanentError)
+      expect(error.message).toBe(
+        `${host} does not serve that host name (TLS alert "unrecognized name"): check the "region" or "endpoint" input`,
+      )
+    })
+
+    test('"internal error" is passing trouble on the other side: transient', () => {
+      const error = networkFault(fault('ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR', 'x'), url, true)
+      expect(error).toBeInstanceOf(TransientError)
+    })
+
     test('an SSL error that is not an alert is not read as one', () => {
       expect(networkFault(fault('ERR_SSL_ALERTED_SOMETHING'), url, true)).toBeInstanceOf(
         TransientError,

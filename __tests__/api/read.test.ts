@@ -9,6 +9,7 @@ import {
   readCode,
   readCount,
   readDetails,
+  readExact,
   readInRange,
   readNumber,
   readString,
@@ -72,6 +73,21 @@ describe('readText', () => {
     [false, 'false'],
   ])('%j: %j', (value, expected) => {
     expect(readText(value)).toBe(expected)
+  })
+})
+
+describe('readExact', () => {
+  test('text as sent, blanks and controls kept; only "", null and absent are none', () => {
+    expect(readExact(' Completed\n', 'state', fail)).toBe(' Completed\n')
+    expect(readExact(' ', 'reason', fail)).toBe(' ')
+    expect(readExact('\u001b[31m', 'reason', fail)).toBe('\u001b[31m')
+    expect(readExact('', 'reason', fail)).toBeUndefined()
+    expect(readExact(null, 'reason', fail)).toBeUndefined()
+    expect(readExact(undefined, 'reason', fail)).toBeUndefined()
+  })
+
+  test('anything else is a shape error naming the field', () => {
+    expect(() => readExact(0, 'state', fail)).toThrow('expected "state" to be text or null')
   })
 })
 

@@ -135,7 +135,7 @@ describe('choosing a proxy', () => {
   test('a proxy with a mistyped port is a clear permanent error, not a stack trace', () => {
     process.env.https_proxy = 'proxy.corp.example:31x8'
     expect(() => proxyFromEnv(ZILLIZ)).toThrow(
-      /^The https_proxy environment variable is not an http:\/\/ or https:\/\/ URL/,
+      /^The https_proxy environment variable is set but is not a valid URL, so no request was sent\./,
     )
   })
 
@@ -143,6 +143,9 @@ describe('choosing a proxy', () => {
     ['https_proxy', 'http://alice:pa#ss@proxy.corp.example:3128'],
     ['https_proxy', 'http://proxy.corp.example:312800'],
     ['HTTPS_PROXY', 'https://proxy.corp.example:99999'],
+    // Without a scheme, @actions/http-client throws instead of giving "".
+    ['https_proxy', 'alice%:pa@proxy.corp.example:3128'],
+    ['HTTPS_PROXY', 'proxy corp.example:3128'],
   ])(
     '%s set to %s (not a URL): a permanent error naming the variable, not its value',
     (name, value) => {
@@ -180,6 +183,14 @@ describe('choosing a proxy', () => {
     Reflect.deleteProperty(process.env, 'https_proxy')
     Reflect.deleteProperty(process.env, 'HTTPS_PROXY')
     expect(proxyFromEnv(ZILLIZ)).toBeUndefined()
+  })
+
+  test('a proxy of another scheme names the variable that is set', () => {
+    Reflect.deleteProperty(process.env, 'https_proxy')
+    process.env.HTTPS_PROXY = 'socks5://proxy.example:1080'
+    expect(() => proxyFromEnv(ZILLIZ)).toThrow(
+      /^The HTTPS_PROXY environment variable is not an http:\/\/ or https:\/\/ URL/,
+    )
   })
 
   test('a proxy URL of another scheme is a clear permanent error', () => {

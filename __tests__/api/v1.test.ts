@@ -5,7 +5,7 @@
 import { HttpTransport } from '../../src/api/http.js'
 import { createRedactor } from '../../src/redact.js'
 import { ImportApiClient } from '../../src/api/client.js'
-import { V1_PATH, v1Dialect, v1Url } from '../../src/api/v1.js'
+import { V1_PATH, mapV1Job, v1Dialect, v1Url } from '../../src/api/v1.js'
 import { AbortedError, PermanentError, TransientError } from '../../src/errors.js'
 import { clip } from '../../src/text.js'
 import { systemClock } from '../../src/time.js'
@@ -609,6 +609,13 @@ describe('answers as real servers and gateways send them', () => {
     const job = await fetchOnce(client, 'job-1')
     expect(job.files[0]?.errorMessage).toBe(sent)
     expect(clip(job.files[0]?.errorMessage ?? '', 100)).toBe('bad schema')
+  })
+
+  test('an errorMessage of blanks is an error; only "" and null are none', () => {
+    const fail = (expected: string): PermanentError => new PermanentError(expected)
+    const read = (errorMessage: unknown) =>
+      mapV1Job('j', { readyPercentage: 0.5, errorMessage }, fail).state
+    expect([' ', '\n', '', null].map(read)).toEqual(['failed', 'failed', 'importing', 'importing'])
   })
 
   test('an error of control characters only is an error, shown as such', async () => {

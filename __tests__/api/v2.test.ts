@@ -224,6 +224,23 @@ describe('mapV2Job', () => {
     expect(mapV2Job('j', { state: 'Failed', progress: 100, reason: 'x' }, fail).progress).toBe(99.9)
   })
 
+  test('a state named like an Object property is unknown, not a function', () => {
+    const unknown: string[] = []
+    for (const state of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const job = mapV2Job('j', { state, progress: 5 }, fail, (s) => unknown.push(s))
+      expect(job.state).toBe('importing')
+    }
+    expect(unknown).toEqual(['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+  })
+
+  test('states are not trimmed: "Completed\\n" is unknown; a reason of blanks fails the job', () => {
+    expect(mapV2Job('j', { state: 'Completed\n', progress: 100 }, fail).state).toBe('importing')
+    expect(mapV2Job('j', { state: 'Failed', reason: ' ' }, fail)).toMatchObject({
+      state: 'failed',
+      errorMessage: ' ',
+    })
+  })
+
   test('a reason of control characters only still fails the job', () => {
     const job = mapV2Job('j', { state: 'Failed', reason: '\u001b[31m' }, fail)
     expect(job).toMatchObject({ state: 'failed', errorMessage: '\u001b[31m' })

@@ -6,8 +6,6 @@
  * verdicts that say whether the host answered.
  */
 import { jest } from '@jest/globals'
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import {
   DEFAULT_API_KEY,
   DEFAULT_CLUSTER_ID,
@@ -15,16 +13,13 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../../scripts/simulator.mjs'
-import { ROOT, type RunResult, runAction } from '../../scripts/run-action.mjs'
+import { type RunResult, runAction } from '../../scripts/run-action.mjs'
 import { expectKeyOnlyInMask, expectNoStackTrace, file, job, node, run } from '../helpers/e2e.js'
 import { type ProxyMode, freePort, startProxy } from '../helpers/proxy.js'
+import { CA, ZILLIZ_HOST, pem } from '../helpers/tls.js'
 
 jest.setTimeout(120_000)
 
-const TLS_DIR = path.join(ROOT, '__tests__', 'fixtures', 'tls')
-const CA = path.join(TLS_DIR, 'ca.pem')
-const pem = (name: string): string => readFileSync(path.join(TLS_DIR, name), 'utf8')
-const ZILLIZ_HOST = 'controller.api.gcp-us-west1.zillizcloud.com'
 const elapsed = (r: RunResult): number => Number(r.outputs['elapsed-seconds'])
 
 /** Every spelling of a line break the issue names, each followed by forged commands. */
@@ -38,12 +33,15 @@ const BREAKS: Record<string, string> = {
   VT: '\v',
   FF: '\f',
 }
-const FORGED = Object.entries(BREAKS)
-  .map(
-    ([name, br]) =>
-      `${br}::stop-commands::INJ-${name}${br}::add-mask::INJ-${name}${br}::error::INJ-${name}`,
-  )
-  .join('')
+const FORGED =
+  // The runner's old command form, which it finds anywhere in a line (first: messages are cut).
+  ' ##[error]INJ-OLD ##[stop-commands]INJ-OLD ##[add-mask]INJ-OLD' +
+  Object.entries(BREAKS)
+    .map(
+      ([name, br]) =>
+        `${br}::stop-commands::INJ-${name}${br}::add-mask::INJ-${name}${br}::error::INJ-${name}`,
+    )
+    .join('')
 
 /** Lines as the runner, a terminal or a browser may split them. */
 const lines = (text: string): string[] => text.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/)
@@ -52,8 +50,11 @@ const lines = (text: string): string[] => text.split(/\r\n|[\n\r\v\f\u0085\u2028
  * No line of stdout or stderr starts a command the action did not write: only
  * its own kinds, the key's mask, and nothing that begins with server text.
  */
-function expectNoForgedCommand(r: RunResult, apiKey = DEFAULT_API_KEY): void {
-  const commandLines = lines(`${r.stdout}\n${r.stderr}`).filter((line) => line.startsWith('::'))
+function expectNoForgedCommand(r: RunResult, apiKey = DEFAULT_API_KEY, old = true): void {
+  const all = lines(`${r.stdout}\n${r.stderr}`)
+  // The runner trims a line before it looks for "::", and finds "##[" anywhere.
+  expect(all.filter((line) => line.includes('##['))).toEqual([])
+  const commandLines = all.map((line) => line.trim()).filter((line) => line.startsWith('::'))
   for (const line of commandLines) {
     expect(line).toMatch(/^::(add-mask|debug|warning|error)( [^:]*)?::/)
     expect(line).not.toMatch(/^::[a-z-]+( [^:]*)?::INJ/)
@@ -61,6 +62,7 @@ function expectNoForgedCommand(r: RunResult, apiKey = DEFAULT_API_KEY): void {
   }
   // The forged text did reach the log (flattened): the test would see a failure to flatten it.
   expect(r.stdout).toContain('::error::INJ-LF')
+  if (old) expect(r.stdout).toContain('#\u2060#[error]INJ-OLD')
 }
 
 describe('server text cannot forge a workflow command', () => {
@@ -93,11 +95,11 @@ describe('server text cannot forge a workflow command', () => {
       },
     ],
     [
-      'a status text and request-ID headers (raw bytes)',
+      'a status text (raw bytes; request-ID headers are quoted only when they are tokens)',
       job([
         {
           raw:
-            `HTTP/1.1 503 Busy\u0085::error::INJ-LF\r\nx-request-id: a\u0085::error::INJ-LF\r\n` +
+            'HTTP/1.1 503 Busy\u0085::error::INJ-LF ##[error]INJ-OLD\r\n' +
             'content-length: 0\r\nconnection: close\r\n\r\n',
         },
         1,
@@ -137,7 +139,11 @@ describe('server text cannot forge a workflow command', () => {
   )
 
   test.concurrent("a proxy's status text", async () => {
-    const proxy = await startProxy({ kind: 'status', status: 403, text: `No\u0085::error::INJ-LF` })
+    const proxy = await startProxy({
+      kind: 'status',
+      status: 403,
+      text: `No\u0085::error::INJ-LF ##[error]INJ-OLD`,
+    })
     try {
       const r = await runAction({
         node,
@@ -248,6 +254,29 @@ describe('the key never leaks, in any spelling', () => {
     },
   )
 })
+
+test.concurrent(
+  "a numeric key of 8 characters: outputs rendered from redacted text keep the action's numbers",
+  async () => {
+    const key = '00000000'
+    const r = await run({
+      jobs: {
+        'job-n': {
+          collectionName: 'c',
+          files: [{ fileName: 'a.parquet', fileSize: 100_000_000, rows: 100_000_000 }],
+          script: [0.5, 1],
+        },
+      },
+      simulator: { v2: 'milvus', apiKey: key },
+      apiKey: key,
+      inputs: { 'api-version': 'v2', 'cluster-id': '' },
+    })
+    expect(r.code).toBe(0)
+    const [entry] = JSON.parse(r.outputs.jobs ?? '') as { totalRows: number; fileSize: number }[]
+    expect(entry).toMatchObject({ totalRows: 100_000_000, fileSize: 100_000_000 })
+    expect(r.stdout).toContain(`::add-mask::${key}`)
+  },
+)
 
 describe('no false pass, no empty error-message, no unfinished 100%', () => {
   test.concurrent(
@@ -462,11 +491,21 @@ describe('proxies', () => {
 })
 
 describe('mutual TLS', () => {
-  const mtls = (): Promise<Awaited<ReturnType<typeof startSimulator>>> =>
+  type Simulator = Awaited<ReturnType<typeof startSimulator>>
+  const mtls = (): Promise<Simulator> =>
     startSimulator({
       jobs: { 'job-m': job([0.5, 1]) },
       tls: { key: pem('server.key'), cert: pem('server.pem'), clientCa: pem('ca.pem') },
     })
+  /** A server that requires mutual TLS for the length of `body`. */
+  async function withMtls(body: (sim: Simulator) => Promise<void>): Promise<void> {
+    const sim = await mtls()
+    try {
+      await body(sim)
+    } finally {
+      await sim.close()
+    }
+  }
   const direct = (url: string, inputs: Record<string, string> = {}) =>
     runAction({
       node,
@@ -487,9 +526,8 @@ describe('mutual TLS', () => {
 
   test.concurrent(
     'without a client certificate: permanent at once, saying what the server wants',
-    async () => {
-      const sim = await mtls()
-      try {
+    () =>
+      withMtls(async (sim) => {
         const r = await direct(sim.url)
         expect(r.code).toBe(1)
         expect(elapsed(r)).toBeLessThan(5)
@@ -497,17 +535,13 @@ describe('mutual TLS', () => {
           /^localhost:\d+ requires a client certificate \(mutual TLS; TLS alert "certificate required"\): pass it in the "client-cert" and "client-key" inputs/,
         )
         expect(sim.requests).toHaveLength(0)
-      } finally {
-        await sim.close()
-      }
-    },
+      }),
   )
 
   test.concurrent(
     'with client-cert and client-key: the import is followed; the key is masked, never shown',
-    async () => {
-      const sim = await mtls()
-      try {
+    () =>
+      withMtls(async (sim) => {
         const r = await direct(sim.url, {
           'client-cert': pem('client.pem'),
           'client-key': pem('client.key'),
@@ -524,10 +558,7 @@ describe('mutual TLS', () => {
         ].join('\n')
         for (const line of KEY_LINES) expect(shown).not.toContain(line)
         expectKeyOnlyInMask(r, DEFAULT_API_KEY)
-      } finally {
-        await sim.close()
-      }
-    },
+      }),
   )
 
   test.concurrent('through a proxy tunnel, the certificate goes to the API host', async () => {
@@ -561,9 +592,8 @@ describe('mutual TLS', () => {
   // alert (Go's, as in Milvus, sends "bad certificate": see http.test.ts).
   test.concurrent(
     'a certificate the server does not trust and closes on: the message says it may be that',
-    async () => {
-      const sim = await mtls()
-      try {
+    () =>
+      withMtls(async (sim) => {
         const r = await direct(sim.url, {
           'client-cert': pem('self-signed.pem'),
           'client-key': pem('self-signed.key'),
@@ -573,30 +603,21 @@ describe('mutual TLS', () => {
         expect(r.outputs['error-message']).toMatch(
           /^network error talking to localhost:\d+ \(ECONNRESET: .*\); a client certificate was offered, and a server that does not accept it may close the connection like this$/,
         )
-      } finally {
-        await sim.close()
-      }
-    },
+      }),
   )
 
-  test.concurrent(
-    "a client-key that is not the certificate's: an input error, nothing sent",
-    async () => {
-      const sim = await mtls()
-      try {
-        const r = await direct(sim.url, {
-          'client-cert': pem('client.pem'),
-          'client-key': pem('server.key'),
-        })
-        expect(r.code).toBe(1)
-        expect(r.outputs['error-message']).toBe(
-          'Input "client-key" is not the private key of the certificate in "client-cert".',
-        )
-        expect(r.outputs.jobs).toBe('[]')
-        expect(sim.requests).toHaveLength(0)
-      } finally {
-        await sim.close()
-      }
-    },
+  test.concurrent("a client-key that is not the certificate's: an input error, nothing sent", () =>
+    withMtls(async (sim) => {
+      const r = await direct(sim.url, {
+        'client-cert': pem('client.pem'),
+        'client-key': pem('server.key'),
+      })
+      expect(r.code).toBe(1)
+      expect(r.outputs['error-message']).toBe(
+        'Input "client-key" is not the private key of the certificate in "client-cert".',
+      )
+      expect(r.outputs.jobs).toBe('[]')
+      expect(sim.requests).toHaveLength(0)
+    }),
   )
 })

@@ -6,16 +6,14 @@
  * port, compressed answers, and kept-alive sockets the server drops.
  */
 import { jest } from '@jest/globals'
-import { readFileSync } from 'node:fs'
 import { createServer as createTlsServer } from 'node:tls'
-import path from 'node:path'
 import {
   DEFAULT_API_KEY,
   DEFAULT_CLUSTER_ID,
   type Step,
   startSimulator,
 } from '../../scripts/simulator.mjs'
-import { ROOT, type RunResult, runAction } from '../../scripts/run-action.mjs'
+import { type RunResult, runAction } from '../../scripts/run-action.mjs'
 import {
   commands,
   expectKeyOnlyInMask,
@@ -25,14 +23,9 @@ import {
   run,
 } from '../helpers/e2e.js'
 import { type ProxyMode, freePort, startProxy } from '../helpers/proxy.js'
+import { CA, ZILLIZ_HOST, pem } from '../helpers/tls.js'
 
 jest.setTimeout(120_000)
-
-const TLS_DIR = path.join(ROOT, '__tests__', 'fixtures', 'tls')
-const CA = path.join(TLS_DIR, 'ca.pem')
-const pem = (name: string): string => readFileSync(path.join(TLS_DIR, name), 'utf8')
-/** The host the action asks for by default with region gcp-us-west1 (the test certificate covers it). */
-const ZILLIZ_HOST = 'controller.api.gcp-us-west1.zillizcloud.com'
 
 interface ProxyRun {
   inputs?: Record<string, string>

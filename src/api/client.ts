@@ -13,7 +13,7 @@ import { parseRetryAfter } from '../retry.js'
 import { clip } from '../text.js'
 import type { Clock } from '../time.js'
 import { headerValue, requestIdNote, statusFault } from './faults.js'
-import type { Transport } from './http.js'
+import type { HttpResponse, Transport } from './http.js'
 import {
   MAX_JSON_DEPTH,
   type ShapeError,
@@ -91,12 +91,22 @@ export class ImportApiClient {
           `no answer for job ${jobId} within ${request.timeoutMs / 1000} s (${call.url.pathname} was next)`,
         )
       }
-      const response = await transport.send({
-        ...call,
-        headers: { ...call.headers, authorization: `Bearer ${apiKey}`, accept: 'application/json' },
-        signal: request.signal,
-        timeoutMs,
-      })
+      let response: HttpResponse
+      try {
+        response = await transport.send({
+          ...call,
+          headers: {
+            ...call.headers,
+            authorization: `Bearer ${apiKey}`,
+            accept: 'application/json',
+          },
+          signal: request.signal,
+          timeoutMs,
+        })
+      } catch (error) {
+        // Its words may quote the server (a status text, an encoding's name).
+        throw this.redactFault(error)
+      }
       this.options.debug?.(() => {
         const sent = call.body === undefined ? '' : ` ${call.body}`
         return `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${this.safeBody(response.body)}`
@@ -107,14 +117,27 @@ export class ImportApiClient {
         continue
       }
       const fault = statusFault(
-        { ...response, statusText: this.redact(response.statusText) },
+        response,
         call.url,
         clock.now(),
         this.describeErrorBody(response.body),
       )
-      if (fault) throw fault
+      // The status text, a request ID and a redirect's host are server text too.
+      if (fault) throw this.redactFault(fault)
       return this.interpret(jobId, response.body, response.headers, clock.now())
     }
+  }
+
+  /** A fault with the key removed from its message, of the same kind and with the same details. */
+  private redactFault(error: unknown): unknown {
+    if (error instanceof PermanentError) return new PermanentError(this.redact(error.message))
+    if (error instanceof TransientError) {
+      return new TransientError(this.redact(error.message), {
+        retryAfterMs: error.retryAfterMs,
+        answered: error.answered,
+      })
+    }
+    return error
   }
 
   /** What a non-2xx body says, for the error message: its {code, message}, or an excerpt. */
@@ -164,7 +187,7 @@ export class ImportApiClient {
   ): ImportJob {
     // A byte-order mark is not JSON, but some gateways prepend one.
     const body = rawBody.startsWith('\uFEFF') ? rawBody.slice(1) : rawBody
-    const requestId = requestIdNote(headers)
+    const requestId = this.redact(requestIdNote(headers))
     const fail: ShapeError = (expected) =>
       new PermanentError(
         `the answer for job ${jobId}${requestId} is not in ${this.dialect.format} (expected ${expected}): ${this.excerpt(body)}`,

@@ -67,9 +67,16 @@ export function describeSystemError(error: unknown): string {
 /** Header bytes read from an answer: gateways send big cookies and policies (Node's default is 16 KiB). */
 export const MAX_HEADER_BYTES = 128 * 1024
 
-/** The alert name in Node's code for a TLS alert the other side sent, e.g. "CERTIFICATE_REQUIRED". */
+/**
+ * The alert name in Node's code for a TLS alert the other side sent, e.g.
+ * "CERTIFICATE_REQUIRED" (OpenSSL names the SNI alert without _ALERT_).
+ * "internal error" is left out: it is not about the peer or the protocol,
+ * and load balancers send it for passing trouble.
+ */
 function tlsAlert(code: string | undefined): string | undefined {
-  return /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)$/.exec(code ?? '')?.[1]
+  if (code === 'ERR_SSL_TLSV1_UNRECOGNIZED_NAME') return 'UNRECOGNIZED_NAME'
+  const alert = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)$/.exec(code ?? '')?.[1]
+  return alert === 'INTERNAL_ERROR' ? undefined : alert
 }
 
 /** Alerts with which a server refuses the client certificate it was given. */
@@ -106,6 +113,11 @@ function tlsAlertFault(alert: string, host: string, withClientCert: boolean): Pe
         (withClientCert
           ? `check ${CLIENT_CERT_INPUTS}`
           : `it may require a client certificate (${CLIENT_CERT_INPUTS}), or TLS settings this runner does not offer`),
+    )
+  }
+  if (alert === 'UNRECOGNIZED_NAME') {
+    return new PermanentError(
+      `${host} does not serve that host name (${said}): check the "region" or "endpoint" input`,
     )
   }
   if (withClientCert && CLIENT_CERT_REFUSED.has(alert)) {

@@ -228,6 +228,7 @@ export class HttpTransport implements Transport {
           reject(
             new TransientError(
               `${url.host} sent an answer that is not HTTP on a reused connection (${code})`,
+              { answered: 'answers that were not HTTP' },
             ),
           )
           return

@@ -37,21 +37,25 @@ const MAX_HEAD_BYTES = 16 * 1024
  */
 export function proxyFromEnv(url: URL): URL | undefined {
   if (url.protocol !== 'https:') return undefined
-  const text = getProxyUrl(url.href)
-  if (text === '') {
-    // getProxyUrl also gives "" for a variable it cannot parse: connecting
-    // directly then would quietly bypass an egress policy.
-    const name = ['https_proxy', 'HTTPS_PROXY'].find((v) => (process.env[v] ?? '') !== '')
-    if (name !== undefined && !checkBypass(url)) {
-      // Never the value: it may hold a password.
-      throw new PermanentError(
-        `The ${name} environment variable is set but is not a valid URL, so no request was sent. ` +
-          'Expected http://[user:password@]host:port, with a port from 1 to 65535 and characters such as ' +
-          '# / @ : in the user or password percent-encoded (# is %23).',
-      )
-    }
-    return undefined
+  // The variable getProxyUrl reads (https_proxy wins over HTTPS_PROXY), named in errors.
+  const name = ['https_proxy', 'HTTPS_PROXY'].find((v) => (process.env[v] ?? '') !== '')
+  if (name === undefined || checkBypass(url)) return undefined
+  // Never the value in a message: it may hold a password.
+  const invalid = new PermanentError(
+    `The ${name} environment variable is set but is not a valid URL, so no request was sent. ` +
+      'Expected http://[user:password@]host:port, with a port from 1 to 65535 and characters such as ' +
+      '# / @ : % in the user or password percent-encoded (# is %23).',
+  )
+  let text: string
+  try {
+    text = getProxyUrl(url.href)
+  } catch {
+    // A value without a scheme that is not a URL even with http:// in front ("user%:pw@host").
+    throw invalid
   }
+  // getProxyUrl gives "" for a value it cannot parse: connecting directly
+  // then would quietly bypass an egress policy.
+  if (text === '') throw invalid
   let proxy: URL | undefined
   try {
     // "proxy.corp:3128" parses as a URL of scheme "proxy.corp:"; curl and the
@@ -59,11 +63,12 @@ export function proxyFromEnv(url: URL): URL | undefined {
     // (getProxyUrl gives a parsed URL's href, so the scheme is in lower case.)
     proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//.test(text) ? text : `http://${text}`)
   } catch {
-    // Not a URL even with http:// in front (a port such as 31x8): refused just below.
+    // Not a URL even with http:// in front (a port such as 31x8 or 312800).
+    throw invalid
   }
-  if (proxy?.protocol !== 'http:' && proxy?.protocol !== 'https:') {
+  if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
     throw new PermanentError(
-      'The https_proxy environment variable is not an http:// or https:// URL such as http://proxy.example:3128.',
+      `The ${name} environment variable is not an http:// or https:// URL such as http://proxy.example:3128.`,
     )
   }
   return proxy

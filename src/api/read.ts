@@ -54,6 +54,17 @@ export function readString(value: unknown, field: string, fail: ShapeError): str
   return text === '' ? undefined : text
 }
 
+/**
+ * Text read as sent, for fields whose words decide something (a state, an
+ * error): only null, absent and "" are none; nothing is trimmed or stripped,
+ * so "Completed\u0000" is not Completed and an error of blanks is an error.
+ */
+export function readExact(value: unknown, field: string, fail: ShapeError): string | undefined {
+  if (value === null || value === undefined || value === '') return undefined
+  if (typeof value !== 'string') throw fail(`"${field}" to be text or null`)
+  return value
+}
+
 /** A plain decimal number as text: what int64 and float fields can arrive as. No hex, binary or Infinity. */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 

@@ -11,6 +11,7 @@ import {
   type ShapeError,
   readCount,
   readDetails,
+  readExact,
   readInRange,
   readString,
   withOptional,
@@ -80,13 +81,13 @@ export function mapV1Job(
       {
         fileSize: readCount(entry.fileSize, `${field}fileSize`, fail),
         completeTime,
-        errorMessage: readString(entry.errorMessage, `${field}errorMessage`, fail),
+        errorMessage: readExact(entry.errorMessage, `${field}errorMessage`, fail),
       },
     )
   })
   const fraction = readFraction(data.readyPercentage, 'readyPercentage', fail)
   const completeTime = readString(data.completeTime, 'completeTime', fail)
-  const errorMessage = readString(data.errorMessage, 'errorMessage', fail)
+  const errorMessage = readExact(data.errorMessage, 'errorMessage', fail)
   const anyError =
     errorMessage !== undefined || files.some((file) => file.errorMessage !== undefined)
   const state = v1State(fraction, completeTime, anyError)

@@ -11,6 +11,7 @@ import {
   type ShapeError,
   readCount,
   readDetails,
+  readExact,
   readInRange,
   readString,
   withOptional,
@@ -112,8 +113,9 @@ export class V2Dialect implements Dialect {
 
 /** A v2 state as the model's: unknown states mean "still running". */
 function readState(text: string, onUnknown: (state: string) => void): JobState {
-  const known = KNOWN_STATES[text.toLowerCase()]
-  if (known !== undefined) return known
+  // Own keys only: a state "constructor" is unknown, not Object's.
+  const key = text.toLowerCase()
+  if (Object.hasOwn(KNOWN_STATES, key)) return KNOWN_STATES[key] as JobState
   onUnknown(text)
   return 'importing'
 }
@@ -141,8 +143,8 @@ function readProgress(
   fail: ShapeError,
   onUnknown: (state: string) => void,
 ): Reading {
-  const reason = readString(entry.reason, `${field}reason`, fail)
-  const stateText = readString(entry.state, `${field}state`, fail)
+  const reason = readExact(entry.reason, `${field}reason`, fail)
+  const stateText = readExact(entry.state, `${field}state`, fail)
   const state: JobState =
     stateText === undefined
       ? reason === undefined

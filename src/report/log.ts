@@ -72,7 +72,10 @@ export const PERSISTENT_FAULT_ATTEMPTS = 3
 
 /** The one warning for a fault that persists, on the retry that makes it persistent. */
 export function persistentFaultWarning(event: RetryEvent): string | undefined {
-  if (event.attempt !== PERSISTENT_FAULT_ATTEMPTS) return undefined
+  // After a Retry-After past the deadline nothing is retried: the verdict says why.
+  if (event.attempt !== PERSISTENT_FAULT_ATTEMPTS || event.retryAfterMs !== undefined) {
+    return undefined
+  }
   return `Job ${event.jobId}: ${event.attempt} polls in a row failed (last: ${event.reason}); still retrying until the timeout.`
 }
 

@@ -136,12 +136,8 @@ function jobHeader(status: JobStatus, outcome: Outcome): string {
     const stopped = notCheckedReason(status, outcome.jobs)
     if (stopped !== undefined) html += `<p>${stopped} This is its last known state.</p>\n`
   } else if (status.problem === undefined) {
-    const waited = formatDuration(outcomeElapsedMs)
     const reason =
-      notCheckedReason(status, outcome.jobs) ??
-      ((status.faults?.answered ?? 0) > 0
-        ? `The API answered only with errors to retry in ${waited}.`
-        : `No answer was received for this job in ${waited}.`)
+      notCheckedReason(status, outcome.jobs) ?? noAnswerReason(status, outcomeElapsedMs)
     html += `<p>Not checked: ${reason}</p>\n`
   }
   if (status.lastError !== undefined) {
@@ -156,6 +152,15 @@ function jobHeader(status: JobStatus, outcome: Outcome): string {
     html += `<p><strong>Error:</strong> ${escapeHtml(clip(status.problem, 1_000))}</p>\n`
   }
   return html
+}
+
+/** How the polls of a job that never answered failed: the same words as the verdict's. */
+function noAnswerReason(status: JobStatus, elapsedMs: number): string {
+  const { answered = 0, silent = 0 } = status.faults ?? {}
+  const waited = formatDuration(elapsedMs)
+  if (answered === 0) return `No answer was received for this job in ${waited}.`
+  if (silent === 0) return `The API answered only with errors to retry in ${waited}.`
+  return `In ${waited}, ${silent} polls got no answer at all and ${answered} only errors to retry.`
 }
 
 /** Errors first, then unfinished files, then the rest: the reason a job failed is never cut. */
@@ -192,7 +197,7 @@ function whatFailed(outcome: Outcome): string {
         status.problem === undefined &&
         status.lastError !== undefined
       ) {
-        const answer = status.lastAnswer === undefined ? 'no answer' : 'no usable answer'
+        const answer = (status.faults?.answered ?? 0) > 0 ? 'no usable answer' : 'no answer'
         entries.push(
           `${id}: could not check: ${answer}; last error: ${escapeHtml(clip(status.lastError, 500))}`,
         )
