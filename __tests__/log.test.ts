@@ -4,9 +4,11 @@ import {
   persistentFaultWarning,
   retryLine,
   retryingLines,
+  startLine,
   updateLine,
   verdict,
 } from '../src/report/log.js'
+import type { Settings } from '../src/inputs.js'
 import { files, importJob, outcome } from './helpers/outcomes.js'
 
 describe('updateLine', () => {
@@ -373,6 +375,20 @@ describe('no job ever answered: whether the host answered decides the words', ()
     )
   })
 
+  test('at most three kinds of answer are named', () => {
+    const kinds = ['HTTP 500', 'HTTP 502', 'HTTP 503', 'HTTP 504']
+    const v = verdict(
+      outcome(
+        'error',
+        kinds.map((kind, i) => failing(`j${i}`, { answered: 1, silent: 0 }, { lastAnswer: kind })),
+        8_000,
+      ),
+      true,
+      api,
+    )
+    expect(v.message).toMatch(/answered every poll with HTTP 500 or HTTP 502 or HTTP 503 for 8s/)
+  })
+
   test('an answer with no short name still counts as answered', () => {
     const v = verdict(
       outcome('error', [failing('a', { answered: 1, silent: 0 })], 8_000),
@@ -523,4 +539,51 @@ test('retrying lines keep the start and the own name of a long file name', () =>
     elapsedMs: 0,
   })
   expect(line).toMatch(/^Job j: deep\/deep\/.*…\/own\.parquet retrying: datanode lost$/)
+})
+
+describe('startLine', () => {
+  const base: Settings = {
+    jobIds: ['a'],
+    apiKey: 'k',
+    target: {
+      api: 'v1',
+      baseUrl: new URL('https://controller.api.x.zillizcloud.com'),
+      clusterId: 'in03-1',
+    },
+    timeoutMs: 90_000,
+    pollIntervalMs: 5_000,
+    failOnTimeout: true,
+  }
+  const cert = { cert: 'c', key: 'k' }
+  test('what, where and how, for one job on v1', () => {
+    expect(startLine(base)).toBe(
+      'Waiting for 1 import job (a) on cluster in03-1 via the Zilliz Cloud v1 API at controller.api.x.zillizcloud.com: timeout 1m 30s, poll every 5s.',
+    )
+  })
+  test('several jobs on a Milvus database, no cluster', () => {
+    const milvus: Settings = {
+      ...base,
+      jobIds: ['a', 'b'],
+      target: {
+        api: 'v2',
+        product: 'Milvus',
+        baseUrl: new URL('http://127.0.0.1:19530'),
+        dbName: 'db1',
+      },
+    }
+    expect(startLine(milvus)).toBe(
+      'Waiting for 2 import jobs (a, b) in database db1 via the Milvus v2 API at 127.0.0.1:19530: timeout 1m 30s, poll every 5s.',
+    )
+  })
+  test('a client certificate is mentioned only where TLS offers it', () => {
+    expect(startLine({ ...base, clientCert: cert })).toMatch(
+      /poll every 5s, with a client certificate\.$/,
+    )
+    const plain: Settings = {
+      ...base,
+      clientCert: cert,
+      target: { api: 'v1', baseUrl: new URL('http://127.0.0.1:8080'), clusterId: 'in03-1' },
+    }
+    expect(startLine(plain)).toMatch(/poll every 5s\.$/)
+  })
 })

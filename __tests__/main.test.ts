@@ -161,6 +161,38 @@ describe('run(): what the runner is told, and at which level', () => {
     expect(process.exitCode).toBe(1)
   })
 
+  test('masks: a key of 8 characters or more, and each long line of client-cert and client-key', async () => {
+    await start({ 'job-a': job([1]) })
+    process.env['INPUT_API-KEY'] = '12345678'
+    // A certificate for an http:// endpoint is checked and masked, but never offered.
+    const cert = '-----BEGIN CERTIFICATE-----\r\nCERTLINE-0001\r\nAB==\r\n-----END CERTIFICATE-----'
+    process.env['INPUT_CLIENT-CERT'] = cert
+    process.env['INPUT_CLIENT-KEY'] =
+      '-----BEGIN PRIVATE KEY-----\n  KEYLINE-0001  \nKEYLINE2\nK==\n'
+    await run(virtual())
+    expect(
+      log()
+        .split('\n')
+        .filter((line) => line.startsWith('::add-mask::')),
+    ).toEqual([
+      '::add-mask::12345678',
+      '::add-mask::KEYLINE-0001',
+      '::add-mask::KEYLINE2',
+      '::add-mask::CERTLINE-0001',
+    ])
+    // Not PEM: refused, and nothing of either is quoted.
+    expect(atLevel('error')).toEqual([
+      'Input "client-cert" is not a PEM certificate (text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----).',
+    ])
+  })
+
+  test('a key of 7 characters is a placeholder: not given to the runner to mask', async () => {
+    await start({ 'job-a': job([1]) })
+    process.env['INPUT_API-KEY'] = '1234567'
+    await run(virtual())
+    expect(log()).not.toContain('::add-mask::')
+  })
+
   test('an unexpected error: one error line naming it, state error, never a stack trace', async () => {
     await start({ 'job-a': job([1]) })
     const broken: Runtime = {

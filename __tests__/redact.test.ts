@@ -22,6 +22,12 @@ describe('createRedactor', () => {
     ]
     for (const spelling of spellings) expect(redact(`x ${spelling} y`)).toBe(`x ${REDACTED} y`)
   })
+  test('a spelling that contains another is replaced whole, for a key of any length', () => {
+    const redact = createRedactor('longkey50%')
+    expect(redact('url: /x?k=longkey50%25&y=1 raw: longkey50%')).toBe(
+      `url: /x?k=${REDACTED}&y=1 raw: ${REDACTED}`,
+    )
+  })
   test('a spelling that contains another is replaced whole', () => {
     // "50%" URL-encoded is "50%25", which contains "50%".
     const redact = createRedactor('key50%')

@@ -3495,10 +3495,9 @@ function createRedactor(secret) {
         : wordReplacer(all);
     return (text) => {
         const out = replace(text);
-        // A control character inside the key would hide it until the display strips it.
+        // A control character inside the key would hide it until the display strips
+        // it: then the text is stripped here already, and redacted.
         const stripped = stripControls(out);
-        if (stripped === out)
-            return out;
         const strippedOut = replace(stripped);
         return strippedOut === stripped ? out : strippedOut;
     };
@@ -4015,14 +4014,17 @@ class ImportApiClient {
      * decoding (a gateway may spell "&" as \u0026): undefined if it is not JSON.
      */
     parseRedacted(body) {
+        // Checked first: the walk below recurses, and JSON.parse takes any depth.
         if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
             return undefined;
+        let parsed;
         try {
-            return redactDeep(JSON.parse(body), this.redact);
+            parsed = JSON.parse(body);
         }
         catch {
             return undefined;
         }
+        return redactDeep(parsed, this.redact);
     }
     /** A body to quote: JSON decoded, redacted and encoded again; anything else redacted as it is. */
     safeBody(body) {
@@ -5266,6 +5268,23 @@ function formatRows(imported, total) {
 
 
 
+function describeApi(target) {
+    return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`;
+}
+/** The first line: what is waited for, where, and how. */
+function startLine(settings) {
+    const { target } = settings;
+    const jobs = settings.jobIds.length === 1 ? 'job' : 'jobs';
+    const cluster = target.clusterId === undefined ? '' : ` on cluster ${target.clusterId}`;
+    const database = target.api === 'v2' && target.dbName !== undefined ? ` in database ${target.dbName}` : '';
+    // The certificate is only offered in a TLS session: say so only where there is one.
+    const certificate = settings.clientCert !== undefined && target.baseUrl.protocol === 'https:'
+        ? ', with a client certificate'
+        : '';
+    return (`Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
+        `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
+        `poll every ${formatDuration(settings.pollIntervalMs)}${certificate}.`);
+}
 /** One info line when a job's state, progress or files-done count changed; else nothing. */
 function updateLine(event) {
     const { job, previous } = event;
@@ -6277,7 +6296,6 @@ function neverAnswered(statuses) {
 
 
 
-
 const SYSTEM_RUNTIME = { clock: systemClock, sleep: realSleep, random: Math.random };
 /** Secrets the runner should mask: the key, and each line of a client certificate and its key. */
 function maskSecrets(apiKey) {
@@ -6368,15 +6386,7 @@ async function waitAndReport(settings, exits, runtime) {
         clock: runtime.clock,
         debug,
     });
-    const { target } = settings;
-    const jobs = settings.jobIds.length === 1 ? 'job' : 'jobs';
-    const cluster = target.clusterId === undefined ? '' : ` on cluster ${target.clusterId}`;
-    const database = target.api === 'v2' && target.dbName !== undefined ? ` in database ${target.dbName}` : '';
-    sink.info(`Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
-        `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
-        `poll every ${formatDuration(settings.pollIntervalMs)}` +
-        // The certificate is only offered in a TLS session: say so only where there is one.
-        `${settings.clientCert !== undefined && target.baseUrl.protocol === 'https:' ? ', with a client certificate' : ''}.`);
+    sink.info(startLine(settings));
     const plateau = createPlateauWatcher();
     const warn = createWarnings(sink);
     try {
@@ -6411,9 +6421,6 @@ function dialectFor(target, debug, redact) {
             debug(() => `The API reported the state "${redact(state)}", unknown to this action: treated as still running.`);
         },
     });
-}
-function describeApi(target) {
-    return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`;
 }
 function logEvent(event, sink, plateau, warn) {
     if (event.kind === 'retry') {

@@ -23,9 +23,9 @@ import {
   createRedactor,
   redactDeep,
 } from './redact.js'
-import { formatDuration } from './report/format.js'
 import {
   ANNOTATION_LIMIT,
+  startLine,
   endedWhileRetrying,
   failureAnnotations,
   persistentFaultWarning,
@@ -153,18 +153,7 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
     clock: runtime.clock,
     debug,
   })
-  const { target } = settings
-  const jobs = settings.jobIds.length === 1 ? 'job' : 'jobs'
-  const cluster = target.clusterId === undefined ? '' : ` on cluster ${target.clusterId}`
-  const database =
-    target.api === 'v2' && target.dbName !== undefined ? ` in database ${target.dbName}` : ''
-  sink.info(
-    `Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
-      `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
-      `poll every ${formatDuration(settings.pollIntervalMs)}` +
-      // The certificate is only offered in a TLS session: say so only where there is one.
-      `${settings.clientCert !== undefined && target.baseUrl.protocol === 'https:' ? ', with a client certificate' : ''}.`,
-  )
+  sink.info(startLine(settings))
   const plateau = createPlateauWatcher()
   const warn = createWarnings(sink)
   try {
@@ -205,10 +194,6 @@ function dialectFor(
       )
     },
   })
-}
-
-function describeApi(target: ApiTarget): string {
-  return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`
 }
 
 function logEvent(

@@ -73,9 +73,9 @@ export function createRedactor(secret: string): Redact {
       : wordReplacer(all)
   return (text) => {
     const out = replace(text)
-    // A control character inside the key would hide it until the display strips it.
+    // A control character inside the key would hide it until the display strips
+    // it: then the text is stripped here already, and redacted.
     const stripped = stripControls(out)
-    if (stripped === out) return out
     const strippedOut = replace(stripped)
     return strippedOut === stripped ? out : strippedOut
   }

@@ -137,6 +137,12 @@ describe('networkFault', () => {
     })
   })
 
+  test('a reset without a client certificate says nothing of certificates', () => {
+    expect(networkFault(fault('ECONNRESET', 'socket hang up'), url).message).toBe(
+      'network error talking to controller.api.gcp-us-wset1.zillizcloud.com (ECONNRESET: socket hang up)',
+    )
+  })
+
   test('a reset with a client certificate offered says the certificate may be why', () => {
     const error = networkFault(fault('ECONNRESET', 'socket hang up'), url, true)
     expect(error).toBeInstanceOf(TransientError)
@@ -348,6 +354,8 @@ describe('decodeBody', () => {
     )
     expect(error).toBeInstanceOf(TransientError)
     expect((error as Error).message).toMatch(/said it was gzip-encoded but could not be decoded/)
+    // The host did answer: only its body was broken.
+    expect(error).toMatchObject({ answered: 'answers that could not be decoded' })
   })
 
   test('the decoded size is capped too: a compression bomb is refused', async () => {

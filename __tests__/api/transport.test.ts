@@ -16,6 +16,7 @@ import { AbortedError, PermanentError, TransientError } from '../../src/errors.j
 import { startSimulator } from '../../scripts/simulator.mjs'
 import { failure } from '../helpers/api.js'
 import { type ProxyMode, freePort, startProxy } from '../helpers/proxy.js'
+import { pem } from '../helpers/tls.js'
 
 const ZILLIZ = new URL('https://controller.api.gcp-us-west1.zillizcloud.com/v1/x')
 const closers: (() => Promise<void>)[] = []
@@ -326,6 +327,28 @@ describe('through a CONNECT proxy', () => {
     )
   })
 
+  test('a tunnel the proxy closes before the TLS handshake: the proxy is named', async () => {
+    const { url, port } = await proxy({ kind: 'close-tunnel' })
+    const error = await failure(send(transportVia(url)))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(error.message).toMatch(
+      new RegExp(
+        `^the proxy 127\\.0\\.0\\.1:${port} opened a tunnel to controller\\.api\\.gcp-us-west1\\.zillizcloud\\.com:443, but the tunnel closed before the TLS handshake with controller\\.api\\.gcp-us-west1\\.zillizcloud\\.com finished \\(`,
+      ),
+    )
+  })
+
+  test("a tunnel to a host that does not speak TLS: the host's fault, not the proxy's", async () => {
+    const plain = createHttpServer((_req, res) => res.end('{}'))
+    const { port: target } = await listen(plain)
+    const { url } = await proxy({ kind: 'tunnel', port: target })
+    const error = await failure(send(transportVia(url)))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(
+      /^controller\.api\.gcp-us-west1\.zillizcloud\.com did not answer in TLS/,
+    )
+  })
+
   test('a refused connection to the proxy is transient and names it', async () => {
     const port = await freePort()
     const error = await failure(send(transportVia(`http://127.0.0.1:${port}`)))
@@ -500,6 +523,31 @@ describe('connections', () => {
     expect(error).toBeInstanceOf(TransientError)
     expect(error.message).toMatch(/not HTTP on a reused connection \(HPE_INVALID_CONSTANT\)$/)
     expect(answered).toBe(2)
+  })
+
+  test('a refused connection: a network fault, the host never answered', async () => {
+    const port = await freePort()
+    const error = await failure(send(transportVia(undefined), new URL(`http://127.0.0.1:${port}/`)))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(error.message).toMatch(
+      /^network error talking to 127\.0\.0\.1:\d+ \(ECONNREFUSED: [^)]*\)$/,
+    )
+    expect(error).toMatchObject({ answered: undefined })
+  })
+
+  test('a TLS handshake reset with a client certificate set says the certificate may be why', async () => {
+    const port = await rawServer((socket) => {
+      socket.resetAndDestroy()
+    })
+    const transport = new HttpTransport('test/1', 1_000_000, () => undefined, {
+      cert: pem('client.pem'),
+      key: pem('client.key'),
+    })
+    transports.push(transport)
+    const error = await failure(send(transport, new URL(`https://127.0.0.1:${port}/`)))
+    expect(error.message).toMatch(
+      /^network error talking to 127\.0\.0\.1:\d+ \(ECONNRESET: .*\); a client certificate was offered/,
+    )
   })
 
   test('a body that drips too slowly: the host answered, only not in time', async () => {

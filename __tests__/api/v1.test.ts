@@ -370,6 +370,33 @@ describe('faults', () => {
     })
   })
 
+  test('a quoted body is redacted after decoding, whatever its JSON escapes', async () => {
+    // "sim-key-..." with its first letters escaped as \u0073\u0069: no spelling list has that.
+    const body = '{"error":"key \\u0073\\u0069m-key-0123456789abcdef refused"}'
+    const { client } = await clientFor(one({ status: 401, body }))
+    const error = await failure(fetchOnce(client, 'job-1'))
+    expect(error.message).toContain('"{\\"error\\":\\"key *** refused\\"}"')
+    expect(error.message).not.toMatch(/0123456789abcdef/)
+  })
+
+  test('an error body nested past the depth limit is quoted, not walked', async () => {
+    // A million levels: JSON.parse copes, a recursive walk would overflow the stack.
+    const body = `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`
+    await clientFor(one({ status: 401, body }))
+    const big = new HttpTransport('zilliz-import-wait/test')
+    const client = new ImportApiClient(v1Dialect(new URL(sim?.url ?? ''), sim?.clusterId ?? ''), {
+      apiKey: sim?.apiKey ?? '',
+      redact: createRedactor(sim?.apiKey ?? ''),
+      transport: big,
+      clock: systemClock,
+    })
+    const error = await failure(fetchOnce(client, 'job-1')).finally(() => {
+      big.dispose()
+    })
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(/^HTTP 401 Unauthorized from 127\.0\.0\.1:\d+: "\[\[\[/)
+  })
+
   test('a status text that echoes the key is redacted', async () => {
     // The simulator's default key, echoed by a gateway in its status line.
     const { client } = await clientFor(

@@ -160,12 +160,15 @@ export class ImportApiClient {
    * decoding (a gateway may spell "&" as \u0026): undefined if it is not JSON.
    */
   private parseRedacted(body: string): unknown {
+    // Checked first: the walk below recurses, and JSON.parse takes any depth.
     if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) return undefined
+    let parsed: unknown
     try {
-      return redactDeep(JSON.parse(body), this.redact)
+      parsed = JSON.parse(body)
     } catch {
       return undefined
     }
+    return redactDeep(parsed, this.redact)
   }
 
   /** A body to quote: JSON decoded, redacted and encoded again; anything else redacted as it is. */

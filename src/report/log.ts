@@ -11,8 +11,32 @@ import {
   lastKnownJob,
   overallProgress,
 } from '../job.js'
+import type { ApiTarget, Settings } from '../inputs.js'
 import { clip, clipMiddle } from '../text.js'
 import { formatDuration, formatPercent } from './format.js'
+
+function describeApi(target: ApiTarget): string {
+  return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`
+}
+
+/** The first line: what is waited for, where, and how. */
+export function startLine(settings: Settings): string {
+  const { target } = settings
+  const jobs = settings.jobIds.length === 1 ? 'job' : 'jobs'
+  const cluster = target.clusterId === undefined ? '' : ` on cluster ${target.clusterId}`
+  const database =
+    target.api === 'v2' && target.dbName !== undefined ? ` in database ${target.dbName}` : ''
+  // The certificate is only offered in a TLS session: say so only where there is one.
+  const certificate =
+    settings.clientCert !== undefined && target.baseUrl.protocol === 'https:'
+      ? ', with a client certificate'
+      : ''
+  return (
+    `Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
+    `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
+    `poll every ${formatDuration(settings.pollIntervalMs)}${certificate}.`
+  )
+}
 
 /** One info line when a job's state, progress or files-done count changed; else nothing. */
 export function updateLine(event: UpdateEvent): string | undefined {
