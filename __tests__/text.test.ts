@@ -37,6 +37,10 @@ describe('clipNoted', () => {
   test('is one printable line: line breaks flattened, controls stripped', () => {
     expect(clipNoted('a\r\n::error::x\u0007', 100)).toBe('a ::error::x')
     expect(clipNoted('\u001b[31m', 100)).toBe('(5 unprintable characters)')
+    // Blanks alone are nothing to read either; one character is one.
+    expect(clipNoted(' \t\u0085', 100)).toBe('(3 unprintable characters)')
+    expect(clipNoted('\u0007', 100)).toBe('(1 unprintable character)')
+    expect(clipNoted('', 100)).toBe('')
   })
 })
 

@@ -3371,7 +3371,8 @@ function printable(text) {
     const shown = stripControls(oneLine(text));
     if (shown.trim() !== '' || text === '')
         return shown;
-    return `(${text.length.toLocaleString('en-US')} unprintable characters)`;
+    const count = text.length;
+    return `(${count.toLocaleString('en-US')} unprintable character${count === 1 ? '' : 's'})`;
 }
 /** Cuts long text at `max` characters, saying so, as one printable line (see printable). */
 function clip(text, max) {
@@ -4174,10 +4175,8 @@ function proxyFromEnv(url) {
         // A value without a scheme that is not a URL even with http:// in front ("user%:pw@host").
         throw invalid;
     }
-    // getProxyUrl gives "" for a value it cannot parse: connecting directly
-    // then would quietly bypass an egress policy.
-    if (text === '')
-        throw invalid;
+    // getProxyUrl gives "" for a value it cannot parse (connecting directly then
+    // would quietly bypass an egress policy): "http://" fails to parse below.
     let proxy;
     try {
         // "proxy.corp:3128" parses as a URL of scheme "proxy.corp:"; curl and the

@@ -47,7 +47,8 @@ export function oneLine(text: string): string {
 export function printable(text: string): string {
   const shown = stripControls(oneLine(text))
   if (shown.trim() !== '' || text === '') return shown
-  return `(${text.length.toLocaleString('en-US')} unprintable characters)`
+  const count = text.length
+  return `(${count.toLocaleString('en-US')} unprintable character${count === 1 ? '' : 's'})`
 }
 
 /** Cuts long text at `max` characters, saying so, as one printable line (see printable). */

@@ -130,6 +130,13 @@ describe('networkFault', () => {
       expect(error).toBeInstanceOf(TransientError)
     })
 
+    test.each(['X_ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA9'])(
+      'a code that only contains an alert (%s) is not one',
+      (code) => {
+        expect(networkFault(fault(code), url, true)).toBeInstanceOf(TransientError)
+      },
+    )
+
     test('an SSL error that is not an alert is not read as one', () => {
       expect(networkFault(fault('ERR_SSL_ALERTED_SOMETHING'), url, true)).toBeInstanceOf(
         TransientError,

@@ -522,6 +522,7 @@ describe('connections', () => {
     const error = await failure(send(transport, url))
     expect(error).toBeInstanceOf(TransientError)
     expect(error.message).toMatch(/not HTTP on a reused connection \(HPE_INVALID_CONSTANT\)$/)
+    expect(error).toMatchObject({ answered: 'answers that were not HTTP' })
     expect(answered).toBe(2)
   })
 

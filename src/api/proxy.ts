@@ -53,9 +53,8 @@ export function proxyFromEnv(url: URL): URL | undefined {
     // A value without a scheme that is not a URL even with http:// in front ("user%:pw@host").
     throw invalid
   }
-  // getProxyUrl gives "" for a value it cannot parse: connecting directly
-  // then would quietly bypass an egress policy.
-  if (text === '') throw invalid
+  // getProxyUrl gives "" for a value it cannot parse (connecting directly then
+  // would quietly bypass an egress policy): "http://" fails to parse below.
   let proxy: URL | undefined
   try {
     // "proxy.corp:3128" parses as a URL of scheme "proxy.corp:"; curl and the
