@@ -4566,11 +4566,16 @@ const gunzip = (0,external_node_util_namespaceObject.promisify)(external_node_zl
 const inflate = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.inflate);
 const inflateRaw = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.inflateRaw);
 const brotli = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.brotliDecompress);
-/** "deflate" is meant to be zlib-wrapped, but some servers send it raw: the header tells. */
+/**
+ * "deflate" is meant to be zlib-wrapped, but some servers send it raw: the
+ * first byte tells. A zlib header's low nibble is 8 (deflate); a valid raw
+ * stream's never is (its low three bits are BFINAL and BTYPE, and a stored
+ * block pads the rest of the byte with zeros), so the header's checksum would
+ * decide nothing more.
+ */
 const inflateEither = (data, options) => {
-    const [first = 0, second = 0] = data;
-    const zlibWrapped = (first & 0x0f) === 8 && ((first << 8) | second) % 31 === 0;
-    return (zlibWrapped ? inflate : inflateRaw)(data, options);
+    const [first = 0] = data;
+    return ((first & 0x0f) === 8 ? inflate : inflateRaw)(data, options);
 };
 const DECODERS = {
     gzip: gunzip,

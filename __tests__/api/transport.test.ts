@@ -306,12 +306,10 @@ describe('through a CONNECT proxy', () => {
   )
 
   test('an https:// proxy whose certificate is not trusted: permanent, the TLS verdict, at once', async () => {
-    const { readFileSync } = await import('node:fs')
     const { createServer: createTlsServer } = await import('node:tls')
-    const pem = (name: string) =>
-      readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url), 'utf8')
+    // Self-signed: the test CA is trusted in the unit tests (tls.test.ts), this is not.
     const server = createTlsServer(
-      { key: pem('server.key'), cert: pem('server.pem') },
+      { key: pem('self-signed.key'), cert: pem('self-signed.pem') },
       (socket) => {
         socket.on('error', () => undefined)
       },
@@ -322,7 +320,7 @@ describe('through a CONNECT proxy', () => {
     expect(error).toBeInstanceOf(PermanentError)
     expect(error.message).toMatch(
       new RegExp(
-        `^cannot connect to the proxy 127\\.0\\.0\\.1:${port} set by https_proxy \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE.*\\): its TLS certificate was not accepted\\. .*NODE_EXTRA_CA_CERTS`,
+        `^cannot connect to the proxy 127\\.0\\.0\\.1:${port} set by https_proxy \\(DEPTH_ZERO_SELF_SIGNED_CERT.*\\): its TLS certificate was not accepted\\. .*NODE_EXTRA_CA_CERTS`,
       ),
     )
   })
@@ -409,19 +407,16 @@ describe('through a CONNECT proxy', () => {
   })
 
   test('a tunnel to a host whose certificate is not trusted: the TLS verdict, at once', async () => {
-    const { readFileSync } = await import('node:fs')
-    const tls = (name: string) =>
-      readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url), 'utf8')
     const secure = await startSimulator({
       jobs: {},
-      tls: { key: tls('server.key'), cert: tls('server.pem') },
+      tls: { key: pem('self-signed.key'), cert: pem('self-signed.pem') },
     })
     closers.push(() => secure.close())
     const p = await proxy({ kind: 'tunnel', port: secure.port })
     const error = await failure(send(transportVia(p.url)))
     expect(error).toBeInstanceOf(PermanentError)
     expect(error.message).toMatch(
-      /^the TLS certificate of controller\.api\.gcp-us-west1\.zillizcloud\.com was not accepted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE/,
+      /^the TLS certificate of controller\.api\.gcp-us-west1\.zillizcloud\.com was not accepted \(DEPTH_ZERO_SELF_SIGNED_CERT/,
     )
   })
 })

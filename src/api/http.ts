@@ -297,11 +297,16 @@ const inflate = promisify(zlib.inflate) as Decoder
 const inflateRaw = promisify(zlib.inflateRaw) as Decoder
 const brotli = promisify(zlib.brotliDecompress) as Decoder
 
-/** "deflate" is meant to be zlib-wrapped, but some servers send it raw: the header tells. */
+/**
+ * "deflate" is meant to be zlib-wrapped, but some servers send it raw: the
+ * first byte tells. A zlib header's low nibble is 8 (deflate); a valid raw
+ * stream's never is (its low three bits are BFINAL and BTYPE, and a stored
+ * block pads the rest of the byte with zeros), so the header's checksum would
+ * decide nothing more.
+ */
 const inflateEither: Decoder = (data, options) => {
-  const [first = 0, second = 0] = data
-  const zlibWrapped = (first & 0x0f) === 8 && ((first << 8) | second) % 31 === 0
-  return (zlibWrapped ? inflate : inflateRaw)(data, options)
+  const [first = 0] = data
+  return ((first & 0x0f) === 8 ? inflate : inflateRaw)(data, options)
 }
 
 const DECODERS: Record<string, Decoder> = {
