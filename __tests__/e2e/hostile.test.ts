@@ -16,7 +16,7 @@ import {
 import { type RunResult, runAction } from '../../scripts/run-action.mjs'
 import { expectKeyOnlyInMask, expectNoStackTrace, file, job, node, run } from '../helpers/e2e.js'
 import { type ProxyMode, freePort, startProxy } from '../helpers/proxy.js'
-import { CA, ZILLIZ_HOST, pem } from '../helpers/tls.js'
+import { CA, ZILLIZ_HOST, pem, runViaProxy } from '../helpers/tls.js'
 
 jest.setTimeout(120_000)
 
@@ -433,28 +433,13 @@ describe('headers a gateway sends', () => {
 })
 
 describe('proxies', () => {
-  const viaProxy = (env: Record<string, string>, inputs: Record<string, string> = {}) =>
-    runAction({
-      node,
-      inputs: {
-        'job-id': 'job-p',
-        'cluster-id': DEFAULT_CLUSTER_ID,
-        region: 'gcp-us-west1',
-        'api-key': DEFAULT_API_KEY,
-        'poll-interval': '1s',
-        timeout: '4s',
-        ...inputs,
-      },
-      env: { NODE_EXTRA_CA_CERTS: CA, ...env },
-    })
-
   test.concurrent(
     'a proxy that opens the tunnel and closes it is named, not the API host',
     async () => {
       const mode: ProxyMode = { kind: 'close-tunnel' }
       const proxy = await startProxy(mode)
       try {
-        const r = await viaProxy({ https_proxy: proxy.url })
+        const r = await runViaProxy(proxy.url, { inputs: { timeout: '4s' } })
         expect(r.code).toBe(1)
         expect(r.outputs['error-message']).toMatch(
           new RegExp(
@@ -473,7 +458,7 @@ describe('proxies', () => {
   ])(
     '%s set but not a URL (%s): a permanent error naming it, never its credentials',
     async (name, value) => {
-      const r = await viaProxy({ [name]: value }, { timeout: '5m' })
+      const r = await runViaProxy('', { env: { [name]: value }, inputs: { timeout: '5m' } })
       expect(r.code).toBe(1)
       expect(elapsed(r)).toBeLessThan(5)
       expect(r.outputs['error-message']).toMatch(

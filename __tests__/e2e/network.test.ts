@@ -23,33 +23,9 @@ import {
   run,
 } from '../helpers/e2e.js'
 import { type ProxyMode, freePort, startProxy } from '../helpers/proxy.js'
-import { CA, ZILLIZ_HOST, pem } from '../helpers/tls.js'
+import { CA, ZILLIZ_HOST, pem, runViaProxy } from '../helpers/tls.js'
 
 jest.setTimeout(120_000)
-
-interface ProxyRun {
-  inputs?: Record<string, string>
-  env?: Record<string, string>
-  signal?: { signal: NodeJS.Signals; when: (stdout: string) => boolean; delayMs?: number }
-}
-
-/** The bundle with its default Zilliz Cloud host, reached only through `proxyUrl`. */
-function runViaProxy(proxyUrl: string, options: ProxyRun = {}): Promise<RunResult> {
-  return runAction({
-    node,
-    inputs: {
-      'job-id': 'job-p',
-      'cluster-id': DEFAULT_CLUSTER_ID,
-      region: 'gcp-us-west1',
-      'api-key': DEFAULT_API_KEY,
-      'poll-interval': '1s',
-      timeout: '6s',
-      ...options.inputs,
-    },
-    env: { https_proxy: proxyUrl, NODE_EXTRA_CA_CERTS: CA, ...options.env },
-    ...(options.signal ? { sendSignal: options.signal } : {}),
-  })
-}
 
 async function withProxy<T>(
   mode: ProxyMode,
