@@ -4405,7 +4405,9 @@ class HttpTransport {
             }
             if (error instanceof PermanentError || error instanceof TransientError)
                 throw error;
-            const fault = networkFault(error, request.url, this.clientCert !== undefined);
+            // A certificate is offered only in a TLS session with the API host.
+            const offered = this.clientCert !== undefined && request.url.protocol === 'https:';
+            const fault = networkFault(error, request.url, offered);
             if (answering && fault instanceof TransientError) {
                 throw new TransientError(`${fault.message}, after the answer had begun`, {
                     answered: 'answers cut off before their end',

@@ -34,7 +34,7 @@ export function escapeHtml(text: string): string {
 const BREAK_RUN = /[\s\u0085]*[\n\r\v\f\u0085\u2028\u2029][\s\u0085]*/g
 
 /** Line breaks of every kind (and the blanks around them) as one space. */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(BREAK_RUN, ' ')
 }
 

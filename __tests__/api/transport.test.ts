@@ -544,6 +544,11 @@ describe('connections', () => {
     expect(error.message).toMatch(
       /^network error talking to 127\.0\.0\.1:\d+ \(ECONNRESET: .*\); a client certificate was offered/,
     )
+    // Over plain http:// no certificate is offered, and the message does not say one was.
+    const plain = await failure(send(transport, new URL(`http://127.0.0.1:${port}/`)))
+    expect(plain.message).toMatch(
+      /^network error talking to 127\.0\.0\.1:\d+ \(ECONNRESET: [^)]*\)$/,
+    )
   })
 
   test('a body that drips too slowly: the host answered, only not in time', async () => {

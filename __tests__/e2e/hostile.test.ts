@@ -145,17 +145,7 @@ describe('server text cannot forge a workflow command', () => {
       text: `No\u0085::error::INJ-LF ##[error]INJ-OLD`,
     })
     try {
-      const r = await runAction({
-        node,
-        inputs: {
-          'job-id': 'job-p',
-          'cluster-id': DEFAULT_CLUSTER_ID,
-          region: 'gcp-us-west1',
-          'api-key': DEFAULT_API_KEY,
-          timeout: '4s',
-        },
-        env: { https_proxy: proxy.url },
-      })
+      const r = await runViaProxy(proxy.url, { inputs: { timeout: '4s' } })
       expect(r.outputs['error-message']).toMatch(/did not open a tunnel .*HTTP 403 No/)
       expectNoForgedCommand(r)
     } finally {
@@ -550,19 +540,13 @@ describe('mutual TLS', () => {
     const sim = await mtls()
     const proxy = await startProxy({ kind: 'tunnel', port: sim.port })
     try {
-      const r = await runAction({
-        node,
+      const r = await runViaProxy(proxy.url, {
         inputs: {
           'job-id': 'job-m',
-          'cluster-id': DEFAULT_CLUSTER_ID,
-          region: 'gcp-us-west1',
-          'api-key': DEFAULT_API_KEY,
-          'poll-interval': '1s',
           timeout: '30s',
           'client-cert': pem('client.pem'),
           'client-key': pem('client.key'),
         },
-        env: { https_proxy: proxy.url, NODE_EXTRA_CA_CERTS: CA },
       })
       expect(r.code).toBe(0)
       expect(r.outputs.state).toBe('completed')
