@@ -42,6 +42,7 @@ describe('parseSettings', () => {
       timeout: '30m',
       'poll-interval': '5s',
       'api-version': 'v1',
+      commit: 'false',
       'fail-on-timeout': 'true',
     })
     const s = settings(defaults)

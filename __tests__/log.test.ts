@@ -553,6 +553,7 @@ describe('startLine', () => {
     timeoutMs: 90_000,
     pollIntervalMs: 5_000,
     failOnTimeout: true,
+    gate: { commit: false, abortOn: new Set() },
   }
   const cert = { cert: 'c', key: 'k' }
   test('what, where and how, for one job on v1', () => {

@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(346);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(359);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -295,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 346:
+/***/ 359:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3940,7 +3940,7 @@ class ImportApiClient {
         this.redact = options.redact;
     }
     async fetchJob(jobId, request) {
-        const { apiKey, transport, clock } = this.options;
+        const { clock } = this.options;
         // One poll, one time budget: a second path after a 404 gets what is left, not a fresh one.
         const startedAt = clock.now();
         const { paths } = this.dialect;
@@ -3950,27 +3950,7 @@ class ImportApiClient {
             if (timeoutMs <= 0) {
                 throw new TransientError(`no answer for job ${jobId} within ${request.timeoutMs / 1000} s (${call.url.pathname} was next)`);
             }
-            let response;
-            try {
-                response = await transport.send({
-                    ...call,
-                    headers: {
-                        ...call.headers,
-                        authorization: `Bearer ${apiKey}`,
-                        accept: 'application/json',
-                    },
-                    signal: request.signal,
-                    timeoutMs,
-                });
-            }
-            catch (error) {
-                // Its words may quote the server (a status text, an encoding's name).
-                throw this.redactFault(error);
-            }
-            this.options.debug?.(() => {
-                const sent = call.body === undefined ? '' : ` ${call.body}`;
-                return `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${this.safeBody(response.body)}`;
-            });
+            const response = await this.send(call, request.signal, timeoutMs);
             if (response.status === 404 && pathIndex + 1 < paths.length) {
                 pathIndex += 1;
                 this.firstPath = Math.max(this.firstPath, pathIndex);
@@ -3982,6 +3962,71 @@ class ImportApiClient {
                 throw this.redactFault(fault);
             return this.interpret(jobId, response.body, response.headers, clock.now());
         }
+    }
+    /**
+     * Commits or aborts one job: the same request as a read (clusterId, DB-Name)
+     * on the write's path, sent once. Transient faults throw TransientError (the
+     * caller may send it again: the server takes a repeated commit as the same
+     * one); a refusal is an answer, not an error.
+     */
+    async writeJob(call, jobId, request) {
+        const path = this.dialect.writePaths?.[call];
+        if (path === undefined) {
+            throw new PermanentError(`the ${this.dialect.format} has no ${call} call`);
+        }
+        const sent = this.dialect.request(jobId, path);
+        const response = await this.send(sent, request.signal, request.timeoutMs);
+        const { clock } = this.options;
+        if (response.status === 404) {
+            return { kind: 'unsupported', said: `HTTP 404: ${this.describeErrorBody(response.body)}` };
+        }
+        const fault = statusFault(response, sent.url, clock.now(), this.describeErrorBody(response.body));
+        if (fault)
+            throw this.redactFault(fault);
+        const body = response.body.startsWith('\uFEFF') ? response.body.slice(1) : response.body;
+        const parsed = this.parseRedacted(body);
+        const code = isRecord(parsed) ? readCode(parsed.code) : undefined;
+        if (!isRecord(parsed) || code === undefined) {
+            // Cut off or garbled: whether the server acted is unknown, so the call is
+            // sent again (a repeated commit or abort is the same one).
+            throw new TransientError(`the answer to the ${call} of job ${jobId} was not a {code} object: ${this.excerpt(body)}`, { answered: `HTTP ${response.status}` });
+        }
+        const message = clip(readText(parsed.message) ?? '', 300);
+        const said = `HTTP ${response.status}, code ${code}${message === '' ? '' : ` ${JSON.stringify(message)}`}`;
+        if (this.dialect.successCodes.includes(code))
+            return { kind: 'done', said };
+        if (this.dialect.transientCodes.includes(code)) {
+            throw new TransientError(`${this.dialect.product} asked to slow down: ${said}`, {
+                answered: `code ${code}`,
+                retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), clock.now()),
+            });
+        }
+        return { kind: 'refused', said };
+    }
+    /** One request with the key, its raw answer logged lazily at debug level. */
+    async send(call, signal, timeoutMs) {
+        let response;
+        try {
+            response = await this.options.transport.send({
+                ...call,
+                headers: {
+                    ...call.headers,
+                    authorization: `Bearer ${this.options.apiKey}`,
+                    accept: 'application/json',
+                },
+                signal,
+                timeoutMs,
+            });
+        }
+        catch (error) {
+            // Its words may quote the server (a status text, an encoding's name).
+            throw this.redactFault(error);
+        }
+        this.options.debug?.(() => {
+            const sent = call.body === undefined ? '' : ` ${call.body}`;
+            return `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${this.safeBody(response.body)}`;
+        });
+        return response;
     }
     /** A fault with the key removed from its message, of the same kind and with the same details. */
     redactFault(error) {
@@ -4626,6 +4671,8 @@ function formatSeconds(ms) {
  */
 /** The call that makes an uncommitted job's data visible, for messages. */
 const COMMIT_CALL = 'POST /v2/vectordb/jobs/import/commit';
+/** The call that discards an unfinished or uncommitted job. */
+const ABORT_CALL = 'POST /v2/vectordb/jobs/import/abort';
 /** For reporting: a job with no answer yet counts as pending at 0% of unknown size. */
 function lastKnownJob(status) {
     return status.job ?? { jobId: status.jobId, state: 'pending', progress: 0, files: [] };
@@ -4840,6 +4887,11 @@ const V2_PATHS = [
     '/v2/vectordb/jobs/import/describe',
     '/v2/vectordb/jobs/import/get_progress',
 ];
+/** Two-phase import (Milvus 2.6+): see docs/api-notes.md. */
+const V2_WRITE_PATHS = {
+    commit: '/v2/vectordb/jobs/import/commit',
+    abort: '/v2/vectordb/jobs/import/abort',
+};
 /** Milvus: 1807 is rate limiting. */
 const RATE_LIMITED = 1807;
 const HINTS = {
@@ -4868,7 +4920,7 @@ const KNOWN_STATES = {
     importing: 'importing',
     inprogress: 'importing',
     retry: 'importing',
-    committing: 'importing',
+    committing: 'committing',
     uncommitted: 'uncommitted',
     completed: 'completed',
     failed: 'failed',
@@ -4879,6 +4931,7 @@ class V2Dialect {
     transientCodes = [RATE_LIMITED];
     format = 'the v2 import-job format';
     paths = V2_PATHS;
+    writePaths = V2_WRITE_PATHS;
     product;
     unknownStates = new Set();
     constructor(options) {
@@ -4926,14 +4979,19 @@ const NO_REASON = 'failed (the server gave no reason)';
 function readProgress(entry, field, fail, onUnknown) {
     const reason = readExact(entry.reason, `${field}reason`, fail);
     const stateText = readExact(entry.state, `${field}state`, fail);
+    let unknownState;
     const state = stateText === undefined
         ? reason === undefined
             ? 'importing'
             : 'failed'
-        : readState(stateText, onUnknown);
+        : readState(stateText, (text) => {
+            unknownState = text;
+            onUnknown(text);
+        });
     const percent = readInRange(entry.progress, `${field}progress`, fail, 0, 100) ?? 0;
     return {
         state,
+        unknownState,
         progress: state === 'completed' ? 100 : unfinishedPercent(percent),
         completeTime: readString(entry.completeTime, `${field}completeTime`, fail),
         errorMessage: state === 'failed' ? (reason ?? NO_REASON) : undefined,
@@ -4966,6 +5024,7 @@ function mapV2Job(jobId, data, fail, onUnknownState = () => undefined) {
         collectionName: readString(data.collectionName, 'collectionName', fail),
         completeTime: job.completeTime,
         errorMessage,
+        unknownState: state === 'failed' ? undefined : job.unknownState,
         retrying: state === 'failed' ? undefined : job.retrying,
         fileSize: readCount(data.fileSize, 'fileSize', fail),
         importedRows: readCount(data.importedRows, 'importedRows', fail),
@@ -4999,6 +5058,8 @@ function parseDuration(text) {
  */
 
 
+/** When the wait ends for one of these, abort-on aborts the jobs still running or held. */
+const ABORT_ON_REASONS = ['cancel', 'timeout', 'failure'];
 /** A user mistake in the inputs: its message is shown as is, one line. */
 class InputError extends Error {
     name = 'InputError';
@@ -5200,6 +5261,55 @@ function parseClientCertificate(getInput) {
     }
     return { cert, key };
 }
+/** abort-on: a comma-separated list of cancel, timeout, failure (empty: none). */
+function parseAbortOn(text) {
+    const reasons = new Set();
+    for (const word of text.split(/[\n,]/).map((w) => w.trim())) {
+        if (word === '')
+            continue;
+        const reason = ABORT_ON_REASONS.find((known) => known === word);
+        if (reason === undefined) {
+            throw new InputError(`Input "abort-on" must list some of ${ABORT_ON_REASONS.join(', ')}, separated by commas; got ${quote(word)}.`);
+        }
+        reasons.add(reason);
+    }
+    return reasons;
+}
+/** expected-rows: a whole number of rows (exact), or >= one (a minimum); commas and _ allowed. */
+function parseExpectedRows(text) {
+    if (text === '')
+        return undefined;
+    const match = /^(>=)?\s*(\d{1,3}(?:[,_]\d{3})+|\d+)$/.exec(text);
+    const count = match === null ? Number.NaN : Number((match[2] ?? '').replace(/[,_]/g, ''));
+    if (match === null || !Number.isSafeInteger(count)) {
+        throw new InputError(`Input "expected-rows" must be a whole number of rows over all jobs (1000000 for exactly that many) ` +
+            `or a minimum such as >=1; got ${quote(text)}.`);
+    }
+    return { count, atLeast: match[1] !== undefined };
+}
+/** commit, abort-on and expected-rows: writes and row counts exist only in the v2 jobs API. */
+function parseGate(getInput, target) {
+    const commit = parseBoolean(getInput, 'commit', false);
+    const abortOn = parseAbortOn(getInput('abort-on').trim());
+    const expectedRows = parseExpectedRows(getInput('expected-rows').trim());
+    if (target.api === 'v1') {
+        const given = [
+            commit ? '"commit"' : undefined,
+            abortOn.size > 0 ? '"abort-on"' : undefined,
+            expectedRows === undefined ? undefined : '"expected-rows"',
+        ].filter((name) => name !== undefined);
+        if (given.length > 0) {
+            throw new InputError(`Input ${given.join(' and ')} needs api-version: v2: the v1 API reports no row counts and has no commit or abort.`);
+        }
+    }
+    // All or nothing: a failure before the commit discards every job.
+    if (commit)
+        abortOn.add('failure');
+    const gate = { commit, abortOn };
+    if (expectedRows !== undefined)
+        gate.expectedRows = expectedRows;
+    return gate;
+}
 function parseSettings(getInput) {
     const apiKey = required(getInput, 'api-key');
     if (!API_KEY.test(apiKey)) {
@@ -5211,11 +5321,339 @@ function parseSettings(getInput) {
     const timeoutMs = parseDurationInput(getInput, 'timeout', DEFAULTS.timeout, 1_000, LIMITS.maxTimeoutMs);
     const pollIntervalMs = parseDurationInput(getInput, 'poll-interval', DEFAULTS.pollInterval, LIMITS.minPollIntervalMs, LIMITS.maxPollIntervalMs);
     const failOnTimeout = parseBoolean(getInput, 'fail-on-timeout', true);
-    const settings = { jobIds, apiKey, target, timeoutMs, pollIntervalMs, failOnTimeout };
+    const gate = parseGate(getInput, target);
+    const settings = {
+        jobIds,
+        apiKey,
+        target,
+        timeoutMs,
+        pollIntervalMs,
+        failOnTimeout,
+        gate,
+    };
     const clientCert = parseClientCertificate(getInput);
     if (clientCert !== undefined)
         settings.clientCert = clientCert;
     return settings;
+}
+
+;// CONCATENATED MODULE: ./src/gate/plan.ts
+/** Whether any gate input was set: otherwise the action never writes. */
+function gateActive(gate) {
+    return gate.commit || gate.abortOn.size > 0 || gate.expectedRows !== undefined;
+}
+/** The abort-on reason the wait's end matches, if abort-on (or commit) asked for it. */
+function abortReasonFor(state, gate) {
+    if (state === 'failed' && gate.abortOn.has('failure'))
+        return 'failure';
+    if (state === 'timed-out' && gate.abortOn.has('timeout'))
+        return 'timeout';
+    if (state === 'cancelled' && gate.abortOn.has('cancel'))
+        return 'cancel';
+    return undefined;
+}
+/**
+ * Who an abort goes to: every job last seen pending, importing or
+ * uncommitted, in a state the action knows. Failed jobs are over already;
+ * completed and committing ones cannot be taken back (Milvus refuses); a job
+ * never read, or in an unknown state, is not written to on a guess.
+ */
+function abortTargets(statuses) {
+    const targets = [];
+    const leftAlone = [];
+    for (const status of statuses) {
+        const { job } = status;
+        if (job === undefined) {
+            leftAlone.push({ jobId: status.jobId, why: 'its state was never read' });
+        }
+        else if (job.unknownState !== undefined) {
+            leftAlone.push({ jobId: status.jobId, why: `its state "${job.unknownState}" is unknown` });
+        }
+        else if (job.state === 'failed') {
+            leftAlone.push({ jobId: status.jobId, why: 'it failed: none of its data is visible' });
+        }
+        else if (job.state === 'completed') {
+            leftAlone.push({ jobId: status.jobId, why: 'it completed: its data is visible' });
+        }
+        else if (job.state === 'committing') {
+            leftAlone.push({ jobId: status.jobId, why: 'it is committing: its data becomes visible' });
+        }
+        else {
+            targets.push(status.jobId);
+        }
+    }
+    return { targets, leftAlone };
+}
+/**
+ * Jobs that reached Completed while the gate held the others: created with
+ * auto-commit (or committed by someone else), their data is visible
+ * whatever the gate does.
+ */
+function autoCommittedJobs(statuses) {
+    return statuses.filter((s) => s.job?.state === 'completed').map((s) => s.jobId);
+}
+/** Jobs to commit: those waiting at Uncommitted, in the order given. */
+function commitTargets(statuses) {
+    return statuses.filter((s) => s.job?.state === 'uncommitted').map((s) => s.jobId);
+}
+
+;// CONCATENATED MODULE: ./src/gate/rows.ts
+/**
+ * The rows a job brought in: importedRows (Milvus), else totalRows (Zilliz
+ * Cloud reports only that); undefined when the API reported neither.
+ */
+function jobRows(job) {
+    return job.importedRows ?? job.totalRows;
+}
+/** The expected-rows check over every job's count. */
+function checkRows(jobs, expected) {
+    const uncounted = jobs.filter((job) => jobRows(job) === undefined).map((job) => job.jobId);
+    const imported = uncounted.length > 0 ? undefined : jobs.reduce((sum, job) => sum + (jobRows(job) ?? 0), 0);
+    const passed = imported !== undefined &&
+        (expected.atLeast ? imported >= expected.count : imported === expected.count);
+    return { expected, imported, passed, uncounted };
+}
+const rows = (count) => `${count.toLocaleString('en-US')} rows`;
+/** "exactly 1,000 rows" or "at least 1 row", as expected-rows asked. */
+function expectedText(expected) {
+    const count = expected.count === 1 ? '1 row' : rows(expected.count);
+    return `${expected.atLeast ? 'at least' : 'exactly'} ${count}`;
+}
+/** Why a row check failed, or what it found, in one sentence. */
+function rowCheckText(check) {
+    const wanted = `expected-rows asked for ${expectedText(check.expected)}`;
+    if (check.imported === undefined) {
+        return `${wanted}, but the API reported no row count for job ${check.uncounted.join(', ')}, so the rows cannot be checked.`;
+    }
+    const verdict = check.passed ? 'as expected' : 'a mismatch';
+    return `${wanted}; the jobs imported ${rows(check.imported)}: ${verdict}.`;
+}
+/**
+ * A job done (completed or uncommitted) with 0 rows, or with fewer rows
+ * imported than the files held: a success that may not be one.
+ */
+function rowWarnings(jobs) {
+    const warnings = [];
+    for (const job of jobs) {
+        if (job.state !== 'completed' && job.state !== 'uncommitted')
+            continue;
+        const { importedRows, totalRows } = job;
+        if (totalRows === 0 || (totalRows === undefined && importedRows === 0)) {
+            warnings.push(`Job ${job.jobId} finished with 0 rows: a success that may not be one. Check its files, or set expected-rows to fail the step on it.`);
+        }
+        else if (importedRows !== undefined && totalRows !== undefined && importedRows < totalRows) {
+            warnings.push(`Job ${job.jobId} finished with ${rows(importedRows)} imported of ${rows(totalRows)} read: a success that may not be one. Set expected-rows to fail the step on it.`);
+        }
+    }
+    return warnings;
+}
+
+;// CONCATENATED MODULE: ./src/gate/writes.ts
+/**
+ * Sending one commit or abort: bounded in time, sent again after a transient
+ * fault (the server takes a repeated commit or abort as the same call), never
+ * after a refusal. Knows no HTTP and no runner: the call, clock and sleep are
+ * injected, and every answer is reported through onWrite.
+ */
+
+
+const MARKS = {
+    commit: { done: 'committed', not: 'commit-failed' },
+    abort: { done: 'aborted', not: 'abort-refused' },
+};
+/**
+ * Sends the call until it is answered, refused, out of attempts or out of
+ * time. Never throws: the record says what happened. No cancel signal: a
+ * write once started is let finish within its bounds, so its answer is known.
+ */
+async function sendWrite(call, jobId, deps, limits) {
+    const marks = MARKS[call];
+    const settle = (record, attempt) => {
+        deps.onWrite?.({ call, jobId, attempt, settled: record });
+        return record;
+    };
+    let lastFault = 'no time was left to send it';
+    for (let attempt = 1; attempt <= limits.attempts; attempt += 1) {
+        const timeoutMs = Math.min(limits.requestTimeoutMs, limits.deadline - deps.clock.now());
+        if (timeoutMs <= 0)
+            break;
+        try {
+            const answer = await deps.write(call, jobId, {
+                signal: new AbortController().signal,
+                timeoutMs,
+            });
+            const record = {
+                call,
+                mark: answer.kind === 'done' ? marks.done : marks.not,
+                answer: answer.said,
+            };
+            if (answer.kind === 'unsupported')
+                record.unsupported = true;
+            return settle(record, attempt);
+        }
+        catch (error) {
+            if (!(error instanceof TransientError)) {
+                // A refused key or permission, a redirect: sending it again will not help.
+                const why = error instanceof PermanentError
+                    ? error.message
+                    : `Unexpected error: ${errorMessage(error)}`;
+                return settle({ call, mark: marks.not, answer: why }, attempt);
+            }
+            lastFault = error.message;
+            const now = deps.clock.now();
+            const delay = backoffDelay(attempt, limits.backoff, deps.random(), error.retryAfterMs);
+            const again = attempt < limits.attempts && now + delay < limits.deadline;
+            deps.onWrite?.({
+                call,
+                jobId,
+                attempt,
+                fault: error.message,
+                ...(again ? { retryInMs: delay } : {}),
+            });
+            if (!again)
+                break;
+            await deps.sleep(delay, new AbortController().signal);
+        }
+    }
+    return settle({ call, mark: marks.not, answer: `no answer: ${lastFault}`, unanswered: true }, limits.attempts);
+}
+
+;// CONCATENATED MODULE: ./src/gate/gate.ts
+
+
+
+
+
+const GATE_LIMITS = {
+    /** Per write request. */
+    requestTimeoutMs: 30_000,
+    /** A commit is sent at most this often (a transient fault sends it again). */
+    commitAttempts: 4,
+    /** After the commits, committed jobs get at least this long to reach Completed. */
+    commitSettleMinMs: 120_000,
+    /** All aborts together, after a failure or a timeout. */
+    abortBudgetMs: 30_000,
+    /**
+     * All aborts together after a cancel: the runner sends SIGTERM 7.5 s after
+     * SIGINT and kills 2.5 s later; the report is written before the aborts.
+     */
+    cancelAbortBudgetMs: 5_000,
+    abortAttempts: 3,
+};
+/** The outcome after the gate: the wait's, with what the gate checked, wrote and saw. */
+async function runGate(seen, settings, deps, timing) {
+    const gate = {
+        mode: settings.commit ? 'commit' : 'abort',
+        autoCommitted: settings.commit ? autoCommittedJobs(seen.jobs) : [],
+        notCommitted: [],
+        abortTargets: [],
+        leftAlone: [],
+    };
+    const outcome = { ...seen, jobs: seen.jobs.map((s) => ({ ...s })), gate };
+    const done = seen.state === 'completed' || seen.state === 'uncommitted';
+    if (done && settings.expectedRows !== undefined) {
+        gate.rows = checkRows(outcome.jobs.map(lastKnownJob), settings.expectedRows);
+        if (!gate.rows.passed)
+            outcome.state = 'failed';
+    }
+    const rowsFailed = gate.rows?.passed === false;
+    const reason = rowsFailed
+        ? settings.abortOn.has('failure')
+            ? 'rows'
+            : undefined
+        : abortReasonFor(seen.state, settings);
+    if (reason !== undefined) {
+        await abortAll(outcome, reason, deps);
+    }
+    else if (settings.commit && done) {
+        await commitAll(outcome, deps, timing);
+    }
+    outcome.elapsedMs = deps.clock.now() - timing.startedAt;
+    return outcome;
+}
+function statusOf(outcome, jobId) {
+    // Every ID the gate writes to comes from outcome.jobs.
+    return outcome.jobs.find((s) => s.jobId === jobId);
+}
+/** Aborts every job that can still be discarded, in parallel, within the budget. */
+async function abortAll(outcome, reason, deps) {
+    const gate = outcome.gate;
+    const { targets, leftAlone } = abortTargets(outcome.jobs);
+    gate.abortReason = reason;
+    gate.abortTargets = targets;
+    gate.leftAlone = leftAlone;
+    if (targets.length === 0)
+        return;
+    if (reason === 'cancel')
+        await deps.beforeCancelAborts?.(outcome);
+    const budget = reason === 'cancel' ? GATE_LIMITS.cancelAbortBudgetMs : GATE_LIMITS.abortBudgetMs;
+    const limits = {
+        deadline: deps.clock.now() + budget,
+        attempts: GATE_LIMITS.abortAttempts,
+        requestTimeoutMs: GATE_LIMITS.requestTimeoutMs,
+        backoff: { baseMs: 250, maxMs: 2_000 },
+    };
+    await Promise.all(targets.map(async (jobId) => {
+        const record = await sendWrite('abort', jobId, deps, limits);
+        const status = statusOf(outcome, jobId);
+        status.writes = [...(status.writes ?? []), record];
+    }));
+}
+/**
+ * Commits the held jobs one by one, then waits until the committed ones are
+ * Completed. A failed commit stops the rest; see the module comment.
+ */
+async function commitAll(outcome, deps, timing) {
+    const gate = outcome.gate;
+    const targets = commitTargets(outcome.jobs);
+    const committed = [];
+    for (const [index, jobId] of targets.entries()) {
+        if (deps.signal.aborted) {
+            gate.notCommitted = targets.slice(index);
+            break;
+        }
+        const limits = {
+            deadline: deps.clock.now() + GATE_LIMITS.commitAttempts * GATE_LIMITS.requestTimeoutMs,
+            attempts: GATE_LIMITS.commitAttempts,
+            requestTimeoutMs: GATE_LIMITS.requestTimeoutMs,
+            backoff: DEFAULT_BACKOFF,
+        };
+        const record = await sendWrite('commit', jobId, deps, limits);
+        const status = statusOf(outcome, jobId);
+        status.writes = [record];
+        if (record.mark !== 'committed') {
+            gate.notCommitted = targets.slice(index + 1);
+            break;
+        }
+        committed.push(jobId);
+    }
+    const failed = committed.length < targets.length;
+    if (failed && committed.length === 0 && !deps.signal.aborted) {
+        // Nothing became visible: keep it so, and leave nothing held behind.
+        outcome.state = 'error';
+        await abortAll(outcome, 'failure', deps);
+        return;
+    }
+    if (committed.length > 0) {
+        const settleMs = Math.max(timing.deadline - deps.clock.now(), GATE_LIMITS.commitSettleMinMs);
+        const after = await deps.waitCommitted(committed, settleMs);
+        for (const seen of after.jobs) {
+            const status = statusOf(outcome, seen.jobId);
+            Object.assign(status, seen, { writes: status.writes });
+        }
+        outcome.state = failed
+            ? deps.signal.aborted
+                ? 'cancelled'
+                : 'error'
+            : afterCommit(after.state);
+        return;
+    }
+    if (deps.signal.aborted)
+        outcome.state = 'cancelled';
+}
+/** The state once committed jobs were polled again: still Uncommitted at the end is a timeout. */
+function afterCommit(state) {
+    return state === 'uncommitted' ? 'timed-out' : state;
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
@@ -5269,8 +5707,198 @@ function formatRows(imported, total) {
     return `${show(imported)} / ${show(total)}`;
 }
 
+;// CONCATENATED MODULE: ./src/report/gate.ts
+
+
+
+function visibilityOf(status) {
+    const last = status.writes?.at(-1);
+    if (last?.mark === 'aborted')
+        return 'discarded';
+    const state = status.job?.state;
+    if (state === 'completed')
+        return 'visible';
+    if (state === 'committing' || last?.mark === 'committed')
+        return 'becoming visible';
+    if (last?.call === 'commit' && last.unanswered === true)
+        return 'unknown';
+    if (state === 'uncommitted')
+        return 'held';
+    if (state === undefined || status.job?.unknownState !== undefined)
+        return 'unknown';
+    return 'not visible';
+}
+/** "a, b and 3 more": job IDs, at most ten named. */
+function jobList(ids, max = 10) {
+    const shown = ids.slice(0, max);
+    const more = ids.length - shown.length;
+    if (more > 0)
+        return `${shown.join(', ')} and ${more} more`;
+    if (shown.length <= 1)
+        return shown.join('');
+    return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1) ?? ''}`;
+}
+function byVisibility(outcome) {
+    const groups = {
+        visible: [],
+        'becoming visible': [],
+        held: [],
+        discarded: [],
+        'not visible': [],
+        unknown: [],
+    };
+    for (const status of outcome.jobs)
+        groups[visibilityOf(status)].push(status.jobId);
+    return groups;
+}
+const REASON_TEXT = {
+    failure: 'a job failed',
+    rows: 'the row check failed',
+    timeout: 'the timeout passed',
+    cancel: 'the run was cancelled',
+};
+/** Each group of jobs in words, for a headline that is not all or nothing. */
+function groupTexts(groups) {
+    const are = (ids) => (ids.length === 1 ? 'is' : 'are');
+    const texts = [];
+    const { visible, held, discarded, unknown } = groups;
+    const committing = groups['becoming visible'];
+    const notVisible = groups['not visible'];
+    if (visible.length > 0)
+        texts.push(`the data of ${jobList(visible)} is visible`);
+    if (committing.length > 0)
+        texts.push(`${jobList(committing)} ${are(committing)} committed and becoming visible`);
+    if (held.length > 0) {
+        texts.push(`${jobList(held)} ${are(held)} held, not visible (commit or abort ${held.length === 1 ? 'it' : 'them'})`);
+    }
+    if (discarded.length > 0)
+        texts.push(`${jobList(discarded)} ${are(discarded)} aborted`);
+    if (notVisible.length > 0)
+        texts.push(`${jobList(notVisible)} ${are(notVisible)} not visible`);
+    if (unknown.length > 0)
+        texts.push(`whether ${jobList(unknown)} ${are(unknown)} visible is not known`);
+    return texts;
+}
+/**
+ * The gate's result in a sentence, for the summary's lead and the verdict:
+ * all committed; none visible; or, when it was not all or nothing, exactly
+ * where each job's data stands. Undefined when the gate has nothing to say.
+ */
+function gateHeadline(outcome) {
+    const { gate } = outcome;
+    if (gate === undefined)
+        return undefined;
+    const groups = byVisibility(outcome);
+    const wrote = outcome.jobs.some((s) => (s.writes ?? []).length > 0);
+    const visible = groups.visible.length + groups['becoming visible'].length;
+    const reason = gate.abortReason === undefined ? '' : ` (${REASON_TEXT[gate.abortReason]})`;
+    const all = outcome.jobs.length;
+    if (gate.mode === 'commit' && visible === all) {
+        if (!wrote)
+            return undefined;
+        const committing = groups['becoming visible'].length;
+        const tail = committing > 0 ? `; ${committing} still committing when the wait ended` : '';
+        return `All or nothing: all ${all} ${all === 1 ? 'job' : 'jobs'} committed; their data is visible${tail}.`;
+    }
+    if (!wrote &&
+        gate.abortReason === undefined &&
+        (gate.mode === 'abort' || groups.held.length === 0)) {
+        return undefined;
+    }
+    const rest = groupTexts({ ...groups, visible: [], 'becoming visible': [] });
+    if (visible === 0 && groups.unknown.length === 0) {
+        const lead = gate.mode === 'commit'
+            ? `All or nothing: none of the data became visible${reason}`
+            : `Nothing became visible${reason}`;
+        return `${lead}: ${rest.join('; ')}.`;
+    }
+    return `Not all or nothing: ${groupTexts(groups).join('; ')}.`;
+}
+/** What a write did, in a sentence with the server's answer. */
+function writeText(jobId, write) {
+    const what = write.call === 'commit' ? 'Commit' : 'Abort';
+    const answer = clip(write.answer, 400);
+    if (write.unsupported === true) {
+        return `${what} of job ${jobId}: this server has no two-phase import (${answer}), so nothing was ${write.call === 'commit' ? 'committed' : 'discarded'} by this call.`;
+    }
+    if (write.unanswered === true) {
+        return `${what} of job ${jobId}: ${answer}; whether it took effect is not known.`;
+    }
+    const result = {
+        committed: 'committed',
+        'commit-failed': 'refused',
+        aborted: 'aborted',
+        'abort-refused': 'refused',
+    };
+    return `${what} of job ${jobId}: ${result[write.mark]} (${answer}).`;
+}
+/**
+ * Everything else the user needs to know: the row check, auto-committed
+ * jobs, each write, commits not sent, jobs not aborted and why. The log
+ * (forLog) leaves out the writes and auto-committed jobs: it told of each
+ * as it happened.
+ */
+function gateNotes(outcome, forLog = false) {
+    const { gate } = outcome;
+    if (gate === undefined)
+        return [];
+    const notes = [];
+    if (gate.rows !== undefined)
+        notes.push(rowCheckText(gate.rows));
+    if (!forLog && gate.autoCommitted.length > 0)
+        notes.push(autoCommitNote(gate.autoCommitted));
+    for (const status of forLog ? [] : outcome.jobs) {
+        for (const write of status.writes ?? [])
+            notes.push(writeText(status.jobId, write));
+    }
+    if (gate.notCommitted.length > 0) {
+        notes.push(`Not sent: the commit of ${jobList(gate.notCommitted)} (commits stop at the first that fails, or at a cancel).`);
+    }
+    if (gate.abortTargets.length > 0 || gate.abortReason !== undefined) {
+        for (const left of gate.leftAlone)
+            notes.push(`Not aborted: job ${left.jobId} (${left.why}).`);
+    }
+    return notes;
+}
+/** A job that completed while the gate held the others: visible whatever happens. */
+function autoCommitNote(jobIds) {
+    const one = jobIds.length === 1;
+    return (`${one ? 'Job' : 'Jobs'} ${jobList(jobIds)} reached Completed without waiting at Uncommitted: ` +
+        `${one ? 'it was' : 'they were'} created with auto-commit, so ${one ? 'its' : 'their'} data is visible whatever happens to the others. ` +
+        'To hold jobs for this gate, create them with "options": {"auto_commit": "false"}.');
+}
+/**
+ * Why the gate failed the step, for the verdict: a row mismatch, or a commit
+ * that did not go through. Undefined when the gate did not fail it.
+ */
+function gateFailure(outcome) {
+    const { gate } = outcome;
+    if (gate === undefined)
+        return undefined;
+    if (gate.rows !== undefined && !gate.rows.passed) {
+        return `The row check failed: ${rowCheckText(gate.rows)}`;
+    }
+    const failedCommit = outcome.jobs.find((s) => (s.writes ?? []).some((w) => w.call === 'commit' && w.mark === 'commit-failed'));
+    const write = failedCommit?.writes?.find((w) => w.call === 'commit');
+    if (failedCommit === undefined || write === undefined)
+        return undefined;
+    return `The commit did not go through. ${writeText(failedCommit.jobId, write)}`;
+}
+/** A log line for one commit or abort attempt: sent again after a fault, or settled. */
+function writeEventLine(event) {
+    if (event.settled !== undefined)
+        return writeText(event.jobId, event.settled);
+    const what = event.call === 'commit' ? 'Commit' : 'Abort';
+    const again = event.retryInMs === undefined
+        ? 'not sent again'
+        : `sending it again in ${formatDuration(event.retryInMs)}`;
+    return `${what} of job ${event.jobId}, attempt ${event.attempt}: ${clip(event.fault ?? '', 400)}; ${again}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/log.ts
 /** Log lines, annotations and the final verdict, as pure functions of events and outcomes. */
+
+
 
 
 
@@ -5289,7 +5917,22 @@ function startLine(settings) {
         : '';
     return (`Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
         `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
-        `poll every ${formatDuration(settings.pollIntervalMs)}${certificate}.`);
+        `poll every ${formatDuration(settings.pollIntervalMs)}${certificate}.${gatePlan(settings)}`);
+}
+/** What the gate inputs ask for, so the log says up front that the action may write. */
+function gatePlan({ gate }) {
+    const parts = [];
+    if (gate.commit)
+        parts.push('then commit every job once all are Uncommitted (all or nothing)');
+    const abortOn = [...gate.abortOn].filter((reason) => !(gate.commit && reason === 'failure'));
+    if (gate.commit)
+        parts.push(`abort them all on a failure${abortOn.length > 0 ? ` or ${abortOn.join(' or ')}` : ''}`);
+    else if (abortOn.length > 0)
+        parts.push(`abort the jobs still running or held on ${abortOn.join(' or ')}`);
+    if (gate.expectedRows !== undefined) {
+        parts.push(`expect ${expectedText(gate.expectedRows)} over all jobs`);
+    }
+    return parts.length === 0 ? '' : ` Gate: ${parts.join('; ')}.`;
 }
 /** One info line when a job's state, progress or files-done count changed; else nothing. */
 function updateLine(event) {
@@ -5461,12 +6104,24 @@ function whyUnknown(outcome, api, waited) {
     return whyNoAnswer(outcome, api, waited);
 }
 function verdict(outcome, failOnTimeout, api) {
+    const base = waitVerdict(outcome, failOnTimeout, api);
+    const headline = gateHeadline(outcome);
+    return headline === undefined ? base : { ...base, message: `${base.message} ${headline}` };
+}
+function waitVerdict(outcome, failOnTimeout, api) {
+    const gateFailed = gateFailure(outcome);
+    if (gateFailed !== undefined && (outcome.state === 'failed' || outcome.state === 'error')) {
+        return { level: 'failure', message: gateFailed };
+    }
     const count = outcome.jobs.length;
     const jobsWord = count === 1 ? '1 import job' : `${count} import jobs`;
     const waited = formatDuration(outcome.elapsedMs);
     switch (outcome.state) {
-        case 'completed':
-            return { level: 'success', message: `${jobsWord} completed after ${waited}.` };
+        case 'completed': {
+            const committed = outcome.jobs.some((s) => s.writes?.some((w) => w.mark === 'committed'));
+            const done = committed ? 'committed and completed' : 'completed';
+            return { level: 'success', message: `${jobsWord} ${done} after ${waited}.` };
+        }
         case 'uncommitted': {
             const waiting = outcome.jobs
                 .filter((status) => status.job?.state === 'uncommitted')
@@ -5553,6 +6208,7 @@ const byteLength = (text) => Buffer.byteLength(text, 'utf8');
 
 
 
+
 const JOBS_OUTPUT_MAX_BYTES = 100_000;
 /**
  * Longest text kept in one value, in characters. Server text has no upper
@@ -5600,6 +6256,9 @@ function jobEntry(status) {
     };
     if (job?.progressLastSeen === true)
         entry.progressLastSeen = true;
+    const write = status.writes?.at(-1);
+    if (write !== undefined)
+        entry.commit = write.mark;
     return entry;
 }
 /** A value's size as the JSON text the output holds. */
@@ -5653,8 +6312,14 @@ function latestTime(times) {
  */
 function outcomeError(outcome) {
     const first = outcome.jobs.map(firstError).find((e) => e !== undefined);
-    if (first !== undefined || outcome.state !== 'error')
-        return first ?? '';
+    if (first !== undefined)
+        return first;
+    // A row mismatch or a commit that did not go through, with what is visible now.
+    const gate = gateFailure(outcome);
+    if (gate !== undefined)
+        return [gate, gateHeadline(outcome)].filter((t) => t !== undefined).join(' ');
+    if (outcome.state !== 'error')
+        return '';
     return outcome.jobs.find((status) => status.lastError !== undefined)?.lastError ?? '';
 }
 /**
@@ -5744,6 +6409,8 @@ function createPlateauWatcher(thresholdMs = PLATEAU_MS) {
 
 
 
+
+
 /** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
 const SUMMARY_MAX_BYTES = 1_000_000;
 const STATE_LABEL = {
@@ -5754,9 +6421,17 @@ const STATE_LABEL = {
     'timed-out': '⏱️ timed out',
     cancelled: '🚫 cancelled',
 };
+/** The heading's state: an error the commit caused says so, not "could not check". */
+function stateLabel(outcome) {
+    if (outcome.state !== 'error' || gateFailure(outcome) === undefined)
+        return STATE_LABEL[outcome.state];
+    const visible = outcome.jobs.some((s) => ['visible', 'becoming visible'].includes(visibilityOf(s)));
+    return visible ? '⚠️ partly committed' : '⚠️ not committed';
+}
 const JOB_LABEL = {
     completed: '✅ completed',
     uncommitted: '⏸️ uncommitted',
+    committing: '⏩ committing',
     failed: '❌ failed',
     importing: '🔄 importing',
     pending: '⏳ pending',
@@ -5805,12 +6480,20 @@ function notCheckedReason(status, all) {
     const what = stopper?.problem === undefined ? 'failed' : 'could not be checked';
     return `Polling stopped when job <code>${escapeHtml(status.stoppedBy)}</code> ${what}.`;
 }
+const WRITE_LABEL = {
+    committed: '🔓 committed',
+    'commit-failed': '⛔ commit failed',
+    aborted: '🗑️ aborted',
+    'abort-refused': '⛔ abort refused',
+};
 function jobLabel(status) {
+    const write = status.writes?.at(-1);
+    const wrote = write === undefined ? '' : ` · ${WRITE_LABEL[write.mark]}`;
     if (status.problem !== undefined)
-        return '⚠️ could not check';
+        return `⚠️ could not check${wrote}`;
     if (status.job === undefined)
-        return '❓ not checked';
-    return JOB_LABEL[status.job.state];
+        return `❓ not checked${wrote}`;
+    return `${JOB_LABEL[status.job.state]}${wrote}`;
 }
 function jobHeader(status, outcome) {
     const outcomeElapsedMs = outcome.elapsedMs;
@@ -5840,8 +6523,9 @@ function jobHeader(status, outcome) {
         if (job.retrying !== undefined) {
             html += `<p><strong>Retrying:</strong> ${escapeHtml(clip(job.retrying, 1_000))}</p>\n`;
         }
-        if (job.state === 'uncommitted')
+        if (job.state === 'uncommitted' && status.writes === undefined) {
             html += `<p>${UNCOMMITTED_NOTE}</p>\n`;
+        }
         const stopped = notCheckedReason(status, outcome.jobs);
         if (stopped !== undefined)
             html += `<p>${stopped} This is its last known state.</p>\n`;
@@ -5921,6 +6605,25 @@ function whatFailed(outcome) {
         : '';
     return `<h3>What failed</h3>\n<ul>\n${shown.join('')}${more}</ul>\n`;
 }
+/** At most this many notes in the gate's list; then "and N more". */
+const GATE_NOTES_MAX = 30;
+/**
+ * The gate's result first (what is visible now), then its notes (each write
+ * with the server's answer), and any success that may not be one.
+ */
+function gateSection(outcome) {
+    const headline = gateHeadline(outcome);
+    const warnings = outcome.gate?.rows === undefined ? rowWarnings(outcome.jobs.map(lastKnownJob)) : [];
+    const notes = [...gateNotes(outcome), ...warnings.map((w) => `⚠️ ${w}`)];
+    if (headline === undefined && notes.length === 0)
+        return '';
+    const lead = headline === undefined ? '' : `<p><strong>${escapeHtml(headline)}</strong></p>\n`;
+    const shown = notes.slice(0, GATE_NOTES_MAX).map((note) => `<li>${escapeHtml(note)}</li>\n`);
+    const more = notes.length > GATE_NOTES_MAX
+        ? `<li>and ${notes.length - GATE_NOTES_MAX} more (in the log)</li>\n`
+        : '';
+    return `${lead}${notes.length === 0 ? '' : `<ul>\n${shown.join('')}${more}</ul>\n`}`;
+}
 /**
  * The summary when the action stopped before it could report an outcome:
  * refused inputs (nothing was asked of the API) or an unexpected error.
@@ -5939,8 +6642,9 @@ function renderSummary(outcome, options = {}) {
     const product = options.product === 'Milvus' ? 'Milvus' : 'Zilliz';
     const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)));
     const count = outcome.jobs.length === 1 ? '1 job' : `${outcome.jobs.length} jobs`;
-    let html = `<h2>${product} import: ${STATE_LABEL[outcome.state]}</h2>\n` +
+    let html = `<h2>${product} import: ${stateLabel(outcome)}</h2>\n` +
         `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
+        gateSection(outcome) +
         whatFailed(outcome);
     const headers = outcome.jobs.map((status) => jobHeader(status, outcome));
     // One Rows column for every table when any job reports rows, so all tables look alike.
@@ -6111,8 +6815,9 @@ async function waitForJobs(options) {
     const minRequestTimeoutMs = options.minRequestTimeoutMs ?? POLL_DEFAULTS.minRequestTimeoutMs;
     const backoff = options.backoff ?? DEFAULT_BACKOFF;
     const emit = options.onEvent ?? (() => undefined);
-    const startedAt = clock.now();
-    const deadline = startedAt + options.timeoutMs;
+    const holds = options.uncommittedSettles !== false;
+    const startedAt = options.startedAt ?? clock.now();
+    const deadline = clock.now() + options.timeoutMs;
     // Fail-fast stops every other job's loop (and aborts its request in flight).
     const failFast = new AbortController();
     const stop = AbortSignal.any([options.signal, failFast.signal]);
@@ -6159,7 +6864,7 @@ async function waitForJobs(options) {
                 const job = keepLastProgress(previous, answer);
                 status.job = job;
                 emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() });
-                if (isSettled(job.state)) {
+                if (isSettled(job.state) && (job.state !== 'uncommitted' || holds)) {
                     status.settledAfterMs = elapsed();
                     if (job.state === 'failed')
                         stopOthers(status.jobId);
@@ -6302,6 +7007,11 @@ function neverAnswered(statuses) {
 
 
 
+
+
+
+
+
 const SYSTEM_RUNTIME = { clock: systemClock, sleep: realSleep, random: Math.random };
 /** Secrets the runner should mask: the key, and each line of a client certificate and its key. */
 function maskSecrets(apiKey) {
@@ -6363,7 +7073,8 @@ function createWarnings(sink) {
 /** HTML rendered from guarded text: see the module comment. */
 async function writeSummary(html, warn) {
     try {
-        await summary.addRaw(html).write();
+        // Overwrite: after a cancel the summary is written before the aborts, then again after.
+        await summary.emptyBuffer().addRaw(html).write({ overwrite: true });
     }
     catch (error) {
         // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
@@ -6395,20 +7106,47 @@ async function waitAndReport(settings, exits, runtime) {
     sink.info(startLine(settings));
     const plateau = createPlateauWatcher();
     const warn = createWarnings(sink);
+    const onEvent = (event) => {
+        logEvent(event, sink, plateau, warn);
+    };
     try {
-        const outcome = await waitForJobs({
-            jobIds: settings.jobIds,
+        const startedAt = runtime.clock.now();
+        const wait = (jobIds, timeoutMs, uncommittedSettles = true) => waitForJobs({
+            startedAt,
+            jobIds,
             fetchJob: (jobId, request) => client.fetchJob(jobId, request),
             clock: runtime.clock,
             sleep: runtime.sleep,
             random: runtime.random,
             signal: cancel.signal,
-            timeoutMs: settings.timeoutMs,
+            timeoutMs,
             pollIntervalMs: settings.pollIntervalMs,
-            onEvent: (event) => {
-                logEvent(event, sink, plateau, warn);
-            },
+            uncommittedSettles,
+            onEvent,
         });
+        let outcome = await wait(settings.jobIds, settings.timeoutMs);
+        if (gateActive(settings.gate)) {
+            if (settings.gate.commit) {
+                const auto = autoCommittedJobs(outcome.jobs);
+                if (auto.length > 0)
+                    warn(autoCommitNote(auto));
+            }
+            outcome = await runGate(outcome, settings.gate, {
+                write: (call, jobId, request) => client.writeJob(call, jobId, request),
+                clock: runtime.clock,
+                sleep: runtime.sleep,
+                random: runtime.random,
+                signal: cancel.signal,
+                onWrite: (event) => {
+                    sink.info(writeEventLine(event));
+                },
+                waitCommitted: (jobIds, timeoutMs) => wait(jobIds, timeoutMs, false),
+                // Outputs and summary first: the runner kills the step 10 s after a cancel.
+                beforeCancelAborts: async (seen) => {
+                    await writeReport(seen, settings, exits, warn);
+                },
+            }, { startedAt, deadline: startedAt + settings.timeoutMs });
+        }
         await report(outcome, settings, exits, warn);
     }
     finally {
@@ -6441,7 +7179,8 @@ function logEvent(event, sink, plateau, warn) {
             sink.info(line);
     }
 }
-async function report(seen, settings, { guard, sink }, warn) {
+/** Outputs and the job summary, from the outcome with every string guarded once more. */
+async function writeReport(seen, settings, { guard, sink }, warn) {
     // Every string once more through the guard, before anything is rendered from it.
     const outcome = redactDeep(seen, guard, false);
     const { values, jobsOmitted, detailsOmitted } = outputValues(outcome);
@@ -6449,15 +7188,28 @@ async function report(seen, settings, { guard, sink }, warn) {
     if (jobsOmitted + detailsOmitted > 0) {
         sink.info(`The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`);
     }
-    const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product;
-    await writeSummary(renderSummary(outcome, { product }), warn);
+    await writeSummary(renderSummary(outcome, { product: productOf(settings) }), warn);
+    return outcome;
+}
+function productOf(settings) {
+    return settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product;
+}
+async function report(seen, settings, exits, warn) {
+    const { sink } = exits;
+    const outcome = await writeReport(seen, settings, exits, warn);
     for (const annotation of failureAnnotations(outcome))
         sink.error(annotation.message, annotation.title);
+    if (outcome.gate?.rows === undefined) {
+        for (const warning of rowWarnings(outcome.jobs.map(lastKnownJob)))
+            warn(warning);
+    }
+    for (const note of gateNotes(outcome, true))
+        sink.info(note);
     const stillFailing = endedWhileRetrying(outcome);
     if (stillFailing !== undefined)
         warn(stillFailing);
     const { level, message } = verdict(outcome, settings.failOnTimeout, {
-        product,
+        product: productOf(settings),
         host: settings.target.baseUrl.host,
     });
     if (level === 'failure')

@@ -37,7 +37,8 @@ export function inputVariable(/** @type {string} */ name) {
 }
 
 /**
- * @typedef {{ signal: NodeJS.Signals, when: (stdout: string) => boolean, delayMs?: number }} SignalPlan
+ * @typedef {{ signal: NodeJS.Signals, when: (stdout: string) => boolean, delayMs?: number,
+ *   then?: { afterMs: number, signal: NodeJS.Signals }[] }} SignalPlan
  * @typedef {{
  *   inputs: Record<string, string>,
  *   env?: Record<string, string>,
@@ -57,6 +58,15 @@ export function inputVariable(/** @type {string} */ name) {
  *   signalToExitMs: number | undefined,
  * }} RunResult
  */
+
+/**
+ * What the runner does after a cancel's SIGINT: SIGTERM 7.5 s later, then a
+ * kill 2.5 s after that. Use as `sendSignal.then`.
+ */
+export const RUNNER_CANCEL = /** @type {{ afterMs: number, signal: NodeJS.Signals }[]} */ ([
+  { afterMs: 7_500, signal: 'SIGTERM' },
+  { afterMs: 10_000, signal: 'SIGKILL' },
+])
 
 /**
  * Parses the GITHUB_OUTPUT file format: `name<<DELIMITER\nvalue\nDELIMITER`.
@@ -121,6 +131,12 @@ export async function runAction(options) {
         setTimeout(() => {
           signalledAt = Date.now()
           child.kill(plan.signal)
+          for (const next of plan.then ?? []) {
+            // unref: a child that exits first leaves nothing waiting on these.
+            setTimeout(() => {
+              if (child.exitCode === null && child.signalCode === null) child.kill(next.signal)
+            }, next.afterMs).unref()
+          }
         }, plan.delayMs ?? 0)
       }
     })

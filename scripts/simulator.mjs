@@ -24,6 +24,19 @@
  *   { progress: 0.5, fileRetry: { 0: 'datanode lost' } }  v2: file 1 in state Retry with a reason
  *   { progress: 0.99, state: 'Uncommitted' }    v2: a two-phase-commit job waiting for its commit
  *
+ * Two-phase import (v2, as Milvus 3.0 does it): a job with `autoCommit: false`
+ * holds at Uncommitted (99 %) once its script completes, until
+ * POST /v2/vectordb/jobs/import/commit; it then reads Committing for
+ * `committingPolls` describes (default 1) and Completed after. POST
+ * .../jobs/import/abort discards it (it reads Failed from then on); an abort
+ * of an auto-commit job, or of one Committing or Completed, is refused, as is
+ * a commit of a job not yet Uncommitted. A repeated commit or abort is the
+ * same call. `commitScript` / `abortScript` put faults (any step above) before
+ * those answers, one per call. POST .../jobs/import/create takes
+ * `options.auto_commit: "false"` (a string, as Milvus wants) and starts a job.
+ * `twoPhase: false` plays a server without it (Milvus before 3.0): HTTP 404
+ * "404 page not found" (text/plain) for commit and abort.
+ *
  * Any entry may add `delayMs` (answer later), `headers` (on any answer) and
  * `encoding` ('gzip' | 'deflate' | 'br', or any other name to send the body
  * unencoded under that label). In strings, `{{authorization}}` is replaced by
@@ -43,6 +56,9 @@ import zlib from 'node:zlib'
 export const V1_PATH = '/v1/vector/collections/import/get'
 export const V2_DESCRIBE = '/v2/vectordb/jobs/import/describe'
 export const V2_GET_PROGRESS = '/v2/vectordb/jobs/import/get_progress'
+export const V2_COMMIT = '/v2/vectordb/jobs/import/commit'
+export const V2_ABORT = '/v2/vectordb/jobs/import/abort'
+export const V2_CREATE = '/v2/vectordb/jobs/import/create'
 export const DEFAULT_API_KEY = 'sim-key-0123456789abcdef'
 export const DEFAULT_CLUSTER_ID = 'in03-simulator0001'
 
@@ -54,12 +70,13 @@ export const DEFAULT_CLUSTER_ID = 'in03-simulator0001'
  *   delayMs?: number, state?: string, raw?: string, dropIfReused?: boolean,
  *   fileRetry?: Record<number, string>, encoding?: string }} StepObject
  * @typedef {number | StepObject} Step
- * @typedef {{ collectionName?: string, files?: FileSpec[], script: Step[] }} JobSpec
+ * @typedef {{ collectionName?: string, files?: FileSpec[], script: Step[], autoCommit?: boolean,
+ *   committingPolls?: number, commitScript?: Step[], abortScript?: Step[] }} JobSpec
  * @typedef {{ method: string, path: string, query: Record<string, string>,
  *   headers: import('node:http').IncomingHttpHeaders, body: Record<string, unknown>, at: number }} RecordedRequest
  * @typedef {{ jobs?: Record<string, JobSpec>, apiKey?: string, clusterId?: string,
  *   host?: string, port?: number, v2?: 'zilliz' | 'milvus', legacyMilvus?: boolean,
- *   legacyDelayMs?: number,
+ *   legacyDelayMs?: number, twoPhase?: boolean,
  *   tls?: { key: string, cert: string, clientCa?: string } }} SimulatorOptions
  * @typedef {'v1' | 'zilliz' | 'milvus'} Flavour
  */
@@ -143,6 +160,12 @@ export const SCENARIOS = /** @type {Record<string, Record<string, JobSpec>>} */ 
 /** @param {string} text @param {string} authorization */
 function fill(text, authorization) {
   return text.split('{{authorization}}').join(authorization)
+}
+
+/** A job's script entry for its nth describe (the last repeats), as an object. @param {Step[]} script @param {number} n */
+function stepAt(script, n) {
+  const entry = script[Math.min(n, script.length - 1)] ?? 0
+  return typeof entry === 'number' ? { progress: entry } : entry
 }
 
 function isoNow() {
@@ -304,6 +327,8 @@ export async function startSimulator(options = {}) {
   const jobs = new Map(Object.entries(options.jobs ?? SCENARIOS.demo ?? {}))
   /** @type {Map<string, number>} */
   const served = new Map()
+  /** @type {Map<string, { commitCalls: number, abortCalls: number }>} */
+  const writeCalls = new Map()
   /** @type {RecordedRequest[]} */
   const requests = []
 
@@ -371,8 +396,20 @@ export async function startSimulator(options = {}) {
       flavour = flavourV2
       jobId = typeof body.jobId === 'string' ? body.jobId : JSON.stringify(body.jobId ?? '')
       askedCluster = typeof body.clusterId === 'string' ? body.clusterId : undefined
+    } else if (
+      req.method === 'POST' &&
+      [V2_COMMIT, V2_ABORT, V2_CREATE].includes(url.pathname) &&
+      options.twoPhase !== false
+    ) {
+      write(req, res, url.pathname, body)
+      return
     } else {
       const notFound = () => {
+        if ([V2_COMMIT, V2_ABORT].includes(url.pathname)) {
+          // gin's default for a route the server does not have (Milvus before 3.0).
+          send(res, 404, '404 page not found', { 'content-type': 'text/plain' })
+          return
+        }
         sendJson(res, 404, { code: 404, message: `no such API: ${req.method} ${url.pathname}` })
       }
       if (options.legacyDelayMs) setTimeout(notFound, options.legacyDelayMs)
@@ -405,9 +442,7 @@ export async function startSimulator(options = {}) {
     }
     const count = served.get(jobId) ?? 0
     served.set(jobId, count + 1)
-    const entry = spec.script[Math.min(count, spec.script.length - 1)] ?? 0
-    /** @type {StepObject} */
-    const step = typeof entry === 'number' ? { progress: entry } : entry
+    const step = twoPhaseStep(jobId, spec, stepAt(spec.script, count))
     const reused = usedSockets.has(req.socket)
     usedSockets.add(req.socket)
     if (step.dropIfReused && reused) {
@@ -419,6 +454,155 @@ export async function startSimulator(options = {}) {
     }
     if (step.delayMs) setTimeout(answer, step.delayMs)
     else answer()
+  }
+
+  /** Two-phase state per job: set by commit and abort; `shown` is the last state described. */
+  /** @type {Map<string, { committed?: boolean, aborted?: boolean, committingLeft: number, shown?: string }>} */
+  const phases = new Map()
+  /** @param {string} jobId @param {JobSpec} spec */
+  const phaseOf = (jobId, spec) => {
+    let phase = phases.get(jobId)
+    if (!phase) {
+      phase = { committingLeft: spec.committingPolls ?? 1 }
+      phases.set(jobId, phase)
+    }
+    return phase
+  }
+  let created = 0
+
+  /**
+   * The step a describe answers with, after commit and abort: a completed step
+   * of a held job reads Uncommitted until its commit.
+   * @param {string} jobId @param {JobSpec} spec @param {StepObject} step
+   * @returns {StepObject}
+   */
+  function twoPhaseStep(jobId, spec, step) {
+    const phase = phaseOf(jobId, spec)
+    /** @type {StepObject} */
+    let shown = step
+    if (phase.aborted) {
+      // Milvus fails an aborted job (reason importJobReasonAbortedByUser).
+      shown = { progress: 0, jobError: 'import job aborted by user' }
+    } else if (phase.committed) {
+      if (phase.committingLeft > 0) {
+        phase.committingLeft -= 1
+        shown = { progress: 1, state: 'Committing' }
+      } else shown = { progress: 1 }
+    } else if (
+      spec.autoCommit === false &&
+      step.state === undefined &&
+      (step.progress ?? 0) >= 1 &&
+      step.jobError === undefined &&
+      step.fileErrors === undefined &&
+      step.status === undefined &&
+      step.code === undefined
+    ) {
+      shown = { ...step, state: 'Uncommitted' }
+    }
+    if (shown.status === undefined && shown.code === undefined) {
+      phase.shown =
+        shown.state ??
+        (shown.jobError !== undefined || shown.fileErrors !== undefined
+          ? 'Failed'
+          : (shown.progress ?? 0) >= 1
+            ? 'Completed'
+            : 'Importing')
+    }
+    return shown
+  }
+
+  /**
+   * Commit, abort and create, as Milvus 3.0 answers them (HTTP 200 and a code).
+   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+   * @param {string} path @param {Record<string, unknown>} body
+   */
+  function write(req, res, path, body) {
+    const flavour = flavourV2
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      if (flavour === 'milvus')
+        sendJson(res, 401, { code: 1800, message: "user hasn't authenticated" })
+      else sendJson(res, 200, { code: 80001, message: 'Invalid token: your token is not valid' })
+      return
+    }
+    if (flavour !== 'milvus' && body.clusterId !== clusterId) {
+      sendJson(res, 200, { code: 80020, message: `cluster not found: ${String(body.clusterId)}` })
+      return
+    }
+    if (path === V2_CREATE) {
+      const autoCommit = /** @type {Record<string, unknown>} */ (body.options ?? {}).auto_commit
+      if (autoCommit !== undefined && typeof autoCommit !== 'string') {
+        sendJson(res, 200, {
+          code: 1801,
+          message: 'options.auto_commit must be one of "true" or "false"',
+        })
+        return
+      }
+      created += 1
+      const jobId = `job-sim-${created}`
+      jobs.set(jobId, {
+        collectionName: typeof body.collectionName === 'string' ? body.collectionName : 'simulated',
+        script: [0.3, 0.7, 1],
+        autoCommit: (autoCommit ?? 'true').toLowerCase() !== 'false',
+      })
+      sendJson(res, 200, { code: 0, data: { jobId } })
+      return
+    }
+    const jobId = typeof body.jobId === 'string' ? body.jobId : ''
+    const spec = jobs.get(jobId)
+    if (!spec) {
+      sendJson(res, 200, {
+        code: 2100,
+        message: `import job does not exist, jobID=${jobId}: importing data failed`,
+      })
+      return
+    }
+    const calls = path === V2_COMMIT ? 'commitCalls' : 'abortCalls'
+    const script = path === V2_COMMIT ? spec.commitScript : spec.abortScript
+    const counts = writeCalls.get(jobId) ?? { commitCalls: 0, abortCalls: 0 }
+    writeCalls.set(jobId, counts)
+    const fault = script?.[counts[calls]]
+    counts[calls] += 1
+    if (fault !== undefined) {
+      const step = typeof fault === 'number' ? { progress: fault } : fault
+      const answer = () => {
+        respond(res, jobId, spec, step, req.headers.authorization ?? '', flavour)
+      }
+      if (step.delayMs) setTimeout(answer, step.delayMs)
+      else answer()
+      return
+    }
+    const phase = phaseOf(jobId, spec)
+    const state = phase.shown ?? 'Pending'
+    /** @param {string} message */
+    const refuse = (message) => {
+      sendJson(res, 200, { code: 2100, message: `${message}: importing data failed` })
+    }
+    if (path === V2_COMMIT) {
+      if (spec.autoCommit !== false)
+        refuse(`job ${jobId} is auto-commit, manual commit not allowed`)
+      else if (phase.aborted) refuse(`job ${jobId} was aborted, commit not allowed`)
+      else if (phase.committed) sendJson(res, 200, { code: 0, data: {} })
+      else if (state !== 'Uncommitted') refuse(`job ${jobId} is in state ${state}, not Uncommitted`)
+      else {
+        phase.committed = true
+        sendJson(res, 200, { code: 0, data: {} })
+      }
+      return
+    }
+    if (spec.autoCommit !== false) refuse(`job ${jobId} is auto-commit, manual abort not allowed`)
+    else if (phase.aborted) sendJson(res, 200, { code: 0, data: {} })
+    else if (
+      phase.committed ||
+      state === 'Committing' ||
+      state === 'Completed' ||
+      state === 'Failed'
+    ) {
+      const shown = phase.committed && state === 'Uncommitted' ? 'Committing' : state
+      refuse(`job ${jobId} is in terminal/committed state ${shown}, abort not allowed`)
+    } else {
+      phase.aborted = true
+      sendJson(res, 200, { code: 0, data: {} })
+    }
   }
 
   /**

@@ -6,6 +6,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import type { ClientCertificate } from './api/http.js'
 import { parseDuration } from './duration.js'
+import type { RowExpectation } from './job.js'
 
 /** Which API to ask, and where. Base URLs carry no trailing slash in their path. */
 export type ApiTarget =
@@ -28,6 +29,20 @@ export interface Settings {
   failOnTimeout: boolean
   /** For API hosts that require mutual TLS. */
   clientCert?: ClientCertificate
+  /** The commit gate's inputs (v2 only): commit, abort-on, expected-rows. */
+  gate: GateSettings
+}
+
+/** When the wait ends for one of these, abort-on aborts the jobs still running or held. */
+export const ABORT_ON_REASONS = ['cancel', 'timeout', 'failure'] as const
+export type AbortOn = (typeof ABORT_ON_REASONS)[number]
+
+export interface GateSettings {
+  /** Commit every job once all are Uncommitted and the row check passes. */
+  commit: boolean
+  /** commit: true adds failure (all or nothing). */
+  abortOn: ReadonlySet<AbortOn>
+  expectedRows?: RowExpectation
 }
 
 export type GetInput = (name: string) => string
@@ -281,6 +296,60 @@ export function parseClientCertificate(getInput: GetInput): ClientCertificate | 
   return { cert, key }
 }
 
+/** abort-on: a comma-separated list of cancel, timeout, failure (empty: none). */
+export function parseAbortOn(text: string): Set<AbortOn> {
+  const reasons = new Set<AbortOn>()
+  for (const word of text.split(/[\n,]/).map((w) => w.trim())) {
+    if (word === '') continue
+    const reason = ABORT_ON_REASONS.find((known) => known === word)
+    if (reason === undefined) {
+      throw new InputError(
+        `Input "abort-on" must list some of ${ABORT_ON_REASONS.join(', ')}, separated by commas; got ${quote(word)}.`,
+      )
+    }
+    reasons.add(reason)
+  }
+  return reasons
+}
+
+/** expected-rows: a whole number of rows (exact), or >= one (a minimum); commas and _ allowed. */
+export function parseExpectedRows(text: string): RowExpectation | undefined {
+  if (text === '') return undefined
+  const match = /^(>=)?\s*(\d{1,3}(?:[,_]\d{3})+|\d+)$/.exec(text)
+  const count = match === null ? Number.NaN : Number((match[2] ?? '').replace(/[,_]/g, ''))
+  if (match === null || !Number.isSafeInteger(count)) {
+    throw new InputError(
+      `Input "expected-rows" must be a whole number of rows over all jobs (1000000 for exactly that many) ` +
+        `or a minimum such as >=1; got ${quote(text)}.`,
+    )
+  }
+  return { count, atLeast: match[1] !== undefined }
+}
+
+/** commit, abort-on and expected-rows: writes and row counts exist only in the v2 jobs API. */
+function parseGate(getInput: GetInput, target: ApiTarget): GateSettings {
+  const commit = parseBoolean(getInput, 'commit', false)
+  const abortOn = parseAbortOn(getInput('abort-on').trim())
+  const expectedRows = parseExpectedRows(getInput('expected-rows').trim())
+  if (target.api === 'v1') {
+    const given = [
+      commit ? '"commit"' : undefined,
+      abortOn.size > 0 ? '"abort-on"' : undefined,
+      expectedRows === undefined ? undefined : '"expected-rows"',
+    ].filter((name) => name !== undefined)
+    if (given.length > 0) {
+      throw new InputError(
+        `Input ${given.join(' and ')} needs api-version: v2: the v1 API reports no row counts and has no commit or abort.`,
+      )
+    }
+  }
+  // All or nothing: a failure before the commit discards every job.
+  if (commit) abortOn.add('failure')
+  const gate: GateSettings = { commit, abortOn }
+  if (expectedRows !== undefined) gate.expectedRows = expectedRows
+  return gate
+}
+
 export function parseSettings(getInput: GetInput): Settings {
   const apiKey = required(getInput, 'api-key')
   if (!API_KEY.test(apiKey)) {
@@ -306,7 +375,16 @@ export function parseSettings(getInput: GetInput): Settings {
     LIMITS.maxPollIntervalMs,
   )
   const failOnTimeout = parseBoolean(getInput, 'fail-on-timeout', true)
-  const settings: Settings = { jobIds, apiKey, target, timeoutMs, pollIntervalMs, failOnTimeout }
+  const gate = parseGate(getInput, target)
+  const settings: Settings = {
+    jobIds,
+    apiKey,
+    target,
+    timeoutMs,
+    pollIntervalMs,
+    failOnTimeout,
+    gate,
+  }
   const clientCert = parseClientCertificate(getInput)
   if (clientCert !== undefined) settings.clientCert = clientCert
   return settings

@@ -8,10 +8,13 @@
  * imported everything and waits at 99% for someone to commit it. The import
  * itself is done, so it settles there; the data is not visible until then.
  */
-export type JobState = 'pending' | 'importing' | 'uncommitted' | 'completed' | 'failed'
+export type JobState =
+  'pending' | 'importing' | 'uncommitted' | 'committing' | 'completed' | 'failed'
 
 /** The call that makes an uncommitted job's data visible, for messages. */
 export const COMMIT_CALL = 'POST /v2/vectordb/jobs/import/commit'
+/** The call that discards an unfinished or uncommitted job. */
+export const ABORT_CALL = 'POST /v2/vectordb/jobs/import/abort'
 
 export interface FileProgress {
   fileName: string
@@ -42,6 +45,12 @@ export interface ImportJob {
    * reports a failed job at 0%, which says nothing about how far it got.
    */
   progressLastSeen?: boolean
+  /**
+   * The state as the server spelled it, when this action does not know it
+   * (`state` then reads importing, so polling goes on). The commit gate never
+   * writes to a job in a state it does not know.
+   */
+  unknownState?: string
   fileSize?: number
   importedRows?: number
   totalRows?: number
@@ -77,6 +86,62 @@ export interface JobStatus {
   retryAfterMs?: number
   /** The job whose failure (or refusal) stopped this one's polling before it settled. */
   stoppedBy?: string
+  /** The commits and aborts the action sent for this job, in order, and how each went (src/gate/). */
+  writes?: JobWrite[]
+}
+
+/**
+ * What a commit or abort call did, as the `commit` field of the `jobs`
+ * output says it: committed, commit-failed (refused, or no answer after
+ * retries), aborted, abort-refused.
+ */
+export type WriteMark = 'committed' | 'commit-failed' | 'aborted' | 'abort-refused'
+
+export interface JobWrite {
+  call: WriteCall
+  mark: WriteMark
+  /** The server's answer in a few words ("HTTP 200, code 0"), or the fault. */
+  answer: string
+  /** True when the server has no such call (HTTP 404: no two-phase import there). */
+  unsupported?: true
+  /** True when no answer came: whether the server acted is not known. */
+  unanswered?: true
+}
+
+/** Why the gate sent aborts: the reason the wait ended, or a failed row check. */
+export type AbortReason = 'failure' | 'rows' | 'timeout' | 'cancel'
+
+/** expected-rows: exactly this many rows over all jobs, or at least this many. */
+export interface RowExpectation {
+  count: number
+  atLeast: boolean
+}
+
+export interface RowCheck {
+  expected: RowExpectation
+  /** Rows over all jobs; undefined when some job reported no row count. */
+  imported: number | undefined
+  passed: boolean
+  /** Jobs that reported no row count (the check cannot pass without them). */
+  uncounted: string[]
+}
+
+/** What the commit gate did (Outcome.gate); absent when no gate input was set. */
+export interface GateRecord {
+  /** commit: commit was true; abort: only abort-on was set. */
+  mode: 'commit' | 'abort'
+  /** Jobs that reached Completed without waiting at Uncommitted: visible whatever happens. */
+  autoCommitted: string[]
+  /** Why aborts were sent, when they were. */
+  abortReason?: AbortReason
+  /** The expected-rows check, when it ran. */
+  rows?: RowCheck
+  /** Commits stopped after a refusal or a cancel: these were never sent. */
+  notCommitted: string[]
+  /** The jobs aborts were (or are being) sent to. */
+  abortTargets: string[]
+  /** Jobs an abort was not sent to, with the reason. */
+  leftAlone: { jobId: string; why: string }[]
 }
 
 /** For reporting: a job with no answer yet counts as pending at 0% of unknown size. */
@@ -105,6 +170,8 @@ export interface Outcome {
   state: OutcomeState
   jobs: JobStatus[]
   elapsedMs: number
+  /** What the commit gate decided and did, when commit, abort-on or expected-rows was set. */
+  gate?: GateRecord
 }
 
 /** A new answer for a job (the poll loop emits one per answer). */
@@ -143,6 +210,26 @@ export interface FetchRequest {
 }
 
 export type FetchJob = (jobId: string, request: FetchRequest) => Promise<ImportJob>
+
+/** The two writes: make an uncommitted job's data visible, or discard a job. */
+export type WriteCall = 'commit' | 'abort'
+
+/**
+ * How the server took a commit or abort: done; refused (its body said no);
+ * or unsupported (HTTP 404: this server has no two-phase import). `said` is
+ * its answer in a few words, redacted.
+ */
+export interface WriteAnswer {
+  kind: 'done' | 'refused' | 'unsupported'
+  said: string
+}
+
+/** How the commit gate asks a dialect's client for one write. */
+export type SendWrite = (
+  call: WriteCall,
+  jobId: string,
+  request: FetchRequest,
+) => Promise<WriteAnswer>
 
 export function isSettled(state: JobState): boolean {
   return state === 'completed' || state === 'failed' || state === 'uncommitted'

@@ -15,7 +15,10 @@ import { v1Dialect } from './api/v1.js'
 import { V2Dialect } from './api/v2.js'
 import { errorMessage } from './errors.js'
 import { type ApiTarget, InputError, type Settings, parseSettings } from './inputs.js'
-import type { Outcome, WaitEvent } from './job.js'
+import { runGate } from './gate/gate.js'
+import { autoCommittedJobs, gateActive } from './gate/plan.js'
+import { rowWarnings } from './gate/rows.js'
+import { type Outcome, type WaitEvent, lastKnownJob } from './job.js'
 import {
   MIN_SECRET_LENGTH,
   type Redact,
@@ -34,6 +37,7 @@ import {
   updateLine,
   verdict,
 } from './report/log.js'
+import { autoCommitNote, gateNotes, writeEventLine } from './report/gate.js'
 import { outputValues, stoppedOutputValues } from './report/outputs.js'
 import { createPlateauWatcher } from './report/plateau.js'
 import { renderStoppedSummary, renderSummary } from './report/summary.js'
@@ -119,7 +123,8 @@ function createWarnings(sink: Sink): (text: string) => void {
 /** HTML rendered from guarded text: see the module comment. */
 async function writeSummary(html: string, warn: (text: string) => void): Promise<void> {
   try {
-    await core.summary.addRaw(html).write()
+    // Overwrite: after a cancel the summary is written before the aborts, then again after.
+    await core.summary.emptyBuffer().addRaw(html).write({ overwrite: true })
   } catch (error) {
     // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
     warn(`Could not write the job summary: ${errorMessage(error)}`)
@@ -156,20 +161,52 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
   sink.info(startLine(settings))
   const plateau = createPlateauWatcher()
   const warn = createWarnings(sink)
+  const onEvent = (event: WaitEvent): void => {
+    logEvent(event, sink, plateau, warn)
+  }
   try {
-    const outcome = await waitForJobs({
-      jobIds: settings.jobIds,
-      fetchJob: (jobId, request) => client.fetchJob(jobId, request),
-      clock: runtime.clock,
-      sleep: runtime.sleep,
-      random: runtime.random,
-      signal: cancel.signal,
-      timeoutMs: settings.timeoutMs,
-      pollIntervalMs: settings.pollIntervalMs,
-      onEvent: (event) => {
-        logEvent(event, sink, plateau, warn)
-      },
-    })
+    const startedAt = runtime.clock.now()
+    const wait = (jobIds: string[], timeoutMs: number, uncommittedSettles = true) =>
+      waitForJobs({
+        startedAt,
+        jobIds,
+        fetchJob: (jobId, request) => client.fetchJob(jobId, request),
+        clock: runtime.clock,
+        sleep: runtime.sleep,
+        random: runtime.random,
+        signal: cancel.signal,
+        timeoutMs,
+        pollIntervalMs: settings.pollIntervalMs,
+        uncommittedSettles,
+        onEvent,
+      })
+    let outcome = await wait(settings.jobIds, settings.timeoutMs)
+    if (gateActive(settings.gate)) {
+      if (settings.gate.commit) {
+        const auto = autoCommittedJobs(outcome.jobs)
+        if (auto.length > 0) warn(autoCommitNote(auto))
+      }
+      outcome = await runGate(
+        outcome,
+        settings.gate,
+        {
+          write: (call, jobId, request) => client.writeJob(call, jobId, request),
+          clock: runtime.clock,
+          sleep: runtime.sleep,
+          random: runtime.random,
+          signal: cancel.signal,
+          onWrite: (event) => {
+            sink.info(writeEventLine(event))
+          },
+          waitCommitted: (jobIds, timeoutMs) => wait(jobIds, timeoutMs, false),
+          // Outputs and summary first: the runner kills the step 10 s after a cancel.
+          beforeCancelAborts: async (seen) => {
+            await writeReport(seen, settings, exits, warn)
+          },
+        },
+        { startedAt, deadline: startedAt + settings.timeoutMs },
+      )
+    }
     await report(outcome, settings, exits, warn)
   } finally {
     transport.dispose()
@@ -213,12 +250,13 @@ function logEvent(
   }
 }
 
-async function report(
+/** Outputs and the job summary, from the outcome with every string guarded once more. */
+async function writeReport(
   seen: Outcome,
   settings: Settings,
   { guard, sink }: Exits,
   warn: (text: string) => void,
-): Promise<void> {
+): Promise<Outcome> {
   // Every string once more through the guard, before anything is rendered from it.
   const outcome = redactDeep(seen, guard, false) as Outcome
   const { values, jobsOmitted, detailsOmitted } = outputValues(outcome)
@@ -228,16 +266,32 @@ async function report(
       `The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`,
     )
   }
+  await writeSummary(renderSummary(outcome, { product: productOf(settings) }), warn)
+  return outcome
+}
 
-  const product = settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product
-  await writeSummary(renderSummary(outcome, { product }), warn)
+function productOf(settings: Settings): 'Zilliz Cloud' | 'Milvus' {
+  return settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product
+}
 
+async function report(
+  seen: Outcome,
+  settings: Settings,
+  exits: Exits,
+  warn: (text: string) => void,
+): Promise<void> {
+  const { sink } = exits
+  const outcome = await writeReport(seen, settings, exits, warn)
   for (const annotation of failureAnnotations(outcome))
     sink.error(annotation.message, annotation.title)
+  if (outcome.gate?.rows === undefined) {
+    for (const warning of rowWarnings(outcome.jobs.map(lastKnownJob))) warn(warning)
+  }
+  for (const note of gateNotes(outcome, true)) sink.info(note)
   const stillFailing = endedWhileRetrying(outcome)
   if (stillFailing !== undefined) warn(stillFailing)
   const { level, message } = verdict(outcome, settings.failOnTimeout, {
-    product,
+    product: productOf(settings),
     host: settings.target.baseUrl.host,
   })
   if (level === 'failure') sink.fail(message)

@@ -46,6 +46,13 @@ export interface WaitOptions {
    * interval, so no gap is longer than it; never two forecast polls in a row.
    */
   forecast?: boolean
+  /**
+   * Whether a job at Uncommitted is done waiting (default true). The commit
+   * gate sets false while it waits for committed jobs to reach Completed.
+   */
+  uncommittedSettles?: boolean
+  /** Where elapsed times count from (clock ms); default now. The deadline is now + timeoutMs. */
+  startedAt?: number
 }
 
 export const POLL_DEFAULTS = {
@@ -62,9 +69,10 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
   const minRequestTimeoutMs = options.minRequestTimeoutMs ?? POLL_DEFAULTS.minRequestTimeoutMs
   const backoff = options.backoff ?? DEFAULT_BACKOFF
   const emit = options.onEvent ?? (() => undefined)
+  const holds = options.uncommittedSettles !== false
 
-  const startedAt = clock.now()
-  const deadline = startedAt + options.timeoutMs
+  const startedAt = options.startedAt ?? clock.now()
+  const deadline = clock.now() + options.timeoutMs
   // Fail-fast stops every other job's loop (and aborts its request in flight).
   const failFast = new AbortController()
   const stop = AbortSignal.any([options.signal, failFast.signal])
@@ -114,7 +122,7 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
         const job = keepLastProgress(previous, answer)
         status.job = job
         emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() })
-        if (isSettled(job.state)) {
+        if (isSettled(job.state) && (job.state !== 'uncommitted' || holds)) {
           status.settledAfterMs = elapsed()
           if (job.state === 'failed') stopOthers(status.jobId)
           return

@@ -273,14 +273,32 @@ describe('mapV2Job', () => {
 
   test.each([
     ['Uncommitted', 'uncommitted'],
-    ['Committing', 'importing'],
+    ['Committing', 'committing'],
     ['InProgress', 'importing'],
     ['Retry', 'importing'],
   ])('state %s is known: %s, with no "unknown state" note', (state, expected) => {
     const unknown: string[] = []
     const job = mapV2Job('j', { state, progress: 99 }, fail, (s) => unknown.push(s))
     expect(job.state).toBe(expected)
+    expect(job.unknownState).toBeUndefined()
     expect(unknown).toEqual([])
+  })
+
+  test('an unknown job state reads importing and is kept as sent, for the gate never to write on it', () => {
+    const job = mapV2Job('j', { state: 'Rollbacking', progress: 50 }, fail)
+    expect(job.state).toBe('importing')
+    expect(job.unknownState).toBe('Rollbacking')
+    // An unknown task state does not make the job's state unknown.
+    const withTask = mapV2Job('j', { state: 'Importing', details: [{ state: 'Odd' }] }, fail)
+    expect(withTask.unknownState).toBeUndefined()
+    // A failed job's state is known, whatever its files say.
+    const failed = mapV2Job(
+      'j',
+      { state: 'Odd', details: [{ state: 'Failed', reason: 'x' }] },
+      fail,
+    )
+    expect(failed.state).toBe('failed')
+    expect(failed.unknownState).toBeUndefined()
   })
 
   test('progress keeps one decimal; out of range or not a plain number is a shape error', () => {

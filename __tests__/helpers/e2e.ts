@@ -10,7 +10,7 @@ import {
   type Step,
   startSimulator,
 } from '../../scripts/simulator.mjs'
-import { type RunResult, runAction } from '../../scripts/run-action.mjs'
+import { type RunResult, type SignalPlan, runAction } from '../../scripts/run-action.mjs'
 
 export const node = process.env.E2E_NODE ?? process.execPath
 
@@ -23,7 +23,7 @@ export interface Scenario {
   endpointPath?: string
   env?: Record<string, string>
   apiKey?: string
-  signal?: { signal: NodeJS.Signals; when: (stdout: string) => boolean; delayMs?: number }
+  signal?: SignalPlan
 }
 
 export interface Run extends RunResult {

@@ -7,7 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { PermanentError, TransientError } from '../errors.js'
-import type { FetchRequest, ImportJob } from '../job.js'
+import type { FetchRequest, ImportJob, WriteAnswer, WriteCall } from '../job.js'
 import { type Redact, redactDeep } from '../redact.js'
 import { parseRetryAfter } from '../retry.js'
 import { clip } from '../text.js'
@@ -46,6 +46,8 @@ export interface Dialect {
    */
   readonly paths: readonly string[]
   request(jobId: string, path: string): DialectRequest
+  /** The paths of the two-phase-import writes, where the API has them (v2). */
+  readonly writePaths?: Readonly<Record<WriteCall, string>>
   mapData(jobId: string, data: Record<string, unknown>, fail: ShapeError): ImportJob
   /** What to check, given a refusal's code and message. */
   hint(code: number, message: string): string
@@ -79,7 +81,7 @@ export class ImportApiClient {
   }
 
   async fetchJob(jobId: string, request: FetchRequest): Promise<ImportJob> {
-    const { apiKey, transport, clock } = this.options
+    const { clock } = this.options
     // One poll, one time budget: a second path after a 404 gets what is left, not a fresh one.
     const startedAt = clock.now()
     const { paths } = this.dialect
@@ -91,26 +93,7 @@ export class ImportApiClient {
           `no answer for job ${jobId} within ${request.timeoutMs / 1000} s (${call.url.pathname} was next)`,
         )
       }
-      let response: HttpResponse
-      try {
-        response = await transport.send({
-          ...call,
-          headers: {
-            ...call.headers,
-            authorization: `Bearer ${apiKey}`,
-            accept: 'application/json',
-          },
-          signal: request.signal,
-          timeoutMs,
-        })
-      } catch (error) {
-        // Its words may quote the server (a status text, an encoding's name).
-        throw this.redactFault(error)
-      }
-      this.options.debug?.(() => {
-        const sent = call.body === undefined ? '' : ` ${call.body}`
-        return `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${this.safeBody(response.body)}`
-      })
+      const response = await this.send(call, request.signal, timeoutMs)
       if (response.status === 404 && pathIndex + 1 < paths.length) {
         pathIndex += 1
         this.firstPath = Math.max(this.firstPath, pathIndex)
@@ -126,6 +109,82 @@ export class ImportApiClient {
       if (fault) throw this.redactFault(fault)
       return this.interpret(jobId, response.body, response.headers, clock.now())
     }
+  }
+
+  /**
+   * Commits or aborts one job: the same request as a read (clusterId, DB-Name)
+   * on the write's path, sent once. Transient faults throw TransientError (the
+   * caller may send it again: the server takes a repeated commit as the same
+   * one); a refusal is an answer, not an error.
+   */
+  async writeJob(call: WriteCall, jobId: string, request: FetchRequest): Promise<WriteAnswer> {
+    const path = this.dialect.writePaths?.[call]
+    if (path === undefined) {
+      throw new PermanentError(`the ${this.dialect.format} has no ${call} call`)
+    }
+    const sent = this.dialect.request(jobId, path)
+    const response = await this.send(sent, request.signal, request.timeoutMs)
+    const { clock } = this.options
+    if (response.status === 404) {
+      return { kind: 'unsupported', said: `HTTP 404: ${this.describeErrorBody(response.body)}` }
+    }
+    const fault = statusFault(
+      response,
+      sent.url,
+      clock.now(),
+      this.describeErrorBody(response.body),
+    )
+    if (fault) throw this.redactFault(fault)
+    const body = response.body.startsWith('\uFEFF') ? response.body.slice(1) : response.body
+    const parsed = this.parseRedacted(body)
+    const code = isRecord(parsed) ? readCode(parsed.code) : undefined
+    if (!isRecord(parsed) || code === undefined) {
+      // Cut off or garbled: whether the server acted is unknown, so the call is
+      // sent again (a repeated commit or abort is the same one).
+      throw new TransientError(
+        `the answer to the ${call} of job ${jobId} was not a {code} object: ${this.excerpt(body)}`,
+        { answered: `HTTP ${response.status}` },
+      )
+    }
+    const message = clip(readText(parsed.message) ?? '', 300)
+    const said = `HTTP ${response.status}, code ${code}${message === '' ? '' : ` ${JSON.stringify(message)}`}`
+    if (this.dialect.successCodes.includes(code)) return { kind: 'done', said }
+    if (this.dialect.transientCodes.includes(code)) {
+      throw new TransientError(`${this.dialect.product} asked to slow down: ${said}`, {
+        answered: `code ${code}`,
+        retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), clock.now()),
+      })
+    }
+    return { kind: 'refused', said }
+  }
+
+  /** One request with the key, its raw answer logged lazily at debug level. */
+  private async send(
+    call: DialectRequest,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<HttpResponse> {
+    let response: HttpResponse
+    try {
+      response = await this.options.transport.send({
+        ...call,
+        headers: {
+          ...call.headers,
+          authorization: `Bearer ${this.options.apiKey}`,
+          accept: 'application/json',
+        },
+        signal,
+        timeoutMs,
+      })
+    } catch (error) {
+      // Its words may quote the server (a status text, an encoding's name).
+      throw this.redactFault(error)
+    }
+    this.options.debug?.(() => {
+      const sent = call.body === undefined ? '' : ` ${call.body}`
+      return `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${this.safeBody(response.body)}`
+    })
+    return response
   }
 
   /** A fault with the key removed from its message, of the same kind and with the same details. */

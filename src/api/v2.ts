@@ -24,6 +24,12 @@ export const V2_PATHS = [
   '/v2/vectordb/jobs/import/get_progress',
 ] as const
 
+/** Two-phase import (Milvus 2.6+): see docs/api-notes.md. */
+export const V2_WRITE_PATHS = {
+  commit: '/v2/vectordb/jobs/import/commit',
+  abort: '/v2/vectordb/jobs/import/abort',
+} as const
+
 export type V2Product = 'Zilliz Cloud' | 'Milvus'
 
 export interface V2Options {
@@ -69,7 +75,7 @@ const KNOWN_STATES: Record<string, JobState> = {
   importing: 'importing',
   inprogress: 'importing',
   retry: 'importing',
-  committing: 'importing',
+  committing: 'committing',
   uncommitted: 'uncommitted',
   completed: 'completed',
   failed: 'failed',
@@ -80,6 +86,7 @@ export class V2Dialect implements Dialect {
   readonly transientCodes = [RATE_LIMITED]
   readonly format = 'the v2 import-job format'
   readonly paths = V2_PATHS
+  readonly writePaths = V2_WRITE_PATHS
   readonly product: V2Product
   private readonly unknownStates = new Set<string>()
 
@@ -122,6 +129,8 @@ function readState(text: string, onUnknown: (state: string) => void): JobState {
 
 interface Reading {
   state: JobState
+  /** The state text when it is not one this action knows. */
+  unknownState: string | undefined
   progress: number
   completeTime: string | undefined
   errorMessage: string | undefined
@@ -145,15 +154,20 @@ function readProgress(
 ): Reading {
   const reason = readExact(entry.reason, `${field}reason`, fail)
   const stateText = readExact(entry.state, `${field}state`, fail)
+  let unknownState: string | undefined
   const state: JobState =
     stateText === undefined
       ? reason === undefined
         ? 'importing'
         : 'failed'
-      : readState(stateText, onUnknown)
+      : readState(stateText, (text) => {
+          unknownState = text
+          onUnknown(text)
+        })
   const percent = readInRange(entry.progress, `${field}progress`, fail, 0, 100) ?? 0
   return {
     state,
+    unknownState,
     progress: state === 'completed' ? 100 : unfinishedPercent(percent),
     completeTime: readString(entry.completeTime, `${field}completeTime`, fail),
     errorMessage: state === 'failed' ? (reason ?? NO_REASON) : undefined,
@@ -197,6 +211,7 @@ export function mapV2Job(
       collectionName: readString(data.collectionName, 'collectionName', fail),
       completeTime: job.completeTime,
       errorMessage,
+      unknownState: state === 'failed' ? undefined : job.unknownState,
       retrying: state === 'failed' ? undefined : job.retrying,
       fileSize: readCount(data.fileSize, 'fileSize', fail),
       importedRows: readCount(data.importedRows, 'importedRows', fail),

@@ -14,6 +14,8 @@ import {
 import type { ApiTarget, Settings } from '../inputs.js'
 import { clip, clipMiddle } from '../text.js'
 import { formatDuration, formatPercent } from './format.js'
+import { gateFailure, gateHeadline } from './gate.js'
+import { expectedText } from '../gate/rows.js'
 
 function describeApi(target: ApiTarget): string {
   return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`
@@ -34,8 +36,25 @@ export function startLine(settings: Settings): string {
   return (
     `Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
     `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
-    `poll every ${formatDuration(settings.pollIntervalMs)}${certificate}.`
+    `poll every ${formatDuration(settings.pollIntervalMs)}${certificate}.${gatePlan(settings)}`
   )
+}
+
+/** What the gate inputs ask for, so the log says up front that the action may write. */
+function gatePlan({ gate }: Settings): string {
+  const parts: string[] = []
+  if (gate.commit) parts.push('then commit every job once all are Uncommitted (all or nothing)')
+  const abortOn = [...gate.abortOn].filter((reason) => !(gate.commit && reason === 'failure'))
+  if (gate.commit)
+    parts.push(
+      `abort them all on a failure${abortOn.length > 0 ? ` or ${abortOn.join(' or ')}` : ''}`,
+    )
+  else if (abortOn.length > 0)
+    parts.push(`abort the jobs still running or held on ${abortOn.join(' or ')}`)
+  if (gate.expectedRows !== undefined) {
+    parts.push(`expect ${expectedText(gate.expectedRows)} over all jobs`)
+  }
+  return parts.length === 0 ? '' : ` Gate: ${parts.join('; ')}.`
 }
 
 /** One info line when a job's state, progress or files-done count changed; else nothing. */
@@ -256,12 +275,25 @@ function whyUnknown(outcome: Outcome, api: ApiPlace, waited: string): string {
 }
 
 export function verdict(outcome: Outcome, failOnTimeout: boolean, api: ApiPlace): Verdict {
+  const base = waitVerdict(outcome, failOnTimeout, api)
+  const headline = gateHeadline(outcome)
+  return headline === undefined ? base : { ...base, message: `${base.message} ${headline}` }
+}
+
+function waitVerdict(outcome: Outcome, failOnTimeout: boolean, api: ApiPlace): Verdict {
+  const gateFailed = gateFailure(outcome)
+  if (gateFailed !== undefined && (outcome.state === 'failed' || outcome.state === 'error')) {
+    return { level: 'failure', message: gateFailed }
+  }
   const count = outcome.jobs.length
   const jobsWord = count === 1 ? '1 import job' : `${count} import jobs`
   const waited = formatDuration(outcome.elapsedMs)
   switch (outcome.state) {
-    case 'completed':
-      return { level: 'success', message: `${jobsWord} completed after ${waited}.` }
+    case 'completed': {
+      const committed = outcome.jobs.some((s) => s.writes?.some((w) => w.mark === 'committed'))
+      const done = committed ? 'committed and completed' : 'completed'
+      return { level: 'success', message: `${jobsWord} ${done} after ${waited}.` }
+    }
     case 'uncommitted': {
       const waiting = outcome.jobs
         .filter((status) => status.job?.state === 'uncommitted')

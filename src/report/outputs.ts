@@ -8,12 +8,14 @@ import {
   type ImportJob,
   type JobStatus,
   type Outcome,
+  type WriteMark,
   jobErrors,
   lastKnownJob,
   overallProgress,
 } from '../job.js'
 import { clipNoted } from '../text.js'
 import { byteLength, fitByRank } from './budget.js'
+import { gateFailure, gateHeadline } from './gate.js'
 
 export const JOBS_OUTPUT_MAX_BYTES = 100_000
 
@@ -65,6 +67,8 @@ export interface JobEntry {
   progressLastSeen?: true
   /** Present only when details were cut to keep the output bounded. */
   detailsOmitted?: number
+  /** What the action's last commit or abort did to this job; absent when it left the job alone. */
+  commit?: WriteMark
 }
 
 export interface OutputReport {
@@ -113,6 +117,8 @@ function jobEntry(status: JobStatus): JobEntry {
     details: job?.files.map(fileEntry) ?? [],
   }
   if (job?.progressLastSeen === true) entry.progressLastSeen = true
+  const write = status.writes?.at(-1)
+  if (write !== undefined) entry.commit = write.mark
   return entry
 }
 
@@ -175,7 +181,12 @@ function latestTime(times: readonly string[]): string {
  */
 function outcomeError(outcome: Outcome): string {
   const first = outcome.jobs.map(firstError).find((e) => e !== undefined)
-  if (first !== undefined || outcome.state !== 'error') return first ?? ''
+  if (first !== undefined) return first
+  // A row mismatch or a commit that did not go through, with what is visible now.
+  const gate = gateFailure(outcome)
+  if (gate !== undefined)
+    return [gate, gateHeadline(outcome)].filter((t) => t !== undefined).join(' ')
+  if (outcome.state !== 'error') return ''
   return outcome.jobs.find((status) => status.lastError !== undefined)?.lastError ?? ''
 }
 

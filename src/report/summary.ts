@@ -13,6 +13,7 @@ import {
   type JobStatus,
   type Outcome,
   type OutcomeState,
+  type WriteMark,
   filesDone,
   hasRowCounts,
   isDone,
@@ -21,7 +22,9 @@ import {
   overallProgress,
   reportsRows,
 } from '../job.js'
+import { rowWarnings } from '../gate/rows.js'
 import { byteLength, fitByRank } from './budget.js'
+import { gateFailure, gateHeadline, gateNotes, visibilityOf } from './gate.js'
 import { clip, clipMiddle, escapeHtml } from '../text.js'
 import { formatBytes, formatDuration, formatPercent, formatRowCounts } from './format.js'
 
@@ -37,9 +40,20 @@ const STATE_LABEL: Record<OutcomeState, string> = {
   cancelled: '🚫 cancelled',
 }
 
+/** The heading's state: an error the commit caused says so, not "could not check". */
+function stateLabel(outcome: Outcome): string {
+  if (outcome.state !== 'error' || gateFailure(outcome) === undefined)
+    return STATE_LABEL[outcome.state]
+  const visible = outcome.jobs.some((s) =>
+    ['visible', 'becoming visible'].includes(visibilityOf(s)),
+  )
+  return visible ? '⚠️ partly committed' : '⚠️ not committed'
+}
+
 const JOB_LABEL: Record<JobState, string> = {
   completed: '✅ completed',
   uncommitted: '⏸️ uncommitted',
+  committing: '⏩ committing',
   failed: '❌ failed',
   importing: '🔄 importing',
   pending: '⏳ pending',
@@ -98,10 +112,19 @@ function notCheckedReason(status: JobStatus, all: readonly JobStatus[]): string 
   return `Polling stopped when job <code>${escapeHtml(status.stoppedBy)}</code> ${what}.`
 }
 
+const WRITE_LABEL: Record<WriteMark, string> = {
+  committed: '🔓 committed',
+  'commit-failed': '⛔ commit failed',
+  aborted: '🗑️ aborted',
+  'abort-refused': '⛔ abort refused',
+}
+
 function jobLabel(status: JobStatus): string {
-  if (status.problem !== undefined) return '⚠️ could not check'
-  if (status.job === undefined) return '❓ not checked'
-  return JOB_LABEL[status.job.state]
+  const write = status.writes?.at(-1)
+  const wrote = write === undefined ? '' : ` · ${WRITE_LABEL[write.mark]}`
+  if (status.problem !== undefined) return `⚠️ could not check${wrote}`
+  if (status.job === undefined) return `❓ not checked${wrote}`
+  return `${JOB_LABEL[status.job.state]}${wrote}`
 }
 
 function jobHeader(status: JobStatus, outcome: Outcome): string {
@@ -132,7 +155,9 @@ function jobHeader(status: JobStatus, outcome: Outcome): string {
     if (job.retrying !== undefined) {
       html += `<p><strong>Retrying:</strong> ${escapeHtml(clip(job.retrying, 1_000))}</p>\n`
     }
-    if (job.state === 'uncommitted') html += `<p>${UNCOMMITTED_NOTE}</p>\n`
+    if (job.state === 'uncommitted' && status.writes === undefined) {
+      html += `<p>${UNCOMMITTED_NOTE}</p>\n`
+    }
     const stopped = notCheckedReason(status, outcome.jobs)
     if (stopped !== undefined) html += `<p>${stopped} This is its last known state.</p>\n`
   } else if (status.problem === undefined) {
@@ -219,6 +244,28 @@ function whatFailed(outcome: Outcome): string {
   return `<h3>What failed</h3>\n<ul>\n${shown.join('')}${more}</ul>\n`
 }
 
+/** At most this many notes in the gate's list; then "and N more". */
+export const GATE_NOTES_MAX = 30
+
+/**
+ * The gate's result first (what is visible now), then its notes (each write
+ * with the server's answer), and any success that may not be one.
+ */
+function gateSection(outcome: Outcome): string {
+  const headline = gateHeadline(outcome)
+  const warnings =
+    outcome.gate?.rows === undefined ? rowWarnings(outcome.jobs.map(lastKnownJob)) : []
+  const notes = [...gateNotes(outcome), ...warnings.map((w) => `⚠️ ${w}`)]
+  if (headline === undefined && notes.length === 0) return ''
+  const lead = headline === undefined ? '' : `<p><strong>${escapeHtml(headline)}</strong></p>\n`
+  const shown = notes.slice(0, GATE_NOTES_MAX).map((note) => `<li>${escapeHtml(note)}</li>\n`)
+  const more =
+    notes.length > GATE_NOTES_MAX
+      ? `<li>and ${notes.length - GATE_NOTES_MAX} more (in the log)</li>\n`
+      : ''
+  return `${lead}${notes.length === 0 ? '' : `<ul>\n${shown.join('')}${more}</ul>\n`}`
+}
+
 /**
  * The summary when the action stopped before it could report an outcome:
  * refused inputs (nothing was asked of the API) or an unexpected error.
@@ -248,8 +295,9 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
   const progress = formatPercent(overallProgress(outcome.jobs.map(lastKnownJob)))
   const count = outcome.jobs.length === 1 ? '1 job' : `${outcome.jobs.length} jobs`
   let html =
-    `<h2>${product} import: ${STATE_LABEL[outcome.state]}</h2>\n` +
+    `<h2>${product} import: ${stateLabel(outcome)}</h2>\n` +
     `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
+    gateSection(outcome) +
     whatFailed(outcome)
 
   const headers = outcome.jobs.map((status) => jobHeader(status, outcome))
