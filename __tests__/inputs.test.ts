@@ -397,3 +397,73 @@ describe('client-cert and client-key (mutual TLS)', () => {
     )
   })
 })
+
+describe('the commit gate: commit, abort-on, expected-rows (v2 only)', () => {
+  const v2 = { 'api-version': 'v2', endpoint: 'http://127.0.0.1:19530', 'cluster-id': '' }
+  test('defaults: no commit, no aborts, no row check', () => {
+    expect(settings(v2).gate).toEqual({ commit: false, abortOn: new Set() })
+  })
+  test('commit: true implies abort-on failure (all or nothing)', () => {
+    expect(settings({ ...v2, commit: 'true' }).gate).toEqual({
+      commit: true,
+      abortOn: new Set(['failure']),
+    })
+    expect(settings({ ...v2, commit: 'True', 'abort-on': 'cancel' }).gate.abortOn).toEqual(
+      new Set(['cancel', 'failure']),
+    )
+    expect(inputError({ ...v2, commit: 'yes' })).toBe(
+      'Input "commit" must be true or false; got "yes".',
+    )
+  })
+  test('abort-on: commas or newlines, blanks and repeats ignored; anything else named', () => {
+    expect(settings({ ...v2, 'abort-on': ' timeout ,\ncancel,,timeout ' }).gate.abortOn).toEqual(
+      new Set(['timeout', 'cancel']),
+    )
+    expect(settings({ ...v2, 'abort-on': 'failure' }).gate.abortOn).toEqual(new Set(['failure']))
+    expect(inputError({ ...v2, 'abort-on': 'cancel,error' })).toBe(
+      'Input "abort-on" must list some of cancel, timeout, failure, separated by commas; got "error".',
+    )
+    expect(inputError({ ...v2, 'abort-on': 'Cancel' })).toMatch(/got "Cancel"\.$/)
+  })
+  test.each([
+    ['1000000', { count: 1_000_000, atLeast: false }],
+    ['>=1', { count: 1, atLeast: true }],
+    ['>= 25000', { count: 25_000, atLeast: true }],
+    ['1,000,000', { count: 1_000_000, atLeast: false }],
+    ['1_000', { count: 1_000, atLeast: false }],
+    ['0', { count: 0, atLeast: false }],
+    [' 42 ', { count: 42, atLeast: false }],
+  ])('expected-rows %j', (text, expected) => {
+    expect(settings({ ...v2, 'expected-rows': text }).gate.expectedRows).toEqual(expected)
+  })
+  test.each([
+    '-1',
+    '1.5',
+    '>1',
+    '<=5',
+    '1,00',
+    '10,0000',
+    'lots',
+    '>=',
+    '99999999999999999',
+    '1e6',
+  ])('expected-rows %j is refused, naming the input and the forms it takes', (text) => {
+    expect(inputError({ ...v2, 'expected-rows': text })).toBe(
+      'Input "expected-rows" must be a whole number of rows over all jobs (1000000 for exactly that many) ' +
+        `or a minimum such as >=1; got ${JSON.stringify(text.trim())}.`,
+    )
+  })
+  test('with v1, each is an input error that names the inputs given', () => {
+    expect(inputError({ commit: 'true' })).toBe(
+      'Input "commit" needs api-version: v2: the v1 API reports no row counts and has no commit or abort.',
+    )
+    expect(inputError({ 'abort-on': 'cancel', 'expected-rows': '>=1' })).toBe(
+      'Inputs "abort-on" and "expected-rows" need api-version: v2: the v1 API reports no row counts and has no commit or abort.',
+    )
+    expect(inputError({ commit: 'true', 'abort-on': 'cancel', 'expected-rows': '1' })).toMatch(
+      /^Inputs "commit" and "abort-on" and "expected-rows" need api-version: v2/,
+    )
+    // commit: false is the default, not a request.
+    expect(settings({ commit: 'false' }).gate.commit).toBe(false)
+  })
+})

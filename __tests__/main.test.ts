@@ -414,3 +414,111 @@ describe('run(): what the runner is told, and at which level', () => {
     expect(outputs().state).toBe('completed')
   })
 })
+
+describe('run() with the commit gate: which levels fire', () => {
+  const held = (script: JobSpec['script'], rows = 1_000): JobSpec => ({
+    collectionName: 'c',
+    files: [{ fileName: 'f.parquet', rows }],
+    script,
+    autoCommit: false,
+  })
+
+  test('commit all: each commit an info line with its answer; passing verdict last', async () => {
+    await start({ 'job-a': held([0.5, 1]), 'job-b': held([1]) }, 'milvus')
+    process.env.INPUT_COMMIT = 'true'
+    await run(virtual())
+    expect(process.exitCode).toBeUndefined()
+    expect(atLevel('info')).toEqual(
+      expect.arrayContaining([
+        'Commit of job job-a: committed (HTTP 200, code 0).',
+        'Commit of job job-b: committed (HTTP 200, code 0).',
+      ]),
+    )
+    expect(atLevel('info').at(-1)).toMatch(
+      /^2 import jobs committed and completed after \d+s\. All or nothing: all 2 jobs committed; their data is visible\.$/,
+    )
+    expect(atLevel('warning')).toEqual([])
+    expect(atLevel('error')).toEqual([])
+    expect(outputs().state).toBe('completed')
+  })
+
+  test('an auto-committed job: one warning; a refused abort is info, never an error', async () => {
+    await start(
+      {
+        'job-auto': { collectionName: 'c', script: [1] },
+        'job-bad': held([0.2, { progress: 0.3, jobError: 'bad' }]),
+      },
+      'milvus',
+    )
+    process.env.INPUT_COMMIT = 'true'
+    process.env['INPUT_ABORT-ON'] = 'failure'
+    await run(virtual())
+    expect(atLevel('warning')).toEqual([
+      expect.stringMatching(/^Job job-auto reached Completed without waiting at Uncommitted/),
+    ])
+    expect(atLevel('error')).toEqual([
+      'title=Job job-bad bad',
+      expect.stringMatching(
+        /^The import failed: job job-bad reported an error .* Not all or nothing: the data of job-auto is visible; job-bad is not visible\.$/,
+      ),
+    ])
+    expect(atLevel('info')).toContain(
+      'Not aborted: job job-auto (it completed: its data is visible).',
+    )
+  })
+
+  test('rows: a finished job with 0 rows is a warning; with expected-rows, the check is info', async () => {
+    await start(
+      { 'job-z': { collectionName: 'c', files: [{ fileName: 'f', rows: 0 }], script: [1] } },
+      'milvus',
+    )
+    await run(virtual())
+    expect(atLevel('warning')).toEqual([expect.stringMatching(/^Job job-z finished with 0 rows/)])
+
+    writeFileSync(path.join(dir, 'output'), '')
+    stdout.length = 0
+    await sim?.close()
+    await start(
+      { 'job-z': { collectionName: 'c', files: [{ fileName: 'f', rows: 0 }], script: [1] } },
+      'milvus',
+    )
+    process.env['INPUT_EXPECTED-ROWS'] = '0'
+    await run(virtual())
+    expect(atLevel('warning')).toEqual([])
+    expect(atLevel('info')).toContain(
+      'expected-rows asked for exactly 0 rows; the jobs imported 0 rows: as expected.',
+    )
+    expect(outputs().state).toBe('completed')
+  })
+
+  test('cancel with abort-on cancel: the summary is written before the aborts, then again after', async () => {
+    // The abort's answer takes 200 ms: time to see the summary written before it.
+    const s = await start(
+      { 'job-c': { ...held([0.2]), abortScript: [{ progress: 0, delayMs: 200 }] } },
+      'milvus',
+    )
+    process.env['INPUT_ABORT-ON'] = 'cancel'
+    process.env['INPUT_POLL-INTERVAL'] = '30s'
+    process.env.INPUT_TIMEOUT = '5m'
+    const summaries: string[] = []
+    const running = run()
+    while (s.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    // Watch the summary file while the abort is under way.
+    const watcher = setInterval(() => summaries.push(summary()), 1)
+    process.emit('SIGINT', 'SIGINT')
+    await running
+    clearInterval(watcher)
+    expect(s.requests.map((q) => q.path)).toEqual([
+      '/v2/vectordb/jobs/import/describe',
+      '/v2/vectordb/jobs/import/abort',
+    ])
+    expect(summary()).toContain('🗑️ aborted')
+    // Overwritten, not appended: one heading.
+    expect(summary().match(/<h2>/g)).toHaveLength(1)
+    expect(JSON.parse(outputs().jobs ?? '[]')[0].commit).toBe('aborted')
+    expect(atLevel('info')).toContain('Abort of job job-c: aborted (HTTP 200, code 0).')
+    expect(summaries.some((text) => text.includes('🚫 cancelled') && !text.includes('🗑️'))).toBe(
+      true,
+    )
+  })
+})

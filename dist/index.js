@@ -5726,6 +5726,9 @@ function visibilityOf(status) {
         return 'held';
     if (state === undefined || status.job?.unknownState !== undefined)
         return 'unknown';
+    // Not visible yet; an auto-commit job becomes visible when it completes.
+    if (state === 'pending' || state === 'importing')
+        return 'importing';
     return 'not visible';
 }
 /** "a, b and 3 more": job IDs, at most ten named. */
@@ -5744,6 +5747,7 @@ function byVisibility(outcome) {
         'becoming visible': [],
         held: [],
         discarded: [],
+        importing: [],
         'not visible': [],
         unknown: [],
     };
@@ -5757,26 +5761,32 @@ const REASON_TEXT = {
     timeout: 'the timeout passed',
     cancel: 'the run was cancelled',
 };
-/** Each group of jobs in words, for a headline that is not all or nothing. */
+/** Each group of jobs in words. */
 function groupTexts(groups) {
     const are = (ids) => (ids.length === 1 ? 'is' : 'are');
     const texts = [];
-    const { visible, held, discarded, unknown } = groups;
+    const { visible, held, discarded, importing, unknown } = groups;
     const committing = groups['becoming visible'];
     const notVisible = groups['not visible'];
     if (visible.length > 0)
         texts.push(`the data of ${jobList(visible)} is visible`);
-    if (committing.length > 0)
+    if (committing.length > 0) {
         texts.push(`${jobList(committing)} ${are(committing)} committed and becoming visible`);
+    }
     if (held.length > 0) {
-        texts.push(`${jobList(held)} ${are(held)} held, not visible (commit or abort ${held.length === 1 ? 'it' : 'them'})`);
+        const them = held.length === 1 ? 'it' : 'them';
+        texts.push(`${jobList(held)} ${are(held)} held, not visible (commit or abort ${them})`);
     }
     if (discarded.length > 0)
         texts.push(`${jobList(discarded)} ${are(discarded)} aborted`);
+    if (importing.length > 0) {
+        texts.push(`${jobList(importing)} ${are(importing)} still importing, not visible yet`);
+    }
     if (notVisible.length > 0)
         texts.push(`${jobList(notVisible)} ${are(notVisible)} not visible`);
-    if (unknown.length > 0)
+    if (unknown.length > 0) {
         texts.push(`whether ${jobList(unknown)} ${are(unknown)} visible is not known`);
+    }
     return texts;
 }
 /**
@@ -5790,27 +5800,24 @@ function gateHeadline(outcome) {
         return undefined;
     const groups = byVisibility(outcome);
     const wrote = outcome.jobs.some((s) => (s.writes ?? []).length > 0);
-    const visible = groups.visible.length + groups['becoming visible'].length;
     const reason = gate.abortReason === undefined ? '' : ` (${REASON_TEXT[gate.abortReason]})`;
     const all = outcome.jobs.length;
-    if (gate.mode === 'commit' && visible === all) {
+    if (gate.mode === 'abort') {
+        return wrote ? `After the aborts${reason}: ${groupTexts(groups).join('; ')}.` : undefined;
+    }
+    const visible = groups.visible.length + groups['becoming visible'].length;
+    if (visible === all) {
         if (!wrote)
             return undefined;
         const committing = groups['becoming visible'].length;
         const tail = committing > 0 ? `; ${committing} still committing when the wait ended` : '';
         return `All or nothing: all ${all} ${all === 1 ? 'job' : 'jobs'} committed; their data is visible${tail}.`;
     }
-    if (!wrote &&
-        gate.abortReason === undefined &&
-        (gate.mode === 'abort' || groups.held.length === 0)) {
+    if (!wrote && gate.abortReason === undefined && groups.held.length === 0)
         return undefined;
-    }
-    const rest = groupTexts({ ...groups, visible: [], 'becoming visible': [] });
-    if (visible === 0 && groups.unknown.length === 0) {
-        const lead = gate.mode === 'commit'
-            ? `All or nothing: none of the data became visible${reason}`
-            : `Nothing became visible${reason}`;
-        return `${lead}: ${rest.join('; ')}.`;
+    const mayShow = visible + groups.unknown.length + groups.importing.length;
+    if (mayShow === 0) {
+        return `All or nothing: none of the data became visible${reason}: ${groupTexts(groups).join('; ')}.`;
     }
     return `Not all or nothing: ${groupTexts(groups).join('; ')}.`;
 }

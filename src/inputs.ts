@@ -339,7 +339,8 @@ function parseGate(getInput: GetInput, target: ApiTarget): GateSettings {
     ].filter((name) => name !== undefined)
     if (given.length > 0) {
       throw new InputError(
-        `Input ${given.join(' and ')} needs api-version: v2: the v1 API reports no row counts and has no commit or abort.`,
+        `${given.length === 1 ? 'Input' : 'Inputs'} ${given.join(' and ')} ${given.length === 1 ? 'needs' : 'need'} ` +
+          'api-version: v2: the v1 API reports no row counts and has no commit or abort.',
       )
     }
   }

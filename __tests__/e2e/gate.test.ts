@@ -376,7 +376,9 @@ describe('abort-on', () => {
       expect(r.code).toBe(1)
       expect(r.outputs.state).toBe('cancelled')
       expect(commitField(r)).toEqual({ 'job-1': 'aborted', 'job-2': 'aborted' })
-      expect(r.summary).toContain('Nothing became visible (the run was cancelled)')
+      expect(r.summary).toContain(
+        'After the aborts (the run was cancelled): job-1 and job-2 are aborted.',
+      )
       // Sent together: two 1.5 s answers took about 1.5 s, not 3 s.
       const sent = r.recorded.filter((q) => q.path === ABORT).map((q) => q.at)
       expect(sent).toHaveLength(2)

@@ -24,7 +24,7 @@ export const V2_PATHS = [
   '/v2/vectordb/jobs/import/get_progress',
 ] as const
 
-/** Two-phase import (Milvus 2.6+): see docs/api-notes.md. */
+/** Two-phase import (Milvus 3.0 line; not in 2.6 or before): see docs/api-notes.md. */
 export const V2_WRITE_PATHS = {
   commit: '/v2/vectordb/jobs/import/commit',
   abort: '/v2/vectordb/jobs/import/abort',

@@ -13,7 +13,7 @@ import { formatDuration } from './format.js'
 
 /** Where a job's data stands after the gate. */
 export type Visibility =
-  'visible' | 'becoming visible' | 'held' | 'discarded' | 'not visible' | 'unknown'
+  'visible' | 'becoming visible' | 'held' | 'discarded' | 'importing' | 'not visible' | 'unknown'
 
 export function visibilityOf(status: JobStatus): Visibility {
   const last = status.writes?.at(-1)
@@ -24,6 +24,8 @@ export function visibilityOf(status: JobStatus): Visibility {
   if (last?.call === 'commit' && last.unanswered === true) return 'unknown'
   if (state === 'uncommitted') return 'held'
   if (state === undefined || status.job?.unknownState !== undefined) return 'unknown'
+  // Not visible yet; an auto-commit job becomes visible when it completes.
+  if (state === 'pending' || state === 'importing') return 'importing'
   return 'not visible'
 }
 
@@ -42,6 +44,7 @@ function byVisibility(outcome: Outcome): Record<Visibility, string[]> {
     'becoming visible': [],
     held: [],
     discarded: [],
+    importing: [],
     'not visible': [],
     unknown: [],
   }
@@ -56,25 +59,29 @@ const REASON_TEXT = {
   cancel: 'the run was cancelled',
 } as const
 
-/** Each group of jobs in words, for a headline that is not all or nothing. */
+/** Each group of jobs in words. */
 function groupTexts(groups: Record<Visibility, string[]>): string[] {
   const are = (ids: readonly string[]): string => (ids.length === 1 ? 'is' : 'are')
   const texts: string[] = []
-  const { visible, held, discarded, unknown } = groups
+  const { visible, held, discarded, importing, unknown } = groups
   const committing = groups['becoming visible']
   const notVisible = groups['not visible']
   if (visible.length > 0) texts.push(`the data of ${jobList(visible)} is visible`)
-  if (committing.length > 0)
+  if (committing.length > 0) {
     texts.push(`${jobList(committing)} ${are(committing)} committed and becoming visible`)
+  }
   if (held.length > 0) {
-    texts.push(
-      `${jobList(held)} ${are(held)} held, not visible (commit or abort ${held.length === 1 ? 'it' : 'them'})`,
-    )
+    const them = held.length === 1 ? 'it' : 'them'
+    texts.push(`${jobList(held)} ${are(held)} held, not visible (commit or abort ${them})`)
   }
   if (discarded.length > 0) texts.push(`${jobList(discarded)} ${are(discarded)} aborted`)
+  if (importing.length > 0) {
+    texts.push(`${jobList(importing)} ${are(importing)} still importing, not visible yet`)
+  }
   if (notVisible.length > 0) texts.push(`${jobList(notVisible)} ${are(notVisible)} not visible`)
-  if (unknown.length > 0)
+  if (unknown.length > 0) {
     texts.push(`whether ${jobList(unknown)} ${are(unknown)} visible is not known`)
+  }
   return texts
 }
 
@@ -88,29 +95,22 @@ export function gateHeadline(outcome: Outcome): string | undefined {
   if (gate === undefined) return undefined
   const groups = byVisibility(outcome)
   const wrote = outcome.jobs.some((s) => (s.writes ?? []).length > 0)
-  const visible = groups.visible.length + groups['becoming visible'].length
   const reason = gate.abortReason === undefined ? '' : ` (${REASON_TEXT[gate.abortReason]})`
   const all = outcome.jobs.length
-  if (gate.mode === 'commit' && visible === all) {
+  if (gate.mode === 'abort') {
+    return wrote ? `After the aborts${reason}: ${groupTexts(groups).join('; ')}.` : undefined
+  }
+  const visible = groups.visible.length + groups['becoming visible'].length
+  if (visible === all) {
     if (!wrote) return undefined
     const committing = groups['becoming visible'].length
     const tail = committing > 0 ? `; ${committing} still committing when the wait ended` : ''
     return `All or nothing: all ${all} ${all === 1 ? 'job' : 'jobs'} committed; their data is visible${tail}.`
   }
-  if (
-    !wrote &&
-    gate.abortReason === undefined &&
-    (gate.mode === 'abort' || groups.held.length === 0)
-  ) {
-    return undefined
-  }
-  const rest = groupTexts({ ...groups, visible: [], 'becoming visible': [] })
-  if (visible === 0 && groups.unknown.length === 0) {
-    const lead =
-      gate.mode === 'commit'
-        ? `All or nothing: none of the data became visible${reason}`
-        : `Nothing became visible${reason}`
-    return `${lead}: ${rest.join('; ')}.`
+  if (!wrote && gate.abortReason === undefined && groups.held.length === 0) return undefined
+  const mayShow = visible + groups.unknown.length + groups.importing.length
+  if (mayShow === 0) {
+    return `All or nothing: none of the data became visible${reason}: ${groupTexts(groups).join('; ')}.`
   }
   return `Not all or nothing: ${groupTexts(groups).join('; ')}.`
 }
@@ -154,7 +154,7 @@ export function gateNotes(outcome: Outcome, forLog = false): string[] {
       `Not sent: the commit of ${jobList(gate.notCommitted)} (commits stop at the first that fails, or at a cancel).`,
     )
   }
-  if (gate.abortTargets.length > 0 || gate.abortReason !== undefined) {
+  if (gate.abortReason !== undefined) {
     for (const left of gate.leftAlone) notes.push(`Not aborted: job ${left.jobId} (${left.why}).`)
   }
   return notes
@@ -180,12 +180,13 @@ export function gateFailure(outcome: Outcome): string | undefined {
   if (gate.rows !== undefined && !gate.rows.passed) {
     return `The row check failed: ${rowCheckText(gate.rows)}`
   }
-  const failedCommit = outcome.jobs.find((s) =>
-    (s.writes ?? []).some((w) => w.call === 'commit' && w.mark === 'commit-failed'),
-  )
-  const write = failedCommit?.writes?.find((w) => w.call === 'commit')
-  if (failedCommit === undefined || write === undefined) return undefined
-  return `The commit did not go through. ${writeText(failedCommit.jobId, write)}`
+  for (const status of outcome.jobs) {
+    const write = status.writes?.find((w) => w.mark === 'commit-failed')
+    if (write !== undefined) {
+      return `The commit did not go through. ${writeText(status.jobId, write)}`
+    }
+  }
+  return undefined
 }
 
 /** A log line for one commit or abort attempt: sent again after a fault, or settled. */
@@ -195,6 +196,6 @@ export function writeEventLine(event: WriteEvent): string {
   const again =
     event.retryInMs === undefined
       ? 'not sent again'
-      : `sending it again in ${formatDuration(event.retryInMs)}`
+      : `sending it again in ${event.retryInMs < 10_000 ? `${(event.retryInMs / 1000).toFixed(1)}s` : formatDuration(event.retryInMs)}`
   return `${what} of job ${event.jobId}, attempt ${event.attempt}: ${clip(event.fault ?? '', 400)}; ${again}.`
 }
