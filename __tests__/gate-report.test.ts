@@ -57,13 +57,13 @@ const gate = (over: Partial<GateRecord> = {}): GateRecord => ({
 })
 const outcome = (
   jobs: JobStatus[],
-  g: GateRecord | undefined = gate(),
+  g: GateRecord | null = gate(),
   state: OutcomeState = 'completed',
 ): Outcome => ({
   state,
   jobs,
   elapsedMs: 1_000,
-  ...(g === undefined ? {} : { gate: g }),
+  ...(g === null ? {} : { gate: g }),
 })
 
 describe('visibilityOf', () => {
@@ -127,7 +127,7 @@ describe('jobList', () => {
 
 describe('gateHeadline', () => {
   test('no gate, or a gate that did nothing: nothing to say', () => {
-    expect(gateHeadline(outcome([status('a', 'completed')], undefined))).toBeUndefined()
+    expect(gateHeadline(outcome([status('a', 'completed')], null))).toBeUndefined()
     expect(gateHeadline(outcome([status('a', 'completed')]))).toBeUndefined()
     expect(gateHeadline(outcome([status('a', 'failed')]))).toBeUndefined()
     expect(
@@ -340,7 +340,7 @@ describe('gateNotes', () => {
       gate({ leftAlone: [{ jobId: 'c', why: 'it failed' }] }),
     )
     expect(gateNotes(quiet)).toEqual([])
-    expect(gateNotes(outcome([status('a', 'completed')], undefined))).toEqual([])
+    expect(gateNotes(outcome([status('a', 'completed')], null))).toEqual([])
   })
   test('autoCommitNote: one job or several', () => {
     expect(autoCommitNote(['a'])).toBe(
@@ -383,6 +383,6 @@ describe('gateFailure', () => {
     expect(
       gateFailure(outcome([status('a', 'importing', [w('abort', 'abort-refused')])])),
     ).toBeUndefined()
-    expect(gateFailure(outcome([status('a', 'completed')], undefined))).toBeUndefined()
+    expect(gateFailure(outcome([status('a', 'completed')], null))).toBeUndefined()
   })
 })

@@ -515,7 +515,8 @@ describe('run() with the commit gate: which levels fire', () => {
     expect(summary()).toContain('🗑️ aborted')
     // Overwritten, not appended: one heading.
     expect(summary().match(/<h2>/g)).toHaveLength(1)
-    expect(JSON.parse(outputs().jobs ?? '[]')[0].commit).toBe('aborted')
+    const jobs = JSON.parse(outputs().jobs ?? '[]') as { commit?: string }[]
+    expect(jobs[0]?.commit).toBe('aborted')
     expect(atLevel('info')).toContain('Abort of job job-c: aborted (HTTP 200, code 0).')
     expect(summaries.some((text) => text.includes('🚫 cancelled') && !text.includes('🗑️'))).toBe(
       true,

@@ -4887,7 +4887,7 @@ const V2_PATHS = [
     '/v2/vectordb/jobs/import/describe',
     '/v2/vectordb/jobs/import/get_progress',
 ];
-/** Two-phase import (Milvus 2.6+): see docs/api-notes.md. */
+/** Two-phase import (Milvus 3.0 line; not in 2.6 or before): see docs/api-notes.md. */
 const V2_WRITE_PATHS = {
     commit: '/v2/vectordb/jobs/import/commit',
     abort: '/v2/vectordb/jobs/import/abort',
@@ -5299,7 +5299,8 @@ function parseGate(getInput, target) {
             expectedRows === undefined ? undefined : '"expected-rows"',
         ].filter((name) => name !== undefined);
         if (given.length > 0) {
-            throw new InputError(`Input ${given.join(' and ')} needs api-version: v2: the v1 API reports no row counts and has no commit or abort.`);
+            throw new InputError(`${given.length === 1 ? 'Input' : 'Inputs'} ${given.join(' and ')} ${given.length === 1 ? 'needs' : 'need'} ` +
+                'api-version: v2: the v1 API reports no row counts and has no commit or abort.');
         }
     }
     // All or nothing: a failure before the commit discards every job.
@@ -5861,7 +5862,7 @@ function gateNotes(outcome, forLog = false) {
     if (gate.notCommitted.length > 0) {
         notes.push(`Not sent: the commit of ${jobList(gate.notCommitted)} (commits stop at the first that fails, or at a cancel).`);
     }
-    if (gate.abortTargets.length > 0 || gate.abortReason !== undefined) {
+    if (gate.abortReason !== undefined) {
         for (const left of gate.leftAlone)
             notes.push(`Not aborted: job ${left.jobId} (${left.why}).`);
     }
@@ -5885,11 +5886,13 @@ function gateFailure(outcome) {
     if (gate.rows !== undefined && !gate.rows.passed) {
         return `The row check failed: ${rowCheckText(gate.rows)}`;
     }
-    const failedCommit = outcome.jobs.find((s) => (s.writes ?? []).some((w) => w.call === 'commit' && w.mark === 'commit-failed'));
-    const write = failedCommit?.writes?.find((w) => w.call === 'commit');
-    if (failedCommit === undefined || write === undefined)
-        return undefined;
-    return `The commit did not go through. ${writeText(failedCommit.jobId, write)}`;
+    for (const status of outcome.jobs) {
+        const write = status.writes?.find((w) => w.mark === 'commit-failed');
+        if (write !== undefined) {
+            return `The commit did not go through. ${writeText(status.jobId, write)}`;
+        }
+    }
+    return undefined;
 }
 /** A log line for one commit or abort attempt: sent again after a fault, or settled. */
 function writeEventLine(event) {
@@ -5898,7 +5901,7 @@ function writeEventLine(event) {
     const what = event.call === 'commit' ? 'Commit' : 'Abort';
     const again = event.retryInMs === undefined
         ? 'not sent again'
-        : `sending it again in ${formatDuration(event.retryInMs)}`;
+        : `sending it again in ${event.retryInMs < 10_000 ? `${(event.retryInMs / 1000).toFixed(1)}s` : formatDuration(event.retryInMs)}`;
     return `${what} of job ${event.jobId}, attempt ${event.attempt}: ${clip(event.fault ?? '', 400)}; ${again}.`;
 }
 

@@ -2,7 +2,8 @@
 /**
  * `npm run demo`: the built action, end to end, against the local simulator,
  * exactly as a runner would run it. No account needed. Shows the log, the
- * outputs and the job summary for a run that completes and one that fails.
+ * outputs and the job summary for a run that completes and one that fails, a
+ * self-hosted Milvus, and the commit gate committing all jobs, then aborting all.
  */
 import { pathToFileURL } from 'node:url'
 import { SCENARIOS, startSimulator } from './simulator.mjs'
@@ -62,8 +63,9 @@ export function summaryAsText(html) {
 /**
  * @param {string} title @param {string} scenario
  * @param {'v1' | 'milvus'} [api] which API the simulator speaks and the action asks
+ * @param {Record<string, string>} [extra] more inputs (the commit gate's)
  */
-async function demo(title, scenario, api = 'v1') {
+async function demo(title, scenario, api = 'v1', extra = {}) {
   console.log(bold(`\n━━━ ${title} ━━━`))
   const milvus = api === 'milvus'
   const sim = await startSimulator({
@@ -79,6 +81,7 @@ async function demo(title, scenario, api = 'v1') {
     'poll-interval': '1s',
     timeout: '1m',
     ...(milvus ? { 'api-version': 'v2', 'db-name': 'default' } : {}),
+    ...extra,
   }
   console.log(
     dim(`simulator: ${sim.url}   inputs: ${JSON.stringify({ ...inputs, 'api-key': '***' })}\n`),
@@ -123,12 +126,29 @@ async function main() {
     'milvus',
     'milvus',
   )
-  if (completed !== 0 || failed !== 1 || milvus !== 0) {
-    console.error(`\nUnexpected exit codes: ${completed}, ${failed}, ${milvus} (expected 0, 1, 0).`)
+  const gate = { commit: 'true', 'expected-rows': '1000000' }
+  const committed = await demo(
+    'All or nothing, all pass: three held jobs (auto_commit "false"), 1,000,000 rows as expected, each committed',
+    'gate-commit',
+    'milvus',
+    gate,
+  )
+  const aborted = await demo(
+    'All or nothing, one fails: part 2 has the wrong vector dimension, so parts 1 and 3 are aborted',
+    'gate-abort',
+    'milvus',
+    gate,
+  )
+  const codes = [completed, failed, milvus, committed, aborted]
+  const expected = [0, 1, 0, 0, 1]
+  if (codes.some((code, i) => code !== expected[i])) {
+    console.error(`\nUnexpected exit codes: ${codes.join(', ')} (expected ${expected.join(', ')}).`)
     process.exit(1)
   }
   console.log(
-    bold('\nDemo finished: the v1 runs passed and failed as they should; the Milvus run passed.'),
+    bold(
+      '\nDemo finished: the v1 runs passed and failed as they should; the Milvus run passed; the gate committed all, then aborted all.',
+    ),
   )
 }
 

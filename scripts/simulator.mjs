@@ -136,6 +136,67 @@ export const SCENARIOS = /** @type {Record<string, Record<string, JobSpec>>} */ 
       script: [0.2, 0.6, { progress: 0.99, state: 'Uncommitted' }],
     },
   },
+  // One day of events as three jobs held for the commit gate (auto_commit "false"): all pass.
+  'gate-commit': {
+    'job-day-part-1': {
+      collectionName: 'daily_events',
+      files: [
+        { fileName: 'events/2026-11-29/part-1.parquet', fileSize: 41_943_040, rows: 400_000 },
+      ],
+      script: [0.1, 0.45, 0.8, 1],
+      autoCommit: false,
+    },
+    'job-day-part-2': {
+      collectionName: 'daily_events',
+      files: [
+        { fileName: 'events/2026-11-29/part-2.parquet', fileSize: 36_700_160, rows: 350_000 },
+      ],
+      script: [0.2, 0.6, 1],
+      autoCommit: false,
+    },
+    'job-day-part-3': {
+      collectionName: 'daily_events',
+      files: [
+        { fileName: 'events/2026-11-29/part-3.parquet', fileSize: 26_214_400, rows: 250_000 },
+      ],
+      script: [0.3, 1],
+      autoCommit: false,
+    },
+  },
+  // The same day, but part 2's file has the wrong vector dimension: the others are aborted.
+  'gate-abort': {
+    'job-day-part-1': {
+      collectionName: 'daily_events',
+      files: [
+        { fileName: 'events/2026-11-29/part-1.parquet', fileSize: 41_943_040, rows: 400_000 },
+      ],
+      script: [0.1, 0.45, 1],
+      autoCommit: false,
+    },
+    'job-day-part-2': {
+      collectionName: 'daily_events',
+      files: [
+        { fileName: 'events/2026-11-29/part-2.parquet', fileSize: 36_700_160, rows: 350_000 },
+      ],
+      script: [
+        0.2,
+        0.4,
+        {
+          progress: 0.4,
+          fileErrors: { 0: 'field "embedding" has dimension 512, but the collection expects 768' },
+        },
+      ],
+      autoCommit: false,
+    },
+    'job-day-part-3': {
+      collectionName: 'daily_events',
+      files: [
+        { fileName: 'events/2026-11-29/part-3.parquet', fileSize: 26_214_400, rows: 250_000 },
+      ],
+      script: [0.3, 1],
+      autoCommit: false,
+    },
+  },
   failure: {
     'job-demo-broken': {
       collectionName: 'medium_articles',

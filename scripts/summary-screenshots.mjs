@@ -3,9 +3,10 @@
  * Screenshots of the job summary as GitHub shows it: the built action runs
  * against the simulator, its summary is rendered as GitHub-flavoured markdown
  * (marked) inside GitHub's own stylesheet (github-markdown-css), and headless
- * Chromium takes the picture. Writes docs/summary-{completed,failed,large,error}.png.
+ * Chromium takes the picture. Writes docs/summary-{completed,failed,large,error,
+ * gate-committed,gate-aborted}.png.
  *
- *   npm run summary:screenshots      (needs Debian's chromium: apt-get install chromium)
+ *   npm run summary:screenshots [-- name ...]   (needs Debian's chromium: apt-get install chromium)
  *
  * Not part of the tests: it is for looking, which is how a summary change is checked.
  */
@@ -50,7 +51,10 @@ const large = manyFiles(6_000, (i) =>
   i % 997 === 5 ? `row ${i * 31}: field "vector" has dimension 512, expected 768` : undefined,
 )
 
-/** @type {Record<string, { height: number, jobs: Record<string, import('./simulator.mjs').JobSpec>, apiKey?: string }>} */
+/** The commit gate's inputs, for a self-hosted Milvus. */
+const GATE = { 'api-version': 'v2', 'cluster-id': '', commit: 'true', 'expected-rows': '1000000' }
+
+/** @type {Record<string, { height: number, jobs: Record<string, import('./simulator.mjs').JobSpec>, apiKey?: string, v2?: 'milvus', inputs?: Record<string, string> }>} */
 const SHOTS = {
   completed: { height: 580, jobs: SCENARIOS.demo ?? {} },
   failed: {
@@ -81,12 +85,28 @@ const SHOTS = {
     },
   },
   error: { height: 520, jobs: SCENARIOS.demo ?? {}, apiKey: 'zk-expired-key-000000' },
+  'gate-committed': {
+    height: 900,
+    jobs: SCENARIOS['gate-commit'] ?? {},
+    v2: 'milvus',
+    inputs: GATE,
+  },
+  'gate-aborted': { height: 900, jobs: SCENARIOS['gate-abort'] ?? {}, v2: 'milvus', inputs: GATE },
+}
+
+// Names on the command line pick some pictures; none takes them all.
+const only = process.argv.slice(2)
+const unknown = only.filter((name) => !(name in SHOTS))
+if (unknown.length > 0) {
+  console.error(`Unknown screenshot ${unknown.join(', ')}; known: ${Object.keys(SHOTS).join(', ')}`)
+  process.exit(2)
 }
 
 const work = mkdtempSync(path.join(tmpdir(), 'summary-shots-'))
 try {
   for (const [name, shot] of Object.entries(SHOTS)) {
-    const sim = await startSimulator({ jobs: shot.jobs })
+    if (only.length > 0 && !only.includes(name)) continue
+    const sim = await startSimulator({ jobs: shot.jobs, ...(shot.v2 ? { v2: shot.v2 } : {}) })
     let summary
     try {
       const result = await runAction({
@@ -97,6 +117,7 @@ try {
           endpoint: sim.url,
           'poll-interval': '1s',
           timeout: '1m',
+          ...shot.inputs,
         },
       })
       summary = result.summary

@@ -55,6 +55,14 @@ async function clientFor(
   return { client, sim, read, write }
 }
 
+/** The TransientError a call rejects with; fails the test on anything else. */
+async function transient(promise: Promise<unknown>): Promise<TransientError> {
+  const error = await failure(promise)
+  if (!(error instanceof TransientError))
+    throw new Error(`expected a TransientError: ${error.message}`)
+  return error
+}
+
 describe('writeJob', () => {
   test('commit of a held job: done, then Committing, then Completed', async () => {
     const { read, write, sim } = await clientFor({ 'job-1': held() })
@@ -144,9 +152,9 @@ describe('writeJob', () => {
     const first = await failure(write('commit'))
     expect(first).toBeInstanceOf(TransientError)
     expect(first.message).toMatch(/^HTTP 503 .*busy/)
-    const second = (await failure(write('commit'))) as TransientError
+    const second = await transient(write('commit'))
     expect(second.retryAfterMs).toBe(7_000)
-    const third = (await failure(write('commit'))) as TransientError
+    const third = await transient(write('commit'))
     expect(third).toBeInstanceOf(TransientError)
     expect(third.message).toBe(
       'Milvus asked to slow down: HTTP 200, code 1807 "rate limit exceeded"',
@@ -166,7 +174,7 @@ describe('writeJob', () => {
       const { write } = await clientFor({
         'job-1': held({ commitScript: [{ status: 200, body }] }),
       })
-      const error = (await failure(write('commit'))) as TransientError
+      const error = await transient(write('commit'))
       expect(error).toBeInstanceOf(TransientError)
       expect(error.message).toMatch(
         /^the answer to the commit of job job-1 was not a \{code\} object: /,

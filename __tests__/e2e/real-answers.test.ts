@@ -90,7 +90,7 @@ describe('server states that really occur', () => {
     })
     expect(r.code).toBe(0)
     expect(r.outputs.state).toBe('completed')
-    expect(r.stdout).toMatch(/Job job-2pc: importing 99%/)
+    expect(r.stdout).toMatch(/Job job-2pc: committing 99%/)
   })
 
   test.concurrent(
