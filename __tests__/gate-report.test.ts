@@ -156,8 +156,22 @@ describe('gateHeadline', () => {
       gate({ abortReason: 'failure' }),
       'failed',
     )
+    // A held job whose abort was refused may be committing by another hand.
     expect(gateHeadline(o)).toBe(
-      'All or nothing: none of the data became visible (a job failed): c is held, not visible (commit or abort it); a is aborted; b is not visible.',
+      'Not all or nothing: a is aborted; b is not visible; whether c is visible is not known.',
+    )
+    const noCall = outcome(
+      [
+        status('a', 'uncommitted', [w('abort', 'aborted')]),
+        status('b', 'failed'),
+        status('c', 'uncommitted', [w('abort', 'abort-refused', { unsupported: true })]),
+        status('d', 'uncommitted', [w('abort', 'abort-refused', { unanswered: true })]),
+      ],
+      gate({ abortReason: 'failure' }),
+      'failed',
+    )
+    expect(gateHeadline(noCall)).toBe(
+      'All or nothing: none of the data became visible (a job failed): c and d are held, not visible (commit or abort them); a is aborted; b is not visible.',
     )
     const reasons = {
       rows: 'the row check failed',

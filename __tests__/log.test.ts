@@ -204,6 +204,12 @@ describe('the states real servers report', () => {
     expect(updateLine(update(job))).toBe(
       'Job j: uncommitted 99%, 5s elapsed; the data is imported but not visible until the job is committed (POST /v2/vectordb/jobs/import/commit)',
     )
+    // With commit: true the action commits it: no call for the user to make.
+    expect(updateLine(update(job), true)).toBe(
+      'Job j: uncommitted 99%, 5s elapsed; held, not visible, until every job is ready to commit',
+    )
+    const running = importJob('j', { state: 'importing', progress: 50, files: [] })
+    expect(updateLine(update(running), true)).toBe('Job j: importing 50%, 5s elapsed')
   })
 
   test('retrying reasons: one line per new reason, job and file, none for an old one', () => {

@@ -3923,6 +3923,25 @@ function withOptional(target, fields) {
 
 
 
+/** A byte-order mark is not JSON, but some gateways prepend one. */
+function withoutBom(body) {
+    return body.startsWith('\uFEFF') ? body.slice(1) : body;
+}
+/**
+ * Whether a refusal says the server has no such call, as opposed to no such
+ * job, collection or database: code 404, a bare "Not Found", or a missing
+ * API, route, path or method. A text about the job is about the job.
+ */
+function saysNoSuchCall(code, message) {
+    if (code === 404)
+        return true;
+    if (/\bjob(_?id)?\b/i.test(message))
+        return false;
+    if (/^(404 )?(page )?not found\.?$/i.test(message))
+        return true;
+    return (/\b(api|route|path|url|endpoint|method)\b/i.test(message) &&
+        /not found|no such|unknown|does not exist/i.test(message));
+}
 class ImportApiClient {
     dialect;
     options;
@@ -3956,10 +3975,7 @@ class ImportApiClient {
                 this.firstPath = Math.max(this.firstPath, pathIndex);
                 continue;
             }
-            const fault = statusFault(response, call.url, clock.now(), this.describeErrorBody(response.body));
-            // The status text, a request ID and a redirect's host are server text too.
-            if (fault)
-                throw this.redactFault(fault);
+            this.throwIfFault(response, call.url);
             return this.interpret(jobId, response.body, response.headers, clock.now());
         }
     }
@@ -3980,10 +3996,8 @@ class ImportApiClient {
         if (response.status === 404) {
             return { kind: 'unsupported', said: `HTTP 404: ${this.describeErrorBody(response.body)}` };
         }
-        const fault = statusFault(response, sent.url, clock.now(), this.describeErrorBody(response.body));
-        if (fault)
-            throw this.redactFault(fault);
-        const body = response.body.startsWith('\uFEFF') ? response.body.slice(1) : response.body;
+        this.throwIfFault(response, sent.url);
+        const body = withoutBom(response.body);
         const parsed = this.parseRedacted(body);
         const code = isRecord(parsed) ? readCode(parsed.code) : undefined;
         if (!isRecord(parsed) || code === undefined) {
@@ -4001,6 +4015,10 @@ class ImportApiClient {
                 retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), clock.now()),
             });
         }
+        // A gateway without the route may say so in a 200 body ("Not Found", code
+        // 404); a text about the job ("job not found") is a refusal for that job.
+        if (saysNoSuchCall(code, message))
+            return { kind: 'unsupported', said };
         return { kind: 'refused', said };
     }
     /** One request with the key, its raw answer logged lazily at debug level. */
@@ -4027,6 +4045,12 @@ class ImportApiClient {
             return `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${this.safeBody(response.body)}`;
         });
         return response;
+    }
+    /** A status that is not 2xx as its fault; the status text, a request ID and a redirect's host are server text too. */
+    throwIfFault(response, url) {
+        const fault = statusFault(response, url, this.options.clock.now(), this.describeErrorBody(response.body));
+        if (fault)
+            throw this.redactFault(fault);
     }
     /** A fault with the key removed from its message, of the same kind and with the same details. */
     redactFault(error) {
@@ -4082,8 +4106,7 @@ class ImportApiClient {
         return text === '' ? 'an empty body' : JSON.stringify(clip(this.safeBody(text), 200));
     }
     interpret(jobId, rawBody, headers, nowMs) {
-        // A byte-order mark is not JSON, but some gateways prepend one.
-        const body = rawBody.startsWith('\uFEFF') ? rawBody.slice(1) : rawBody;
+        const body = withoutBom(rawBody);
         const requestId = this.redact(requestIdNote(headers));
         const fail = (expected) => new PermanentError(`the answer for job ${jobId}${requestId} is not in ${this.dialect.format} (expected ${expected}): ${this.excerpt(body)}`);
         // Checked before parsing: everything after (redaction, mapping) walks the value.
@@ -5338,6 +5361,24 @@ function parseSettings(getInput) {
     return settings;
 }
 
+;// CONCATENATED MODULE: ./src/rate-limit.ts
+function createRateLimiter(spacingMs, clock, sleep) {
+    let lastSlot = Number.NEGATIVE_INFINITY;
+    return {
+        async acquire(notAfterMs, signal) {
+            // A signal that already fired ends the sleep at once and answers false below.
+            const now = clock.now();
+            const slot = Math.max(now, lastSlot + spacingMs);
+            if (slot > notAfterMs)
+                return false;
+            lastSlot = slot;
+            if (slot > now)
+                await sleep(slot - now, signal);
+            return !signal.aborted;
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/gate/plan.ts
 /** Whether any gate input was set: otherwise the action never writes. */
 function gateActive(gate) {
@@ -5463,9 +5504,36 @@ const MARKS = {
     abort: { done: 'aborted', not: 'abort-refused' },
 };
 /**
+ * The signal for one attempt: it fires cancelGraceMs after a cancel (at once
+ * counted from the attempt's start when the cancel came first). `release`
+ * removes the listener, so hundreds of writes leave none behind.
+ */
+function attemptSignal(deps, limits) {
+    const stop = new AbortController();
+    const { cancel } = limits;
+    if (cancel === undefined)
+        return { signal: stop.signal, release: () => undefined };
+    const cutAfterGrace = () => {
+        void deps.sleep(limits.cancelGraceMs ?? 0, stop.signal).then(() => {
+            stop.abort();
+        });
+    };
+    if (cancel.aborted)
+        cutAfterGrace();
+    else
+        cancel.addEventListener('abort', cutAfterGrace, { once: true });
+    return {
+        signal: stop.signal,
+        release: () => {
+            cancel.removeEventListener('abort', cutAfterGrace);
+            // Ends a grace sleep still pending: nothing is left to cut.
+            stop.abort();
+        },
+    };
+}
+/**
  * Sends the call until it is answered, refused, out of attempts or out of
- * time. Never throws: the record says what happened. No cancel signal: a
- * write once started is let finish within its bounds, so its answer is known.
+ * time. Never throws: the record says what happened.
  */
 async function sendWrite(call, jobId, deps, limits) {
     const marks = MARKS[call];
@@ -5473,16 +5541,22 @@ async function sendWrite(call, jobId, deps, limits) {
         deps.onWrite?.({ call, jobId, attempt, settled: record });
         return record;
     };
+    const cancelled = () => limits.cancel?.aborted === true;
     let lastFault = 'no time was left to send it';
+    const never = new AbortController().signal;
     for (let attempt = 1; attempt <= limits.attempts; attempt += 1) {
+        // The first attempt goes out even after a cancel (an abort on cancel is one); no retry does.
+        if (attempt > 1 && cancelled())
+            break;
+        if (limits.limiter !== undefined && !(await limits.limiter.acquire(limits.deadline, never))) {
+            break;
+        }
         const timeoutMs = Math.min(limits.requestTimeoutMs, limits.deadline - deps.clock.now());
         if (timeoutMs <= 0)
             break;
+        const { signal, release } = attemptSignal(deps, limits);
         try {
-            const answer = await deps.write(call, jobId, {
-                signal: new AbortController().signal,
-                timeoutMs,
-            });
+            const answer = await deps.write(call, jobId, { signal, timeoutMs });
             const record = {
                 call,
                 mark: answer.kind === 'done' ? marks.done : marks.not,
@@ -5493,6 +5567,11 @@ async function sendWrite(call, jobId, deps, limits) {
             return settle(record, attempt);
         }
         catch (error) {
+            if (error instanceof AbortedError) {
+                // Cut short after a cancel: the server may or may not have acted.
+                lastFault = 'the run was cancelled before an answer came';
+                break;
+            }
             if (!(error instanceof TransientError)) {
                 // A refused key or permission, a redirect: sending it again will not help.
                 const why = error instanceof PermanentError
@@ -5503,7 +5582,7 @@ async function sendWrite(call, jobId, deps, limits) {
             lastFault = error.message;
             const now = deps.clock.now();
             const delay = backoffDelay(attempt, limits.backoff, deps.random(), error.retryAfterMs);
-            const again = attempt < limits.attempts && now + delay < limits.deadline;
+            const again = attempt < limits.attempts && now + delay < limits.deadline && !cancelled();
             deps.onWrite?.({
                 call,
                 jobId,
@@ -5513,13 +5592,18 @@ async function sendWrite(call, jobId, deps, limits) {
             });
             if (!again)
                 break;
-            await deps.sleep(delay, new AbortController().signal);
+            // A cancel ends the back-off at once; the loop then stops.
+            await deps.sleep(delay, limits.cancel ?? never);
+        }
+        finally {
+            release();
         }
     }
     return settle({ call, mark: marks.not, answer: `no answer: ${lastFault}`, unanswered: true }, limits.attempts);
 }
 
 ;// CONCATENATED MODULE: ./src/gate/gate.ts
+
 
 
 
@@ -5535,11 +5619,14 @@ const GATE_LIMITS = {
     /** All aborts together, after a failure or a timeout. */
     abortBudgetMs: 30_000,
     /**
-     * All aborts together after a cancel: the runner sends SIGTERM 7.5 s after
-     * SIGINT and kills 2.5 s later; the report is written before the aborts.
+     * All aborts together after a cancel, and the most any write under way
+     * still gets once a cancel came: the runner sends SIGTERM 7.5 s after
+     * SIGINT and kills 2.5 s later; the report is written before any write.
      */
     cancelAbortBudgetMs: 5_000,
     abortAttempts: 3,
+    /** Aborts start at most 5 a second, as polls do (wait.ts POLL_DEFAULTS). */
+    requestSpacingMs: 200,
 };
 /** The outcome after the gate: the wait's, with what the gate checked, wrote and saw. */
 async function runGate(seen, settings, deps, timing) {
@@ -5567,7 +5654,7 @@ async function runGate(seen, settings, deps, timing) {
         await abortAll(outcome, reason, deps);
     }
     else if (settings.commit && done) {
-        await commitAll(outcome, deps, timing);
+        await commitAll(outcome, settings, deps, timing);
     }
     outcome.elapsedMs = deps.clock.now() - timing.startedAt;
     return outcome;
@@ -5576,35 +5663,53 @@ function statusOf(outcome, jobId) {
     // Every ID the gate writes to comes from outcome.jobs.
     return outcome.jobs.find((s) => s.jobId === jobId);
 }
+function record(outcome, jobId, write) {
+    const status = statusOf(outcome, jobId);
+    status.writes = [...(status.writes ?? []), write];
+}
+/** Outputs and summary before the first write; at most once a run. */
+async function reportFirst(outcome, deps) {
+    if (outcome.jobs.some((s) => s.writes !== undefined))
+        return;
+    await deps.beforeWrites?.(outcome);
+}
+/** A job whose commit got no answer may be committed: it is not aborted on a guess. */
+const commitUnanswered = (status) => status.writes?.some((w) => w.call === 'commit' && w.unanswered === true) === true;
 /** Aborts every job that can still be discarded, in parallel, within the budget. */
 async function abortAll(outcome, reason, deps) {
     const gate = outcome.gate;
-    const { targets, leftAlone } = abortTargets(outcome.jobs);
+    const { targets: candidates, leftAlone } = abortTargets(outcome.jobs);
+    const unknown = outcome.jobs.filter(commitUnanswered).map((s) => s.jobId);
+    const targets = candidates.filter((id) => !unknown.includes(id));
+    for (const jobId of unknown) {
+        leftAlone.push({ jobId, why: 'its commit got no answer: it may be committed' });
+    }
     gate.abortReason = reason;
     gate.abortTargets = targets;
     gate.leftAlone = leftAlone;
     if (targets.length === 0)
         return;
-    if (reason === 'cancel')
-        await deps.beforeCancelAborts?.(outcome);
+    await reportFirst(outcome, deps);
     const budget = reason === 'cancel' ? GATE_LIMITS.cancelAbortBudgetMs : GATE_LIMITS.abortBudgetMs;
     const limits = {
         deadline: deps.clock.now() + budget,
         attempts: GATE_LIMITS.abortAttempts,
         requestTimeoutMs: GATE_LIMITS.requestTimeoutMs,
         backoff: { baseMs: 250, maxMs: 2_000 },
+        cancel: deps.signal,
+        cancelGraceMs: GATE_LIMITS.cancelAbortBudgetMs,
+        // The poll loop's 5 requests/s: hundreds of aborts must not trip the server's limiter.
+        limiter: createRateLimiter(GATE_LIMITS.requestSpacingMs, deps.clock, deps.sleep),
     };
     await Promise.all(targets.map(async (jobId) => {
-        const record = await sendWrite('abort', jobId, deps, limits);
-        const status = statusOf(outcome, jobId);
-        status.writes = [...(status.writes ?? []), record];
+        record(outcome, jobId, await sendWrite('abort', jobId, deps, limits));
     }));
 }
 /**
  * Commits the held jobs one by one, then waits until the committed ones are
  * Completed. A failed commit stops the rest; see the module comment.
  */
-async function commitAll(outcome, deps, timing) {
+async function commitAll(outcome, settings, deps, timing) {
     const gate = outcome.gate;
     const targets = commitTargets(outcome.jobs);
     const committed = [];
@@ -5613,48 +5718,54 @@ async function commitAll(outcome, deps, timing) {
             gate.notCommitted = targets.slice(index);
             break;
         }
-        const limits = {
+        await reportFirst(outcome, deps);
+        const write = await sendWrite('commit', jobId, deps, {
             deadline: deps.clock.now() + GATE_LIMITS.commitAttempts * GATE_LIMITS.requestTimeoutMs,
             attempts: GATE_LIMITS.commitAttempts,
             requestTimeoutMs: GATE_LIMITS.requestTimeoutMs,
             backoff: DEFAULT_BACKOFF,
-        };
-        const record = await sendWrite('commit', jobId, deps, limits);
-        const status = statusOf(outcome, jobId);
-        status.writes = [record];
-        if (record.mark !== 'committed') {
+            cancel: deps.signal,
+            cancelGraceMs: GATE_LIMITS.cancelAbortBudgetMs,
+        });
+        record(outcome, jobId, write);
+        if (write.mark !== 'committed') {
             gate.notCommitted = targets.slice(index + 1);
             break;
         }
         committed.push(jobId);
     }
-    const failed = committed.length < targets.length;
-    if (failed && committed.length === 0 && !deps.signal.aborted) {
+    const stopped = committed.length < targets.length;
+    if (committed.length === 0 && stopped) {
         // Nothing became visible: keep it so, and leave nothing held behind.
-        outcome.state = 'error';
-        await abortAll(outcome, 'failure', deps);
-        return;
-    }
-    if (committed.length > 0) {
-        const settleMs = Math.max(timing.deadline - deps.clock.now(), GATE_LIMITS.commitSettleMinMs);
-        const after = await deps.waitCommitted(committed, settleMs);
-        for (const seen of after.jobs) {
-            const status = statusOf(outcome, seen.jobId);
-            Object.assign(status, seen, { writes: status.writes });
+        if (!deps.signal.aborted) {
+            outcome.state = 'error';
+            await abortAll(outcome, 'commit', deps);
         }
-        outcome.state = failed
-            ? deps.signal.aborted
-                ? 'cancelled'
-                : 'error'
-            : afterCommit(after.state);
+        else {
+            outcome.state = 'cancelled';
+            if (settings.abortOn.has('cancel'))
+                await abortAll(outcome, 'cancel', deps);
+        }
         return;
     }
-    if (deps.signal.aborted)
+    if (committed.length === 0)
+        return;
+    const settleMs = Math.max(timing.deadline - deps.clock.now(), GATE_LIMITS.commitSettleMinMs);
+    const after = await deps.waitCommitted(committed, settleMs);
+    // The second wait's reading replaces the first's, writes kept.
+    outcome.jobs = outcome.jobs.map((status) => {
+        const seen = after.jobs.find((s) => s.jobId === status.jobId);
+        return seen === undefined ? status : { ...seen, writes: status.writes ?? [] };
+    });
+    const cancelled = deps.signal.aborted;
+    if (after.state === 'failed')
+        outcome.state = 'failed';
+    else if (cancelled)
         outcome.state = 'cancelled';
-}
-/** The state once committed jobs were polled again: still Uncommitted at the end is a timeout. */
-function afterCommit(state) {
-    return state === 'uncommitted' ? 'timed-out' : state;
+    else if (stopped)
+        outcome.state = 'error';
+    else
+        outcome.state = after.state === 'uncommitted' ? 'timed-out' : after.state;
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
@@ -5713,24 +5824,29 @@ function formatRows(imported, total) {
 
 
 function visibilityOf(status) {
-    const last = status.writes?.at(-1);
+    const writes = status.writes ?? [];
+    const last = writes.at(-1);
     if (last?.mark === 'aborted')
         return 'discarded';
     const state = status.job?.state;
     if (state === 'completed')
         return 'visible';
+    if (state === 'failed')
+        return 'not visible';
     if (state === 'committing' || last?.mark === 'committed')
         return 'becoming visible';
-    if (last?.call === 'commit' && last.unanswered === true)
+    // A commit with no answer may have gone through.
+    if (writes.some((w) => w.call === 'commit' && w.unanswered === true))
         return 'unknown';
+    // A held job whose abort was refused (not for want of the call) may be
+    // committing by another hand: Milvus refuses to abort only those.
+    const refused = last?.mark === 'abort-refused' && last.unsupported !== true;
     if (state === 'uncommitted')
-        return 'held';
+        return refused && last.unanswered !== true ? 'unknown' : 'held';
     if (state === undefined || status.job?.unknownState !== undefined)
         return 'unknown';
-    // Not visible yet; an auto-commit job becomes visible when it completes.
-    if (state === 'pending' || state === 'importing')
-        return 'importing';
-    return 'not visible';
+    // Pending or importing: not visible yet (an auto-commit job becomes visible when it completes).
+    return 'importing';
 }
 /** "a, b and 3 more": job IDs, at most ten named. */
 function jobList(ids, max = 10) {
@@ -5761,6 +5877,7 @@ const REASON_TEXT = {
     rows: 'the row check failed',
     timeout: 'the timeout passed',
     cancel: 'the run was cancelled',
+    commit: 'a commit did not go through',
 };
 /** Each group of jobs in words. */
 function groupTexts(groups) {
@@ -5889,7 +6006,8 @@ function gateFailure(outcome) {
     for (const status of outcome.jobs) {
         const write = status.writes?.find((w) => w.mark === 'commit-failed');
         if (write !== undefined) {
-            return `The commit did not go through. ${writeText(status.jobId, write)}`;
+            const lead = write.unanswered === true ? 'A commit got no answer.' : 'The commit did not go through.';
+            return `${lead} ${writeText(status.jobId, write)}`;
         }
     }
     return undefined;
@@ -5944,8 +6062,12 @@ function gatePlan({ gate }) {
     }
     return parts.length === 0 ? '' : ` Gate: ${parts.join('; ')}.`;
 }
-/** One info line when a job's state, progress or files-done count changed; else nothing. */
-function updateLine(event) {
+/**
+ * One info line when a job's state, progress or files-done count changed;
+ * else nothing. `gateCommits`: commit is true, so a held job waits for the
+ * action's own commit, not the user's.
+ */
+function updateLine(event, gateCommits = false) {
     const { job, previous } = event;
     if (previous !== undefined &&
         previous.state === job.state &&
@@ -5955,9 +6077,10 @@ function updateLine(event) {
     }
     const files = job.files.length > 0 ? ` (${filesDone(job)}/${job.files.length} files done)` : '';
     const lastSeen = job.progressLastSeen === true ? ' (the last progress seen before the failure)' : '';
-    const uncommitted = job.state === 'uncommitted'
-        ? `; the data is imported but not visible until the job is committed (${COMMIT_CALL})`
-        : '';
+    const waiting = gateCommits
+        ? '; held, not visible, until every job is ready to commit'
+        : `; the data is imported but not visible until the job is committed (${COMMIT_CALL})`;
+    const uncommitted = job.state === 'uncommitted' ? waiting : '';
     return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${lastSeen}${files}, ${formatDuration(event.elapsedMs)} elapsed${uncommitted}`;
 }
 /**
@@ -6326,8 +6449,12 @@ function outcomeError(outcome) {
         return first;
     // A row mismatch or a commit that did not go through, with what is visible now.
     const gate = gateFailure(outcome);
+    const headline = gateHeadline(outcome);
     if (gate !== undefined)
-        return [gate, gateHeadline(outcome)].filter((t) => t !== undefined).join(' ');
+        return [gate, headline].filter((t) => t !== undefined).join(' ');
+    // A partial state however it came about (a cancel between commits) is worth a later step's eyes.
+    if (headline?.startsWith('Not all or nothing') === true)
+        return headline;
     if (outcome.state !== 'error')
         return '';
     return outcome.jobs.find((status) => status.lastError !== undefined)?.lastError ?? '';
@@ -6780,24 +6907,6 @@ function forecastFinish(samples) {
     return c.atMs + (100 - c.progress) / rate;
 }
 
-;// CONCATENATED MODULE: ./src/rate-limit.ts
-function createRateLimiter(spacingMs, clock, sleep) {
-    let lastSlot = Number.NEGATIVE_INFINITY;
-    return {
-        async acquire(notAfterMs, signal) {
-            // A signal that already fired ends the sleep at once and answers false below.
-            const now = clock.now();
-            const slot = Math.max(now, lastSlot + spacingMs);
-            if (slot > notAfterMs)
-                return false;
-            lastSlot = slot;
-            if (slot > now)
-                await sleep(slot - now, signal);
-            return !signal.aborted;
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/wait.ts
 /**
  * The poll loop. Given job IDs and a way to fetch one job, it polls every job
@@ -7117,7 +7226,7 @@ async function waitAndReport(settings, exits, runtime) {
     const plateau = createPlateauWatcher();
     const warn = createWarnings(sink);
     const onEvent = (event) => {
-        logEvent(event, sink, plateau, warn);
+        logEvent(event, sink, plateau, warn, settings.gate.commit);
     };
     try {
         const startedAt = runtime.clock.now();
@@ -7152,7 +7261,7 @@ async function waitAndReport(settings, exits, runtime) {
                 },
                 waitCommitted: (jobIds, timeoutMs) => wait(jobIds, timeoutMs, false),
                 // Outputs and summary first: the runner kills the step 10 s after a cancel.
-                beforeCancelAborts: async (seen) => {
+                beforeWrites: async (seen) => {
                     await writeReport(seen, settings, exits, warn);
                 },
             }, { startedAt, deadline: startedAt + settings.timeoutMs });
@@ -7176,7 +7285,7 @@ function dialectFor(target, debug, redact) {
         },
     });
 }
-function logEvent(event, sink, plateau, warn) {
+function logEvent(event, sink, plateau, warn, gateCommits) {
     if (event.kind === 'retry') {
         sink.info(retryLine(event));
         const persistent = persistentFaultWarning(event);
@@ -7184,7 +7293,7 @@ function logEvent(event, sink, plateau, warn) {
             warn(persistent);
         return;
     }
-    for (const line of [updateLine(event), ...retryingLines(event), plateau(event)]) {
+    for (const line of [updateLine(event, gateCommits), ...retryingLines(event), plateau(event)]) {
         if (line !== undefined)
             sink.info(line);
     }

@@ -81,6 +81,21 @@ export const DEFAULT_CLUSTER_ID = 'in03-simulator0001'
  * @typedef {'v1' | 'zilliz' | 'milvus'} Flavour
  */
 
+/**
+ * One part of a day's events, imported as a job held for its commit (auto_commit "false").
+ * @param {number} part @param {number} mib @param {number} rows @param {Step[]} script
+ * @returns {JobSpec}
+ */
+function dayPart(part, mib, rows, script) {
+  const fileName = `events/2026-11-29/part-${part}.parquet`
+  return {
+    collectionName: 'daily_events',
+    files: [{ fileName, fileSize: mib * 1_048_576, rows }],
+    script,
+    autoCommit: false,
+  }
+}
+
 /** Scenarios for the demo, the CLI and the self-test workflow. */
 export const SCENARIOS = /** @type {Record<string, Record<string, JobSpec>>} */ ({
   demo: {
@@ -138,64 +153,22 @@ export const SCENARIOS = /** @type {Record<string, Record<string, JobSpec>>} */ 
   },
   // One day of events as three jobs held for the commit gate (auto_commit "false"): all pass.
   'gate-commit': {
-    'job-day-part-1': {
-      collectionName: 'daily_events',
-      files: [
-        { fileName: 'events/2026-11-29/part-1.parquet', fileSize: 41_943_040, rows: 400_000 },
-      ],
-      script: [0.1, 0.45, 0.8, 1],
-      autoCommit: false,
-    },
-    'job-day-part-2': {
-      collectionName: 'daily_events',
-      files: [
-        { fileName: 'events/2026-11-29/part-2.parquet', fileSize: 36_700_160, rows: 350_000 },
-      ],
-      script: [0.2, 0.6, 1],
-      autoCommit: false,
-    },
-    'job-day-part-3': {
-      collectionName: 'daily_events',
-      files: [
-        { fileName: 'events/2026-11-29/part-3.parquet', fileSize: 26_214_400, rows: 250_000 },
-      ],
-      script: [0.3, 1],
-      autoCommit: false,
-    },
+    'job-day-part-1': dayPart(1, 40, 400_000, [0.1, 0.45, 0.8, 1]),
+    'job-day-part-2': dayPart(2, 35, 350_000, [0.2, 0.6, 1]),
+    'job-day-part-3': dayPart(3, 25, 250_000, [0.3, 1]),
   },
   // The same day, but part 2's file has the wrong vector dimension: the others are aborted.
   'gate-abort': {
-    'job-day-part-1': {
-      collectionName: 'daily_events',
-      files: [
-        { fileName: 'events/2026-11-29/part-1.parquet', fileSize: 41_943_040, rows: 400_000 },
-      ],
-      script: [0.1, 0.45, 1],
-      autoCommit: false,
-    },
-    'job-day-part-2': {
-      collectionName: 'daily_events',
-      files: [
-        { fileName: 'events/2026-11-29/part-2.parquet', fileSize: 36_700_160, rows: 350_000 },
-      ],
-      script: [
-        0.2,
-        0.4,
-        {
-          progress: 0.4,
-          fileErrors: { 0: 'field "embedding" has dimension 512, but the collection expects 768' },
-        },
-      ],
-      autoCommit: false,
-    },
-    'job-day-part-3': {
-      collectionName: 'daily_events',
-      files: [
-        { fileName: 'events/2026-11-29/part-3.parquet', fileSize: 26_214_400, rows: 250_000 },
-      ],
-      script: [0.3, 1],
-      autoCommit: false,
-    },
+    'job-day-part-1': dayPart(1, 40, 400_000, [0.1, 0.45, 1]),
+    'job-day-part-2': dayPart(2, 35, 350_000, [
+      0.2,
+      0.4,
+      {
+        progress: 0.4,
+        fileErrors: { 0: 'field "embedding" has dimension 512, but the collection expects 768' },
+      },
+    ]),
+    'job-day-part-3': dayPart(3, 25, 250_000, [0.3, 1]),
   },
   failure: {
     'job-demo-broken': {

@@ -108,8 +108,11 @@ export interface JobWrite {
   unanswered?: true
 }
 
-/** Why the gate sent aborts: the reason the wait ended, or a failed row check. */
-export type AbortReason = 'failure' | 'rows' | 'timeout' | 'cancel'
+/**
+ * Why the gate sent aborts: the reason the wait ended, a failed row check, or
+ * a first commit that did not go through.
+ */
+export type AbortReason = 'failure' | 'rows' | 'timeout' | 'cancel' | 'commit'
 
 /** expected-rows: exactly this many rows over all jobs, or at least this many. */
 export interface RowExpectation {

@@ -162,7 +162,7 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
   const plateau = createPlateauWatcher()
   const warn = createWarnings(sink)
   const onEvent = (event: WaitEvent): void => {
-    logEvent(event, sink, plateau, warn)
+    logEvent(event, sink, plateau, warn, settings.gate.commit)
   }
   try {
     const startedAt = runtime.clock.now()
@@ -200,7 +200,7 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
           },
           waitCommitted: (jobIds, timeoutMs) => wait(jobIds, timeoutMs, false),
           // Outputs and summary first: the runner kills the step 10 s after a cancel.
-          beforeCancelAborts: async (seen) => {
+          beforeWrites: async (seen) => {
             await writeReport(seen, settings, exits, warn)
           },
         },
@@ -238,6 +238,7 @@ function logEvent(
   sink: Sink,
   plateau: ReturnType<typeof createPlateauWatcher>,
   warn: (text: string) => void,
+  gateCommits: boolean,
 ): void {
   if (event.kind === 'retry') {
     sink.info(retryLine(event))
@@ -245,7 +246,7 @@ function logEvent(
     if (persistent !== undefined) warn(persistent)
     return
   }
-  for (const line of [updateLine(event), ...retryingLines(event), plateau(event)]) {
+  for (const line of [updateLine(event, gateCommits), ...retryingLines(event), plateau(event)]) {
     if (line !== undefined) sink.info(line)
   }
 }

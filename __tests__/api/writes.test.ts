@@ -123,6 +123,37 @@ describe('writeJob', () => {
     expect((await write('abort')).kind).toBe('unsupported')
   })
 
+  test.each([
+    [{ code: 404, message: 'Not Found' }, 'HTTP 200, code 404 "Not Found"'],
+    [{ code: 90001, message: 'API not found: /v2/vectordb/jobs/import/commit' }, 'not found'],
+    [{ code: 5, message: 'no such route' }, 'no such route'],
+    [{ code: 5, message: 'Unknown path' }, 'Unknown path'],
+    [{ code: 5, message: 'no such method' }, 'no such method'],
+    [{ code: 5, message: 'unknown API' }, 'unknown API'],
+    [{ code: 5, message: 'not found' }, 'not found'],
+    [{ code: 5, message: '404 page not found' }, '404 page not found'],
+    [{ code: 5, message: 'the endpoint does not exist' }, 'does not exist'],
+  ])('a 200 body that says the call does not exist (%o): unsupported', async (refusal, said) => {
+    const { write } = await clientFor({ 'job-1': held({ commitScript: [refusal] }) })
+    const answer = await write('commit')
+    expect(answer.kind).toBe('unsupported')
+    expect(answer.said).toContain(said)
+  })
+
+  test.each([
+    { code: 2100, message: 'job not found' },
+    { code: 2101, message: 'import job 7 not found' },
+    { code: 2100, message: 'jobID=7: not found' },
+    { code: 2100, message: 'job_id 7 not found' },
+    { code: 1100, message: 'found nothing to do' },
+    { code: 100, message: 'collection not found[collection=daily_events]' },
+    { code: 800, message: 'database not found[database=events]' },
+    { code: 5, message: 'unknown field in request' },
+  ])('a refusal about the job, or a near miss, stays a refusal (%o)', async (refusal) => {
+    const { write } = await clientFor({ 'job-1': held({ abortScript: [refusal] }) })
+    expect((await write('abort')).kind).toBe('refused')
+  })
+
   test('Zilliz Cloud: clusterId in the body; Milvus with a database: DB-Name and dbName', async () => {
     const cloud = await clientFor({ 'job-1': held() }, { v2: 'zilliz' })
     await cloud.read()

@@ -77,6 +77,10 @@ describe('commit: true', () => {
       expect(r.stdout).toContain('Commit of job job-2: committed (HTTP 200, code 0).')
       expect(r.stdout).toMatch(/Job job-1: committing 99%/)
       expect(r.stdout).toMatch(
+        /Job job-2: uncommitted 99% .*; held, not visible, until every job is ready to commit\n/,
+      )
+      expect(r.stdout).not.toContain('not visible until the job is committed')
+      expect(r.stdout).toMatch(
         /3 import jobs committed and completed after \d+s\. All or nothing: all 3 jobs committed; their data is visible\./,
       )
       // The summary leads with the gate's result, before any job.
@@ -433,6 +437,35 @@ describe('abort-on', () => {
       expect(r.summary).toContain('🚫 cancelled')
       // Written before the answer: the job has no commit field yet.
       expect(jobsOutput(r)[0]).not.toHaveProperty('commit')
+    },
+  )
+})
+
+describe('a cancel while a commit hangs', () => {
+  test.concurrent(
+    'the commit gets 5 s more, then the run ends inside the window, saying it is not known',
+    async () => {
+      const r = await gateRun(
+        { 'job-1': held([1], 10_000, { commitScript: [{ hang: true }] }), 'job-2': held([1]) },
+        { commit: 'true', 'abort-on': 'cancel', timeout: '5m' },
+        {
+          signal: {
+            signal: 'SIGINT',
+            when: (stdout) => stdout.includes('Job job-2: uncommitted'),
+            delayMs: 500,
+            then: RUNNER_CANCEL,
+          },
+        },
+      )
+      expect(calls(r, COMMIT)).toEqual(['job-1'])
+      // job-1 may be committed: not aborted on a guess; job-2 was never committed: aborted.
+      expect(calls(r, ABORT)).toEqual(['job-2'])
+      expect(r.signalToExitMs).toBeLessThan(7_500)
+      expect(r.outputs.state).toBe('cancelled')
+      expect(commitField(r)).toEqual({ 'job-1': 'commit-failed', 'job-2': 'aborted' })
+      expect(r.summary).toContain('whether job-1 is visible is not known')
+      expect(r.summary).toContain('its commit got no answer: it may be committed')
+      expect(r.outputs['error-message']).toContain('Not all or nothing')
     },
   )
 })

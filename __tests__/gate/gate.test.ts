@@ -93,7 +93,7 @@ function harness(
           ),
         )
       },
-      beforeCancelAborts: (seen) => {
+      beforeWrites: (seen) => {
         // A copy: what the report saw at that moment.
         h.reportedBeforeAborts.push(structuredClone(seen))
         return Promise.resolve()
@@ -214,7 +214,7 @@ describe('runGate: commit', () => {
       ['abort', 'b'],
     ])
     expect(result.state).toBe('error')
-    expect(result.gate?.abortReason).toBe('failure')
+    expect(result.gate?.abortReason).toBe('commit')
     expect(result.gate?.notCommitted).toEqual(['b'])
     expect(marks(result)).toEqual({ a: ['commit-failed', 'aborted'], b: ['aborted'] })
     expect(h.waited).toEqual([])
@@ -325,14 +325,17 @@ describe('runGate: checks and aborts', () => {
       status('i', 'importing'),
     ])
     const result = await runGate(seen, settings(), h.deps, timing(h.vt))
+    // Together, spaced as polls are (5 a second), not one after another's answer.
     expect(h.writes.map((w) => [w.call, w.jobId, w.at])).toEqual([
       ['abort', 'u', 0],
-      ['abort', 'i', 0],
+      ['abort', 'i', GATE_LIMITS.requestSpacingMs],
     ])
     expect(h.writes[0]?.timeoutMs).toBe(GATE_LIMITS.abortBudgetMs)
     expect(result.state).toBe('failed')
     expect(result.gate?.leftAlone.map((l) => l.jobId)).toEqual(['f'])
-    expect(h.reportedBeforeAborts).toEqual([])
+    // The report went out once, before the first write.
+    expect(h.reportedBeforeAborts).toHaveLength(1)
+    expect(h.reportedBeforeAborts[0]?.jobs.every((s) => s.writes === undefined)).toBe(true)
     expect(h.waited).toEqual([])
   })
 
@@ -369,7 +372,7 @@ describe('runGate: checks and aborts', () => {
     // One hanging abort, cut at the budget; the other answered at once.
     expect(h.writes.map((w) => [w.jobId, w.timeoutMs])).toEqual([
       ['i', GATE_LIMITS.cancelAbortBudgetMs],
-      ['u', GATE_LIMITS.cancelAbortBudgetMs],
+      ['u', GATE_LIMITS.cancelAbortBudgetMs - GATE_LIMITS.requestSpacingMs],
     ])
     expect(h.vt.elapsed).toBe(GATE_LIMITS.cancelAbortBudgetMs)
     expect(marks(result)).toEqual({ i: ['abort-refused'], u: ['aborted'] })
@@ -401,5 +404,107 @@ describe('runGate: checks and aborts', () => {
     expect(result.gate?.autoCommitted).toEqual([])
     expect(h.writes).toEqual([])
     expect(result.state).toBe('error')
+  })
+})
+
+describe('runGate: what the review found', () => {
+  test('the report goes out before the first commit, once', async () => {
+    const h = harness()
+    await runGate(
+      outcome('uncommitted', [status('a', 'uncommitted'), status('b', 'uncommitted')]),
+      settings(),
+      h.deps,
+      timing(h.vt),
+    )
+    expect(h.reportedBeforeAborts).toHaveLength(1)
+    expect(h.reportedBeforeAborts[0]?.jobs.every((s) => s.writes === undefined)).toBe(true)
+  })
+
+  test('a first commit with no answer: that job is not aborted (it may be committed), the rest are', async () => {
+    const h = harness({ a: { commit: 'transient' } })
+    const result = await runGate(
+      outcome('uncommitted', [status('a', 'uncommitted'), status('b', 'uncommitted')]),
+      settings(),
+      h.deps,
+      timing(h.vt),
+    )
+    expect(h.writes.filter((w) => w.call === 'abort').map((w) => w.jobId)).toEqual(['b'])
+    expect(result.gate?.leftAlone).toEqual([
+      { jobId: 'a', why: 'its commit got no answer: it may be committed' },
+    ])
+    expect(result.gate?.abortReason).toBe('commit')
+    expect(result.state).toBe('error')
+  })
+
+  test('a cancel before the first commit, with abort-on cancel: the held jobs are aborted', async () => {
+    const h = harness()
+    h.cancel.abort()
+    const result = await runGate(
+      outcome('uncommitted', [status('a', 'uncommitted'), status('b', 'uncommitted')]),
+      settings({ abortOn: new Set(['failure', 'cancel']) }),
+      h.deps,
+      timing(h.vt),
+    )
+    expect(h.writes.map((w) => [w.call, w.jobId])).toEqual([
+      ['abort', 'a'],
+      ['abort', 'b'],
+    ])
+    expect(result.state).toBe('cancelled')
+    expect(result.gate?.abortReason).toBe('cancel')
+    expect(result.gate?.notCommitted).toEqual(['a', 'b'])
+  })
+
+  test('a cancel while committed jobs are awaited is a cancel, not a timeout', async () => {
+    const h = harness({}, { state: 'uncommitted', jobState: 'uncommitted' })
+    h.deps.waitCommitted = (jobIds) => {
+      h.cancel.abort()
+      return Promise.resolve(
+        outcome(
+          'uncommitted',
+          jobIds.map((id) => status(id, 'uncommitted')),
+          500,
+        ),
+      )
+    }
+    const result = await runGate(
+      outcome('uncommitted', [status('a', 'uncommitted')]),
+      settings(),
+      h.deps,
+      timing(h.vt),
+    )
+    expect(result.state).toBe('cancelled')
+  })
+
+  test('a job that fails after its commit: failed wins, even over a refused commit', async () => {
+    const h = harness({ b: { commit: refused } }, { state: 'failed', jobState: 'failed' })
+    const result = await runGate(
+      outcome('uncommitted', [status('a', 'uncommitted'), status('b', 'uncommitted')]),
+      settings(),
+      h.deps,
+      timing(h.vt),
+    )
+    expect(result.state).toBe('failed')
+  })
+
+  test("the second wait's reading replaces the first's, leaving no stale fields", async () => {
+    const h = harness()
+    h.deps.waitCommitted = (jobIds) =>
+      Promise.resolve(
+        outcome(
+          'completed',
+          jobIds.map((id) => status(id, 'completed')),
+          500,
+        ),
+      )
+    const first: JobStatus = {
+      ...status('a', 'uncommitted'),
+      settledAfterMs: 9_000,
+      lastError: 'x',
+    }
+    const result = await runGate(outcome('uncommitted', [first]), settings(), h.deps, timing(h.vt))
+    const [only] = result.jobs
+    expect(Object.keys(only ?? {}).sort()).toEqual(['job', 'jobId', 'writes'])
+    expect(only?.job?.state).toBe('completed')
+    expect(only?.writes?.map((w) => w.mark)).toEqual(['committed'])
   })
 })

@@ -1,5 +1,7 @@
 import { AbortedError, PermanentError, TransientError } from '../../src/errors.js'
+import { getEventListeners } from 'node:events'
 import { type WriteEvent, type WriteLimits, sendWrite } from '../../src/gate/writes.js'
+import { createRateLimiter } from '../../src/rate-limit.js'
 import type { FetchRequest, WriteAnswer, WriteCall } from '../../src/job.js'
 import { VirtualTime } from '../helpers/virtual-time.js'
 
@@ -13,7 +15,9 @@ function scripted(vt: VirtualTime, script: Answer[]) {
     const next = script[Math.min(seen.length - 1, script.length - 1)]
     if (next === undefined) throw new Error('empty script')
     if ('hangMs' in next) {
-      await vt.sleep(Math.min(next.hangMs, request.timeoutMs), new AbortController().signal)
+      // As the transport does: the request's signal ends it (AbortedError), or its timeout.
+      await vt.sleep(Math.min(next.hangMs, request.timeoutMs), request.signal)
+      if (request.signal.aborted) throw new AbortedError('request cancelled')
       throw new TransientError(`no answer within ${request.timeoutMs} ms`)
     }
     if (next instanceof Error) throw next
@@ -104,10 +108,15 @@ describe('sendWrite', () => {
     expect((await sendWrite('commit', 'j', bug.deps, limits())).answer).toBe(
       'Unexpected error: x is undefined',
     )
-    const aborted = deps(vt, [new AbortedError('stopped')])
-    expect((await sendWrite('abort', 'j', aborted.deps, limits())).answer).toBe(
-      'Unexpected error: stopped',
-    )
+    // Cut short (a cancel's grace ran out): no answer, so not known.
+    const aborted = deps(vt, [new AbortedError('stopped'), done])
+    expect(await sendWrite('abort', 'j', aborted.deps, limits())).toEqual({
+      call: 'abort',
+      mark: 'abort-refused',
+      answer: 'no answer: the run was cancelled before an answer came',
+      unanswered: true,
+    })
+    expect(aborted.seen).toHaveLength(1)
   })
 
   test('transient faults: sent again after a backoff, then done', async () => {
@@ -197,5 +206,113 @@ describe('sendWrite', () => {
     await sendWrite('commit', 'j', d.deps, limits({ requestTimeoutMs: 2_000 }))
     expect(d.seen[0]?.request.timeoutMs).toBe(2_000)
     expect(d.seen[0]?.request.signal.aborted).toBe(false)
+  })
+
+  describe('after a cancel', () => {
+    test('a write under way gets the grace, then is cut: not known, not sent again', async () => {
+      const vt = new VirtualTime()
+      const cancel = new AbortController()
+      const d = deps(vt, [{ hangMs: 60_000 }, done])
+      vt.at(1_000, () => {
+        cancel.abort()
+      })
+      const record = await sendWrite(
+        'commit',
+        'j',
+        d.deps,
+        limits({ cancel: cancel.signal, cancelGraceMs: 5_000 }),
+      )
+      expect(vt.elapsed).toBe(6_000)
+      expect(d.seen).toHaveLength(1)
+      expect(record).toMatchObject({
+        mark: 'commit-failed',
+        answer: 'no answer: the run was cancelled before an answer came',
+        unanswered: true,
+      })
+      // No listener is left behind on the run's signal.
+      expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(0)
+    })
+
+    test('already cancelled: the first attempt still goes out (an abort on cancel), within the grace', async () => {
+      const vt = new VirtualTime()
+      const cancel = new AbortController()
+      cancel.abort()
+      const answered = deps(vt, [done])
+      const record = await sendWrite(
+        'abort',
+        'j',
+        answered.deps,
+        limits({ cancel: cancel.signal, cancelGraceMs: 5_000 }),
+      )
+      expect(record.mark).toBe('aborted')
+      const hanging = deps(vt, [{ hangMs: 60_000 }])
+      const start = vt.elapsed
+      await sendWrite(
+        'abort',
+        'j',
+        hanging.deps,
+        limits({ cancel: cancel.signal, cancelGraceMs: 2_000 }),
+      )
+      expect(vt.elapsed - start).toBe(2_000)
+    })
+
+    test('a cancel during a back-off ends it at once, and nothing more is sent', async () => {
+      const vt = new VirtualTime()
+      const cancel = new AbortController()
+      const d = deps(vt, [new TransientError('HTTP 503'), done])
+      vt.at(100, () => {
+        cancel.abort()
+      })
+      const record = await sendWrite(
+        'commit',
+        'j',
+        d.deps,
+        limits({ cancel: cancel.signal, cancelGraceMs: 5_000 }),
+      )
+      expect(vt.elapsed).toBe(100)
+      expect(d.seen).toHaveLength(1)
+      expect(record).toMatchObject({ answer: 'no answer: HTTP 503', unanswered: true })
+    })
+
+    test('a fault after the cancel is not followed by another attempt', async () => {
+      const vt = new VirtualTime()
+      const cancel = new AbortController()
+      cancel.abort()
+      const d = deps(vt, [new TransientError('HTTP 502'), done])
+      await sendWrite('abort', 'j', d.deps, limits({ cancel: cancel.signal }))
+      expect(d.seen).toHaveLength(1)
+      expect(d.events[0]).not.toHaveProperty('retryInMs')
+    })
+
+    test('an answer before the cancel: nothing left to cut, no listener left', async () => {
+      const vt = new VirtualTime()
+      const cancel = new AbortController()
+      const d = deps(vt, [done])
+      await sendWrite(
+        'commit',
+        'j',
+        d.deps,
+        limits({ cancel: cancel.signal, cancelGraceMs: 5_000 }),
+      )
+      expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(0)
+      expect(d.seen[0]?.request.signal.aborted).toBe(true)
+    })
+  })
+
+  test('a limiter spaces attempts; no slot before the deadline is no time left', async () => {
+    const vt = new VirtualTime()
+    const limiter = createRateLimiter(200, vt.clock, vt.sleep)
+    const a = deps(vt, [done])
+    const b = deps(vt, [done])
+    const c = deps(vt, [done])
+    const deadline = vt.clock.now() + 300
+    const records = await Promise.all([
+      sendWrite('abort', 'a', a.deps, limits({ limiter, deadline })),
+      sendWrite('abort', 'b', b.deps, limits({ limiter, deadline })),
+      sendWrite('abort', 'c', c.deps, limits({ limiter, deadline })),
+    ])
+    expect([a, b, c].map((x) => x.seen.map((q) => q.at))).toEqual([[0], [200], []])
+    expect(records.map((r) => r.mark)).toEqual(['aborted', 'aborted', 'abort-refused'])
+    expect(records[2].answer).toBe('no answer: no time was left to send it')
   })
 })

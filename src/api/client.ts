@@ -23,6 +23,26 @@ import {
   readText,
 } from './read.js'
 
+/** A byte-order mark is not JSON, but some gateways prepend one. */
+function withoutBom(body: string): string {
+  return body.startsWith('\uFEFF') ? body.slice(1) : body
+}
+
+/**
+ * Whether a refusal says the server has no such call, as opposed to no such
+ * job, collection or database: code 404, a bare "Not Found", or a missing
+ * API, route, path or method. A text about the job is about the job.
+ */
+function saysNoSuchCall(code: number, message: string): boolean {
+  if (code === 404) return true
+  if (/\bjob(_?id)?\b/i.test(message)) return false
+  if (/^(404 )?(page )?not found\.?$/i.test(message)) return true
+  return (
+    /\b(api|route|path|url|endpoint|method)\b/i.test(message) &&
+    /not found|no such|unknown|does not exist/i.test(message)
+  )
+}
+
 export interface DialectRequest {
   method: 'GET' | 'POST'
   url: URL
@@ -99,14 +119,7 @@ export class ImportApiClient {
         this.firstPath = Math.max(this.firstPath, pathIndex)
         continue
       }
-      const fault = statusFault(
-        response,
-        call.url,
-        clock.now(),
-        this.describeErrorBody(response.body),
-      )
-      // The status text, a request ID and a redirect's host are server text too.
-      if (fault) throw this.redactFault(fault)
+      this.throwIfFault(response, call.url)
       return this.interpret(jobId, response.body, response.headers, clock.now())
     }
   }
@@ -128,14 +141,8 @@ export class ImportApiClient {
     if (response.status === 404) {
       return { kind: 'unsupported', said: `HTTP 404: ${this.describeErrorBody(response.body)}` }
     }
-    const fault = statusFault(
-      response,
-      sent.url,
-      clock.now(),
-      this.describeErrorBody(response.body),
-    )
-    if (fault) throw this.redactFault(fault)
-    const body = response.body.startsWith('\uFEFF') ? response.body.slice(1) : response.body
+    this.throwIfFault(response, sent.url)
+    const body = withoutBom(response.body)
     const parsed = this.parseRedacted(body)
     const code = isRecord(parsed) ? readCode(parsed.code) : undefined
     if (!isRecord(parsed) || code === undefined) {
@@ -155,6 +162,9 @@ export class ImportApiClient {
         retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), clock.now()),
       })
     }
+    // A gateway without the route may say so in a 200 body ("Not Found", code
+    // 404); a text about the job ("job not found") is a refusal for that job.
+    if (saysNoSuchCall(code, message)) return { kind: 'unsupported', said }
     return { kind: 'refused', said }
   }
 
@@ -185,6 +195,17 @@ export class ImportApiClient {
       return `${call.method} ${call.url.pathname}${call.url.search}${sent} -> HTTP ${response.status}: ${this.safeBody(response.body)}`
     })
     return response
+  }
+
+  /** A status that is not 2xx as its fault; the status text, a request ID and a redirect's host are server text too. */
+  private throwIfFault(response: HttpResponse, url: URL): void {
+    const fault = statusFault(
+      response,
+      url,
+      this.options.clock.now(),
+      this.describeErrorBody(response.body),
+    )
+    if (fault) throw this.redactFault(fault)
   }
 
   /** A fault with the key removed from its message, of the same kind and with the same details. */
@@ -247,8 +268,7 @@ export class ImportApiClient {
     headers: IncomingHttpHeaders,
     nowMs: number,
   ): ImportJob {
-    // A byte-order mark is not JSON, but some gateways prepend one.
-    const body = rawBody.startsWith('\uFEFF') ? rawBody.slice(1) : rawBody
+    const body = withoutBom(rawBody)
     const requestId = this.redact(requestIdNote(headers))
     const fail: ShapeError = (expected) =>
       new PermanentError(

@@ -12,8 +12,15 @@
  * which jobs are visible.
  */
 import type { GateSettings } from '../inputs.js'
-import type { AbortReason, GateRecord, JobStatus, Outcome, OutcomeState } from '../job.js'
-import { lastKnownJob } from '../job.js'
+import {
+  type AbortReason,
+  type GateRecord,
+  type JobStatus,
+  type JobWrite,
+  type Outcome,
+  lastKnownJob,
+} from '../job.js'
+import { createRateLimiter } from '../rate-limit.js'
 import { DEFAULT_BACKOFF } from '../retry.js'
 import { abortReasonFor, abortTargets, autoCommittedJobs, commitTargets } from './plan.js'
 import { checkRows } from './rows.js'
@@ -29,11 +36,14 @@ export const GATE_LIMITS = {
   /** All aborts together, after a failure or a timeout. */
   abortBudgetMs: 30_000,
   /**
-   * All aborts together after a cancel: the runner sends SIGTERM 7.5 s after
-   * SIGINT and kills 2.5 s later; the report is written before the aborts.
+   * All aborts together after a cancel, and the most any write under way
+   * still gets once a cancel came: the runner sends SIGTERM 7.5 s after
+   * SIGINT and kills 2.5 s later; the report is written before any write.
    */
   cancelAbortBudgetMs: 5_000,
   abortAttempts: 3,
+  /** Aborts start at most 5 a second, as polls do (wait.ts POLL_DEFAULTS). */
+  requestSpacingMs: 200,
 } as const
 
 export interface GateDeps extends WriteDeps {
@@ -44,8 +54,11 @@ export interface GateDeps extends WriteDeps {
    * timeoutMs, counting elapsed times from GateTiming.startedAt.
    */
   waitCommitted: (jobIds: string[], timeoutMs: number) => Promise<Outcome>
-  /** Writes outputs and summary before a cancel's aborts, in case the runner kills the step. */
-  beforeCancelAborts?: (outcome: Outcome) => Promise<void>
+  /**
+   * Writes outputs and summary before the first commit or abort, so a run
+   * killed while a write is under way still leaves a report.
+   */
+  beforeWrites?: (outcome: Outcome) => Promise<void>
 }
 
 export interface GateTiming {
@@ -84,7 +97,7 @@ export async function runGate(
   if (reason !== undefined) {
     await abortAll(outcome, reason, deps)
   } else if (settings.commit && done) {
-    await commitAll(outcome, deps, timing)
+    await commitAll(outcome, settings, deps, timing)
   }
   outcome.elapsedMs = deps.clock.now() - timing.startedAt
   return outcome
@@ -95,27 +108,49 @@ function statusOf(outcome: Outcome, jobId: string): JobStatus {
   return outcome.jobs.find((s) => s.jobId === jobId) as JobStatus
 }
 
+function record(outcome: Outcome, jobId: string, write: JobWrite): void {
+  const status = statusOf(outcome, jobId)
+  status.writes = [...(status.writes ?? []), write]
+}
+
+/** Outputs and summary before the first write; at most once a run. */
+async function reportFirst(outcome: Outcome, deps: GateDeps): Promise<void> {
+  if (outcome.jobs.some((s) => s.writes !== undefined)) return
+  await deps.beforeWrites?.(outcome)
+}
+
+/** A job whose commit got no answer may be committed: it is not aborted on a guess. */
+const commitUnanswered = (status: JobStatus): boolean =>
+  status.writes?.some((w) => w.call === 'commit' && w.unanswered === true) === true
+
 /** Aborts every job that can still be discarded, in parallel, within the budget. */
 async function abortAll(outcome: Outcome, reason: AbortReason, deps: GateDeps): Promise<void> {
   const gate = outcome.gate as GateRecord
-  const { targets, leftAlone } = abortTargets(outcome.jobs)
+  const { targets: candidates, leftAlone } = abortTargets(outcome.jobs)
+  const unknown = outcome.jobs.filter(commitUnanswered).map((s) => s.jobId)
+  const targets = candidates.filter((id) => !unknown.includes(id))
+  for (const jobId of unknown) {
+    leftAlone.push({ jobId, why: 'its commit got no answer: it may be committed' })
+  }
   gate.abortReason = reason
   gate.abortTargets = targets
   gate.leftAlone = leftAlone
   if (targets.length === 0) return
-  if (reason === 'cancel') await deps.beforeCancelAborts?.(outcome)
+  await reportFirst(outcome, deps)
   const budget = reason === 'cancel' ? GATE_LIMITS.cancelAbortBudgetMs : GATE_LIMITS.abortBudgetMs
   const limits: WriteLimits = {
     deadline: deps.clock.now() + budget,
     attempts: GATE_LIMITS.abortAttempts,
     requestTimeoutMs: GATE_LIMITS.requestTimeoutMs,
     backoff: { baseMs: 250, maxMs: 2_000 },
+    cancel: deps.signal,
+    cancelGraceMs: GATE_LIMITS.cancelAbortBudgetMs,
+    // The poll loop's 5 requests/s: hundreds of aborts must not trip the server's limiter.
+    limiter: createRateLimiter(GATE_LIMITS.requestSpacingMs, deps.clock, deps.sleep),
   }
   await Promise.all(
     targets.map(async (jobId) => {
-      const record = await sendWrite('abort', jobId, deps, limits)
-      const status = statusOf(outcome, jobId)
-      status.writes = [...(status.writes ?? []), record]
+      record(outcome, jobId, await sendWrite('abort', jobId, deps, limits))
     }),
   )
 }
@@ -124,7 +159,12 @@ async function abortAll(outcome: Outcome, reason: AbortReason, deps: GateDeps): 
  * Commits the held jobs one by one, then waits until the committed ones are
  * Completed. A failed commit stops the rest; see the module comment.
  */
-async function commitAll(outcome: Outcome, deps: GateDeps, timing: GateTiming): Promise<void> {
+async function commitAll(
+  outcome: Outcome,
+  settings: GateSettings,
+  deps: GateDeps,
+  timing: GateTiming,
+): Promise<void> {
   const gate = outcome.gate as GateRecord
   const targets = commitTargets(outcome.jobs)
   const committed: string[] = []
@@ -133,46 +173,45 @@ async function commitAll(outcome: Outcome, deps: GateDeps, timing: GateTiming): 
       gate.notCommitted = targets.slice(index)
       break
     }
-    const limits: WriteLimits = {
+    await reportFirst(outcome, deps)
+    const write = await sendWrite('commit', jobId, deps, {
       deadline: deps.clock.now() + GATE_LIMITS.commitAttempts * GATE_LIMITS.requestTimeoutMs,
       attempts: GATE_LIMITS.commitAttempts,
       requestTimeoutMs: GATE_LIMITS.requestTimeoutMs,
       backoff: DEFAULT_BACKOFF,
-    }
-    const record = await sendWrite('commit', jobId, deps, limits)
-    const status = statusOf(outcome, jobId)
-    status.writes = [record]
-    if (record.mark !== 'committed') {
+      cancel: deps.signal,
+      cancelGraceMs: GATE_LIMITS.cancelAbortBudgetMs,
+    })
+    record(outcome, jobId, write)
+    if (write.mark !== 'committed') {
       gate.notCommitted = targets.slice(index + 1)
       break
     }
     committed.push(jobId)
   }
-  const failed = committed.length < targets.length
-  if (failed && committed.length === 0 && !deps.signal.aborted) {
+  const stopped = committed.length < targets.length
+  if (committed.length === 0 && stopped) {
     // Nothing became visible: keep it so, and leave nothing held behind.
-    outcome.state = 'error'
-    await abortAll(outcome, 'failure', deps)
-    return
-  }
-  if (committed.length > 0) {
-    const settleMs = Math.max(timing.deadline - deps.clock.now(), GATE_LIMITS.commitSettleMinMs)
-    const after = await deps.waitCommitted(committed, settleMs)
-    for (const seen of after.jobs) {
-      const status = statusOf(outcome, seen.jobId)
-      Object.assign(status, seen, { writes: status.writes })
+    if (!deps.signal.aborted) {
+      outcome.state = 'error'
+      await abortAll(outcome, 'commit', deps)
+    } else {
+      outcome.state = 'cancelled'
+      if (settings.abortOn.has('cancel')) await abortAll(outcome, 'cancel', deps)
     }
-    outcome.state = failed
-      ? deps.signal.aborted
-        ? 'cancelled'
-        : 'error'
-      : afterCommit(after.state)
     return
   }
-  if (deps.signal.aborted) outcome.state = 'cancelled'
-}
-
-/** The state once committed jobs were polled again: still Uncommitted at the end is a timeout. */
-function afterCommit(state: OutcomeState): OutcomeState {
-  return state === 'uncommitted' ? 'timed-out' : state
+  if (committed.length === 0) return
+  const settleMs = Math.max(timing.deadline - deps.clock.now(), GATE_LIMITS.commitSettleMinMs)
+  const after = await deps.waitCommitted(committed, settleMs)
+  // The second wait's reading replaces the first's, writes kept.
+  outcome.jobs = outcome.jobs.map((status) => {
+    const seen = after.jobs.find((s) => s.jobId === status.jobId)
+    return seen === undefined ? status : { ...seen, writes: status.writes ?? [] }
+  })
+  const cancelled = deps.signal.aborted
+  if (after.state === 'failed') outcome.state = 'failed'
+  else if (cancelled) outcome.state = 'cancelled'
+  else if (stopped) outcome.state = 'error'
+  else outcome.state = after.state === 'uncommitted' ? 'timed-out' : after.state
 }

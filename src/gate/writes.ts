@@ -4,8 +4,9 @@
  * after a refusal. Knows no HTTP and no runner: the call, clock and sleep are
  * injected, and every answer is reported through onWrite.
  */
-import { PermanentError, TransientError, errorMessage } from '../errors.js'
+import { AbortedError, PermanentError, TransientError, errorMessage } from '../errors.js'
 import type { JobWrite, SendWrite, WriteCall, WriteMark } from '../job.js'
+import type { RateLimiter } from '../rate-limit.js'
 import { type BackoffPolicy, backoffDelay } from '../retry.js'
 import type { Clock, Sleep } from '../time.js'
 
@@ -35,6 +36,15 @@ export interface WriteLimits {
   attempts: number
   requestTimeoutMs: number
   backoff: BackoffPolicy
+  /**
+   * Cancel (SIGINT/SIGTERM). A write under way is not dropped at once (its
+   * answer says what happened), but from the cancel on it gets at most
+   * cancelGraceMs, and is not sent again.
+   */
+  cancel?: AbortSignal
+  cancelGraceMs?: number
+  /** Spaces request starts (the poll loop's 5 requests/s), when given. */
+  limiter?: RateLimiter
 }
 
 const MARKS: Record<WriteCall, { done: WriteMark; not: WriteMark }> = {
@@ -43,9 +53,37 @@ const MARKS: Record<WriteCall, { done: WriteMark; not: WriteMark }> = {
 }
 
 /**
+ * The signal for one attempt: it fires cancelGraceMs after a cancel (at once
+ * counted from the attempt's start when the cancel came first). `release`
+ * removes the listener, so hundreds of writes leave none behind.
+ */
+function attemptSignal(
+  deps: WriteDeps,
+  limits: WriteLimits,
+): { signal: AbortSignal; release: () => void } {
+  const stop = new AbortController()
+  const { cancel } = limits
+  if (cancel === undefined) return { signal: stop.signal, release: () => undefined }
+  const cutAfterGrace = (): void => {
+    void deps.sleep(limits.cancelGraceMs ?? 0, stop.signal).then(() => {
+      stop.abort()
+    })
+  }
+  if (cancel.aborted) cutAfterGrace()
+  else cancel.addEventListener('abort', cutAfterGrace, { once: true })
+  return {
+    signal: stop.signal,
+    release: () => {
+      cancel.removeEventListener('abort', cutAfterGrace)
+      // Ends a grace sleep still pending: nothing is left to cut.
+      stop.abort()
+    },
+  }
+}
+
+/**
  * Sends the call until it is answered, refused, out of attempts or out of
- * time. Never throws: the record says what happened. No cancel signal: a
- * write once started is let finish within its bounds, so its answer is known.
+ * time. Never throws: the record says what happened.
  */
 export async function sendWrite(
   call: WriteCall,
@@ -58,15 +96,20 @@ export async function sendWrite(
     deps.onWrite?.({ call, jobId, attempt, settled: record })
     return record
   }
+  const cancelled = (): boolean => limits.cancel?.aborted === true
   let lastFault = 'no time was left to send it'
+  const never = new AbortController().signal
   for (let attempt = 1; attempt <= limits.attempts; attempt += 1) {
+    // The first attempt goes out even after a cancel (an abort on cancel is one); no retry does.
+    if (attempt > 1 && cancelled()) break
+    if (limits.limiter !== undefined && !(await limits.limiter.acquire(limits.deadline, never))) {
+      break
+    }
     const timeoutMs = Math.min(limits.requestTimeoutMs, limits.deadline - deps.clock.now())
     if (timeoutMs <= 0) break
+    const { signal, release } = attemptSignal(deps, limits)
     try {
-      const answer = await deps.write(call, jobId, {
-        signal: new AbortController().signal,
-        timeoutMs,
-      })
+      const answer = await deps.write(call, jobId, { signal, timeoutMs })
       const record: JobWrite = {
         call,
         mark: answer.kind === 'done' ? marks.done : marks.not,
@@ -75,6 +118,11 @@ export async function sendWrite(
       if (answer.kind === 'unsupported') record.unsupported = true
       return settle(record, attempt)
     } catch (error) {
+      if (error instanceof AbortedError) {
+        // Cut short after a cancel: the server may or may not have acted.
+        lastFault = 'the run was cancelled before an answer came'
+        break
+      }
       if (!(error instanceof TransientError)) {
         // A refused key or permission, a redirect: sending it again will not help.
         const why =
@@ -86,7 +134,7 @@ export async function sendWrite(
       lastFault = error.message
       const now = deps.clock.now()
       const delay = backoffDelay(attempt, limits.backoff, deps.random(), error.retryAfterMs)
-      const again = attempt < limits.attempts && now + delay < limits.deadline
+      const again = attempt < limits.attempts && now + delay < limits.deadline && !cancelled()
       deps.onWrite?.({
         call,
         jobId,
@@ -95,7 +143,10 @@ export async function sendWrite(
         ...(again ? { retryInMs: delay } : {}),
       })
       if (!again) break
-      await deps.sleep(delay, new AbortController().signal)
+      // A cancel ends the back-off at once; the loop then stops.
+      await deps.sleep(delay, limits.cancel ?? never)
+    } finally {
+      release()
     }
   }
   return settle(

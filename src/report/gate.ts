@@ -16,17 +16,22 @@ export type Visibility =
   'visible' | 'becoming visible' | 'held' | 'discarded' | 'importing' | 'not visible' | 'unknown'
 
 export function visibilityOf(status: JobStatus): Visibility {
-  const last = status.writes?.at(-1)
+  const writes = status.writes ?? []
+  const last = writes.at(-1)
   if (last?.mark === 'aborted') return 'discarded'
   const state = status.job?.state
   if (state === 'completed') return 'visible'
+  if (state === 'failed') return 'not visible'
   if (state === 'committing' || last?.mark === 'committed') return 'becoming visible'
-  if (last?.call === 'commit' && last.unanswered === true) return 'unknown'
-  if (state === 'uncommitted') return 'held'
+  // A commit with no answer may have gone through.
+  if (writes.some((w) => w.call === 'commit' && w.unanswered === true)) return 'unknown'
+  // A held job whose abort was refused (not for want of the call) may be
+  // committing by another hand: Milvus refuses to abort only those.
+  const refused = last?.mark === 'abort-refused' && last.unsupported !== true
+  if (state === 'uncommitted') return refused && last.unanswered !== true ? 'unknown' : 'held'
   if (state === undefined || status.job?.unknownState !== undefined) return 'unknown'
-  // Not visible yet; an auto-commit job becomes visible when it completes.
-  if (state === 'pending' || state === 'importing') return 'importing'
-  return 'not visible'
+  // Pending or importing: not visible yet (an auto-commit job becomes visible when it completes).
+  return 'importing'
 }
 
 /** "a, b and 3 more": job IDs, at most ten named. */
@@ -57,6 +62,7 @@ const REASON_TEXT = {
   rows: 'the row check failed',
   timeout: 'the timeout passed',
   cancel: 'the run was cancelled',
+  commit: 'a commit did not go through',
 } as const
 
 /** Each group of jobs in words. */
@@ -183,7 +189,9 @@ export function gateFailure(outcome: Outcome): string | undefined {
   for (const status of outcome.jobs) {
     const write = status.writes?.find((w) => w.mark === 'commit-failed')
     if (write !== undefined) {
-      return `The commit did not go through. ${writeText(status.jobId, write)}`
+      const lead =
+        write.unanswered === true ? 'A commit got no answer.' : 'The commit did not go through.'
+      return `${lead} ${writeText(status.jobId, write)}`
     }
   }
   return undefined

@@ -57,8 +57,12 @@ function gatePlan({ gate }: Settings): string {
   return parts.length === 0 ? '' : ` Gate: ${parts.join('; ')}.`
 }
 
-/** One info line when a job's state, progress or files-done count changed; else nothing. */
-export function updateLine(event: UpdateEvent): string | undefined {
+/**
+ * One info line when a job's state, progress or files-done count changed;
+ * else nothing. `gateCommits`: commit is true, so a held job waits for the
+ * action's own commit, not the user's.
+ */
+export function updateLine(event: UpdateEvent, gateCommits = false): string | undefined {
   const { job, previous } = event
   if (
     previous !== undefined &&
@@ -71,10 +75,10 @@ export function updateLine(event: UpdateEvent): string | undefined {
   const files = job.files.length > 0 ? ` (${filesDone(job)}/${job.files.length} files done)` : ''
   const lastSeen =
     job.progressLastSeen === true ? ' (the last progress seen before the failure)' : ''
-  const uncommitted =
-    job.state === 'uncommitted'
-      ? `; the data is imported but not visible until the job is committed (${COMMIT_CALL})`
-      : ''
+  const waiting = gateCommits
+    ? '; held, not visible, until every job is ready to commit'
+    : `; the data is imported but not visible until the job is committed (${COMMIT_CALL})`
+  const uncommitted = job.state === 'uncommitted' ? waiting : ''
   return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${lastSeen}${files}, ${formatDuration(event.elapsedMs)} elapsed${uncommitted}`
 }
 

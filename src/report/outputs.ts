@@ -184,8 +184,10 @@ function outcomeError(outcome: Outcome): string {
   if (first !== undefined) return first
   // A row mismatch or a commit that did not go through, with what is visible now.
   const gate = gateFailure(outcome)
-  if (gate !== undefined)
-    return [gate, gateHeadline(outcome)].filter((t) => t !== undefined).join(' ')
+  const headline = gateHeadline(outcome)
+  if (gate !== undefined) return [gate, headline].filter((t) => t !== undefined).join(' ')
+  // A partial state however it came about (a cancel between commits) is worth a later step's eyes.
+  if (headline?.startsWith('Not all or nothing') === true) return headline
   if (outcome.state !== 'error') return ''
   return outcome.jobs.find((status) => status.lastError !== undefined)?.lastError ?? ''
 }
