@@ -643,3 +643,49 @@ describe('decideState', () => {
     expect(decideState(statuses, cancelled)).toBe(expected)
   })
 })
+
+describe('waiting for committed jobs (the commit gate)', () => {
+  test('uncommittedSettles false: Uncommitted and Committing are polled on until Completed', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [
+        job('job-a', 'uncommitted', 99),
+        job('job-a', 'committing', 99),
+        job('job-a', 'completed', 100),
+      ],
+    })
+    const outcome = await waitForJobs(options(vt, fetchJob, { uncommittedSettles: false }))
+    expect(calls).toHaveLength(3)
+    expect(outcome.state).toBe('completed')
+    // By default, Uncommitted is done waiting.
+    const first = scripted(vt, { 'job-a': [job('job-a', 'uncommitted', 99)] })
+    expect((await waitForJobs(options(vt, first.fetchJob))).state).toBe('uncommitted')
+    expect(first.calls).toHaveLength(1)
+  })
+
+  test('startedAt: elapsed times count from it; the deadline from now', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob, calls } = scripted(vt, {
+      'job-a': [job('job-a', 'committing', 99), job('job-a', 'completed', 100)],
+    })
+    const outcome = await waitForJobs(
+      options(vt, fetchJob, { startedAt: vt.clock.now() - 30_000, timeoutMs: 6_000 }),
+    )
+    expect(calls.map((c) => c.at)).toEqual([0, 5_000])
+    expect(outcome.jobs[0]?.settledAfterMs).toBe(35_000)
+    expect(outcome.elapsedMs).toBe(35_000)
+  })
+
+  test('a failure stops a job still Uncommitted there too, and says which one stopped it', async () => {
+    const vt = new VirtualTime()
+    const { fetchJob } = scripted(vt, {
+      'job-a': [job('job-a', 'uncommitted', 99)],
+      'job-b': [job('job-b', 'failed', 0, { errorMessage: 'x' })],
+    })
+    const outcome = await waitForJobs(
+      options(vt, fetchJob, { jobIds: ['job-a', 'job-b'], uncommittedSettles: false }),
+    )
+    expect(outcome.state).toBe('failed')
+    expect(outcome.jobs[0]?.stoppedBy).toBe('job-b')
+  })
+})

@@ -10,6 +10,7 @@ import { AbortedError, PermanentError, TransientError, errorMessage } from './er
 import { forecastFinish, type Sample } from './forecast.js'
 import {
   type FetchJob,
+  type JobState,
   type JobStatus,
   type Outcome,
   type OutcomeState,
@@ -70,6 +71,8 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
   const backoff = options.backoff ?? DEFAULT_BACKOFF
   const emit = options.onEvent ?? (() => undefined)
   const holds = options.uncommittedSettles !== false
+  /** Done waiting: settled, and Uncommitted only where it counts (see uncommittedSettles). */
+  const done = (state: JobState): boolean => isSettled(state) && (holds || state !== 'uncommitted')
 
   const startedAt = options.startedAt ?? clock.now()
   const deadline = clock.now() + options.timeoutMs
@@ -90,7 +93,7 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
   function stopOthers(jobId: string): void {
     // Called at most once: once it aborts, every loop sees stopped() before it could call again.
     for (const other of statuses) {
-      if (other.jobId !== jobId && (other.job === undefined || !isSettled(other.job.state))) {
+      if (other.jobId !== jobId && (other.job === undefined || !done(other.job.state))) {
         other.stoppedBy = jobId
       }
     }
@@ -122,7 +125,7 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
         const job = keepLastProgress(previous, answer)
         status.job = job
         emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() })
-        if (isSettled(job.state) && (job.state !== 'uncommitted' || holds)) {
+        if (done(job.state)) {
           status.settledAfterMs = elapsed()
           if (job.state === 'failed') stopOthers(status.jobId)
           return
