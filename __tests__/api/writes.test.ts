@@ -268,3 +268,49 @@ describe('writeJob', () => {
     expect(sim.requests).toEqual([])
   })
 })
+
+describe('the simulator creates jobs as Milvus does', () => {
+  const post = async (url: string, apiKey: string, body: unknown) => {
+    const response = await fetch(`${url}/v2/vectordb/jobs/import/create`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    return (await response.json()) as { code: number; data?: { jobId: string }; message?: string }
+  }
+
+  test('auto_commit "false" (a string) holds the job for its commit; the default does not', async () => {
+    const { client, sim } = await clientFor({})
+    const made = await post(sim.url, sim.apiKey, {
+      collectionName: 'c',
+      files: [['a.parquet']],
+      options: { auto_commit: 'false' },
+    })
+    expect(made.code).toBe(0)
+    const heldId = made.data?.jobId ?? ''
+    const auto = await post(sim.url, sim.apiKey, { collectionName: 'c', files: [['b.parquet']] })
+    const autoId = auto.data?.jobId ?? ''
+    const read = (jobId: string) =>
+      client.fetchJob(jobId, { signal: new AbortController().signal, timeoutMs: 5_000 })
+    for (let i = 0; i < 3; i += 1) await read(heldId)
+    expect((await read(heldId)).state).toBe('uncommitted')
+    for (let i = 0; i < 3; i += 1) await read(autoId)
+    expect((await read(autoId)).state).toBe('completed')
+    const write = (call: 'commit' | 'abort', jobId: string) =>
+      client.writeJob(call, jobId, { signal: new AbortController().signal, timeoutMs: 5_000 })
+    expect((await write('abort', autoId)).kind).toBe('refused')
+    expect((await write('commit', heldId)).kind).toBe('done')
+  })
+
+  test('a boolean auto_commit is refused, as newer Milvus does (code 1801)', async () => {
+    const { sim } = await clientFor({})
+    const refused = await post(sim.url, sim.apiKey, {
+      collectionName: 'c',
+      options: { auto_commit: false },
+    })
+    expect(refused).toEqual({
+      code: 1801,
+      message: 'options.auto_commit must be one of "true" or "false"',
+    })
+  })
+})
