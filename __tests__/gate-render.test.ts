@@ -5,6 +5,7 @@ import { startLine, verdict } from '../src/report/log.js'
 import { outputValues } from '../src/report/outputs.js'
 import { GATE_NOTES_MAX, renderSummary } from '../src/report/summary.js'
 import { importJob, outcome } from './helpers/outcomes.js'
+import { gateRecord } from './helpers/gate.js'
 
 const api = { product: 'Milvus', host: '127.0.0.1:19530' }
 const w = (
@@ -16,14 +17,7 @@ const w = (
   mark,
   answer,
 })
-const gate = (over: Partial<GateRecord> = {}): GateRecord => ({
-  mode: 'commit',
-  autoCommitted: [],
-  notCommitted: [],
-  abortTargets: [],
-  leftAlone: [],
-  ...over,
-})
+const gate = gateRecord
 const withGate = (state: OutcomeState, jobs: JobStatus[], g: GateRecord = gate()): Outcome => ({
   ...outcome(state, jobs),
   gate: g,

@@ -16,6 +16,7 @@ import type {
   Outcome,
   OutcomeState,
 } from '../src/job.js'
+import { gateRecord, jobStatus } from './helpers/gate.js'
 
 const w = (
   call: JobWrite['call'],
@@ -32,29 +33,12 @@ const status = (
   state?: JobState,
   writes?: JobWrite[],
   unknownState?: string,
-): JobStatus => ({
-  jobId,
-  ...(state === undefined
-    ? {}
-    : {
-        job: {
-          jobId,
-          state,
-          progress: 50,
-          files: [],
-          ...(unknownState === undefined ? {} : { unknownState }),
-        },
-      }),
-  ...(writes === undefined ? {} : { writes }),
-})
-const gate = (over: Partial<GateRecord> = {}): GateRecord => ({
-  mode: 'commit',
-  autoCommitted: [],
-  notCommitted: [],
-  abortTargets: [],
-  leftAlone: [],
-  ...over,
-})
+): JobStatus =>
+  jobStatus(jobId, state, {
+    ...(writes === undefined ? {} : { writes }),
+    ...(unknownState === undefined ? {} : { job: { unknownState } }),
+  })
+const gate = gateRecord
 const outcome = (
   jobs: JobStatus[],
   g: GateRecord | null = gate(),

@@ -7,20 +7,10 @@ import {
 } from '../../src/gate/plan.js'
 import type { GateSettings } from '../../src/inputs.js'
 import type { JobState, JobStatus, OutcomeState } from '../../src/job.js'
+import { jobStatus } from '../helpers/gate.js'
 
 const status = (jobId: string, state?: JobState, unknownState?: string): JobStatus =>
-  state === undefined
-    ? { jobId }
-    : {
-        jobId,
-        job: {
-          jobId,
-          state,
-          progress: 50,
-          files: [],
-          ...(unknownState === undefined ? {} : { unknownState }),
-        },
-      }
+  jobStatus(jobId, state, unknownState === undefined ? {} : { job: { unknownState } })
 const gate = (over: Partial<GateSettings> = {}): GateSettings => ({
   commit: false,
   abortOn: new Set(),
