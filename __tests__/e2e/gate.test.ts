@@ -349,6 +349,25 @@ describe('abort-on', () => {
     },
   )
 
+  test.concurrent(
+    'a job in a state the action does not know is never written to, and the summary says why',
+    async () => {
+      const r = await gateRun(
+        {
+          'job-odd': held([{ progress: 0.5, state: 'Rollbacking' }]),
+          'job-bad': held([{ progress: 0.2, jobError: 'bad row' }]),
+        },
+        { 'abort-on': 'failure' },
+      )
+      expect(r.outputs.state).toBe('failed')
+      expect(calls(r, ABORT)).toEqual([])
+      expect(r.stdout).toContain('Not aborted: job job-odd (its state "Rollbacking" is unknown).')
+      expect(r.summary).toContain(
+        '<li>Not aborted: job job-odd (its state &quot;Rollbacking&quot; is unknown).</li>',
+      )
+    },
+  )
+
   test.concurrent('no abort-on: a timeout writes nothing', async () => {
     const r = await gateRun({ 'job-h': held([0.1, 0.2]) }, { timeout: '2s' })
     expect(r.outputs.state).toBe('timed-out')
