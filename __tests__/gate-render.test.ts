@@ -124,6 +124,10 @@ describe('verdict with the gate', () => {
       /^Timed out after 1m 05s .*Passing because fail-on-timeout is false\. After the aborts \(the timeout passed\): a is aborted\.$/,
     )
   })
+  test('a cancel after a refused commit is still the cancel verdict, with the gate after it', () => {
+    const o = withGate('cancelled', [held('a', [w('commit', 'commit-failed', 'code 1')])])
+    expect(verdict(o, true, api).message).toMatch(/^Cancelled after 1m 05s; last known: /)
+  })
   test('completed without writes reads as before', () => {
     expect(
       verdict(withGate('completed', [{ jobId: 'a', job: importJob('a') }]), true, api).message,
@@ -210,9 +214,42 @@ describe('summary with the gate', () => {
       withGate('completed', [zero], gate({ mode: 'abort', rows: checked })),
     )
     expect(html).not.toContain('finished with 0 rows')
+    expect(html.match(/<li>/g)).toHaveLength(1)
     expect(html).toContain(
       '<li>expected-rows asked for exactly 0 rows; the jobs imported 0 rows: as expected.</li>',
     )
+  })
+
+  test('a failed run with a row mismatch keeps the failed heading', () => {
+    const o = withGate('failed', [committed('a')], gate({ mode: 'abort', rows: rowsFailed }))
+    expect(renderSummary(o)).toContain('<h2>Zilliz import: ❌ failed</h2>')
+  })
+
+  test('notes with no headline: the list alone; a headline with no notes: the line alone', () => {
+    const passed = { ...rowsFailed, imported: 30_000, passed: true }
+    const notesOnly = renderSummary(
+      withGate(
+        'completed',
+        [{ jobId: 'a', job: importJob('a') }],
+        gate({ mode: 'abort', rows: passed }),
+      ),
+    )
+    expect(notesOnly).toContain(
+      '<p>1 job · 100% overall · waited 1m 05s</p>\n<ul>\n<li>expected-rows asked for exactly 30,000 rows; the jobs imported 30,000 rows: as expected.</li>\n</ul>\n<h3>Job',
+    )
+    const headlineOnly = renderSummary(withGate('timed-out', [held('a')]))
+    expect(headlineOnly).toContain(
+      '<p><strong>All or nothing: none of the data became visible: a is held, not visible (commit or abort it).</strong></p>\n<h3>Job',
+    )
+  })
+
+  test('exactly the cap of notes: no "more" line', () => {
+    const jobs = Array.from({ length: GATE_NOTES_MAX }, (_, i) =>
+      held(`j${i}`, [w('abort', 'aborted')]),
+    )
+    const html = renderSummary(withGate('failed', jobs, gate({ abortReason: 'failure' })))
+    expect(html).not.toContain('more (in the log)')
+    expect(html.match(/<li>Abort of job/g)).toHaveLength(GATE_NOTES_MAX)
   })
 
   test('no gate, no warnings: no gate section at all', () => {

@@ -213,6 +213,23 @@ describe('gateHeadline', () => {
     )
   })
 
+  test('one job unknown and one importing: neither lets "none visible" be said', () => {
+    const o = outcome(
+      [status('a', 'uncommitted', [w('abort', 'aborted')]), status('b'), status('c', 'importing')],
+      gate({ abortReason: 'failure' }),
+    )
+    expect(gateHeadline(o)).toBe(
+      'Not all or nothing: a is aborted; c is still importing, not visible yet; whether b is visible is not known.',
+    )
+    const visibleAndUnknown = outcome(
+      [status('v', 'completed'), status('u'), status('h', 'uncommitted', [w('abort', 'aborted')])],
+      gate({ abortReason: 'failure' }),
+    )
+    expect(gateHeadline(visibleAndUnknown)).toMatch(
+      /^Not all or nothing: the data of v is visible;/,
+    )
+  })
+
   test('abort-on alone: "after the aborts", once something was written', () => {
     const o = outcome(
       [
@@ -278,6 +295,9 @@ describe('writeText and writeEventLine', () => {
     expect(
       writeEventLine({ call: 'abort', jobId: 'j', attempt: 1, fault: 'x', retryInMs: 9_999 }),
     ).toBe('Abort of job j, attempt 1: x; sending it again in 10.0s.')
+    expect(
+      writeEventLine({ call: 'abort', jobId: 'j', attempt: 1, fault: 'x', retryInMs: 10_000 }),
+    ).toBe('Abort of job j, attempt 1: x; sending it again in 10s.')
     expect(
       writeEventLine({ call: 'commit', jobId: 'j', attempt: 1, fault: 'x', retryInMs: 65_000 }),
     ).toBe('Commit of job j, attempt 1: x; sending it again in 1m 05s.')

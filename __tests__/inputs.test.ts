@@ -401,7 +401,7 @@ describe('client-cert and client-key (mutual TLS)', () => {
 describe('the commit gate: commit, abort-on, expected-rows (v2 only)', () => {
   const v2 = { 'api-version': 'v2', endpoint: 'http://127.0.0.1:19530', 'cluster-id': '' }
   test('defaults: no commit, no aborts, no row check', () => {
-    expect(settings(v2).gate).toEqual({ commit: false, abortOn: new Set() })
+    expect(settings(v2).gate).toStrictEqual({ commit: false, abortOn: new Set() })
   })
   test('commit: true implies abort-on failure (all or nothing)', () => {
     expect(settings({ ...v2, commit: 'true' }).gate).toEqual({
@@ -431,6 +431,8 @@ describe('the commit gate: commit, abort-on, expected-rows (v2 only)', () => {
     ['>= 25000', { count: 25_000, atLeast: true }],
     ['1,000,000', { count: 1_000_000, atLeast: false }],
     ['1_000', { count: 1_000, atLeast: false }],
+    ['25,000', { count: 25_000, atLeast: false }],
+    ['>=100_000_000', { count: 100_000_000, atLeast: true }],
     ['0', { count: 0, atLeast: false }],
     [' 42 ', { count: 42, atLeast: false }],
   ])('expected-rows %j', (text, expected) => {

@@ -522,4 +522,40 @@ describe('run() with the commit gate: which levels fire', () => {
       true,
     )
   })
+
+  test('each commit is logged once, as it happens (the closing notes leave writes out)', async () => {
+    await start({ 'job-a': held([1]) }, 'milvus')
+    process.env.INPUT_COMMIT = 'true'
+    await run(virtual())
+    expect(log().match(/Commit of job job-a: committed/g)).toHaveLength(1)
+  })
+
+  test('without commit, a held job is done waiting at once (one request), and no auto-commit warning', async () => {
+    const s = await start(
+      { 'job-h': held([1]), 'job-c': { collectionName: 'c', script: [1] } },
+      'milvus',
+    )
+    process.env['INPUT_ABORT-ON'] = 'failure'
+    await run(virtual())
+    expect(outputs().state).toBe('uncommitted')
+    expect(s.requests.filter((q) => q.body.jobId === 'job-h')).toHaveLength(1)
+    expect(atLevel('warning')).toEqual([])
+  })
+
+  test('a commit applied late: Uncommitted right after the commit is waited through', async () => {
+    await start({ 'job-a': { ...held([1]), uncommittedAfterCommit: 2 } }, 'milvus')
+    process.env.INPUT_COMMIT = 'true'
+    await run(virtual())
+    expect(outputs().state).toBe('completed')
+  })
+
+  test('committed jobs are awaited for the rest of the timeout, not only the 2-minute minimum', async () => {
+    await start({ 'job-a': { ...held([1]), uncommittedAfterCommit: 10_000 } }, 'milvus')
+    process.env.INPUT_COMMIT = 'true'
+    process.env.INPUT_TIMEOUT = '10m'
+    process.env['INPUT_POLL-INTERVAL'] = '1m'
+    await run(virtual())
+    expect(outputs().state).toBe('timed-out')
+    expect(Number(outputs()['elapsed-seconds'])).toBe(600)
+  })
 })

@@ -6251,7 +6251,8 @@ function waitVerdict(outcome, failOnTimeout, api) {
     const waited = formatDuration(outcome.elapsedMs);
     switch (outcome.state) {
         case 'completed': {
-            const committed = outcome.jobs.some((s) => s.writes?.some((w) => w.mark === 'committed'));
+            // A completed run's only writes are its commits (aborts come with other states).
+            const committed = outcome.jobs.some((s) => s.writes !== undefined);
             const done = committed ? 'committed and completed' : 'completed';
             return { level: 'success', message: `${jobsWord} ${done} after ${waited}.` };
         }
@@ -6935,6 +6936,8 @@ async function waitForJobs(options) {
     const backoff = options.backoff ?? DEFAULT_BACKOFF;
     const emit = options.onEvent ?? (() => undefined);
     const holds = options.uncommittedSettles !== false;
+    /** Done waiting: settled, and Uncommitted only where it counts (see uncommittedSettles). */
+    const done = (state) => isSettled(state) && (holds || state !== 'uncommitted');
     const startedAt = options.startedAt ?? clock.now();
     const deadline = clock.now() + options.timeoutMs;
     // Fail-fast stops every other job's loop (and aborts its request in flight).
@@ -6953,7 +6956,7 @@ async function waitForJobs(options) {
     function stopOthers(jobId) {
         // Called at most once: once it aborts, every loop sees stopped() before it could call again.
         for (const other of statuses) {
-            if (other.jobId !== jobId && (other.job === undefined || !isSettled(other.job.state))) {
+            if (other.jobId !== jobId && (other.job === undefined || !done(other.job.state))) {
                 other.stoppedBy = jobId;
             }
         }
@@ -6983,7 +6986,7 @@ async function waitForJobs(options) {
                 const job = keepLastProgress(previous, answer);
                 status.job = job;
                 emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() });
-                if (isSettled(job.state) && (job.state !== 'uncommitted' || holds)) {
+                if (done(job.state)) {
                     status.settledAfterMs = elapsed();
                     if (job.state === 'failed')
                         stopOthers(status.jobId);

@@ -27,7 +27,9 @@
  * Two-phase import (v2, as Milvus 3.0 does it): a job with `autoCommit: false`
  * holds at Uncommitted (99 %) once its script completes, until
  * POST /v2/vectordb/jobs/import/commit; it then reads Committing for
- * `committingPolls` describes (default 1) and Completed after. POST
+ * `committingPolls` describes (default 1) and Completed after. A commit is
+ * applied asynchronously in Milvus: `uncommittedAfterCommit` describes (default
+ * 0) still read Uncommitted first. POST
  * .../jobs/import/abort discards it (it reads Failed from then on); an abort
  * of an auto-commit job, or of one Committing or Completed, is refused, as is
  * a commit of a job not yet Uncommitted. A repeated commit or abort is the
@@ -71,7 +73,8 @@ export const DEFAULT_CLUSTER_ID = 'in03-simulator0001'
  *   fileRetry?: Record<number, string>, encoding?: string }} StepObject
  * @typedef {number | StepObject} Step
  * @typedef {{ collectionName?: string, files?: FileSpec[], script: Step[], autoCommit?: boolean,
- *   committingPolls?: number, commitScript?: Step[], abortScript?: Step[] }} JobSpec
+ *   committingPolls?: number, uncommittedAfterCommit?: number, commitScript?: Step[],
+ *   abortScript?: Step[] }} JobSpec
  * @typedef {{ method: string, path: string, query: Record<string, string>,
  *   headers: import('node:http').IncomingHttpHeaders, body: Record<string, unknown>, at: number }} RecordedRequest
  * @typedef {{ jobs?: Record<string, JobSpec>, apiKey?: string, clusterId?: string,
@@ -491,13 +494,16 @@ export async function startSimulator(options = {}) {
   }
 
   /** Two-phase state per job: set by commit and abort; `shown` is the last state described. */
-  /** @type {Map<string, { committed?: boolean, aborted?: boolean, committingLeft: number, shown?: string }>} */
+  /** @type {Map<string, { committed?: boolean, aborted?: boolean, committingLeft: number, lagLeft: number, shown?: string }>} */
   const phases = new Map()
   /** @param {string} jobId @param {JobSpec} spec */
   const phaseOf = (jobId, spec) => {
     let phase = phases.get(jobId)
     if (!phase) {
-      phase = { committingLeft: spec.committingPolls ?? 1 }
+      phase = {
+        committingLeft: spec.committingPolls ?? 1,
+        lagLeft: spec.uncommittedAfterCommit ?? 0,
+      }
       phases.set(jobId, phase)
     }
     return phase
@@ -518,7 +524,10 @@ export async function startSimulator(options = {}) {
       // Milvus fails an aborted job (reason importJobReasonAbortedByUser).
       shown = { progress: 0, jobError: 'import job aborted by user' }
     } else if (phase.committed) {
-      if (phase.committingLeft > 0) {
+      if (phase.lagLeft > 0) {
+        phase.lagLeft -= 1
+        shown = { progress: 1, state: 'Uncommitted' }
+      } else if (phase.committingLeft > 0) {
         phase.committingLeft -= 1
         shown = { progress: 1, state: 'Committing' }
       } else shown = { progress: 1 }

@@ -507,4 +507,16 @@ describe('runGate: what the review found', () => {
     expect(only?.job?.state).toBe('completed')
     expect(only?.writes?.map((w) => w.mark)).toEqual(['committed'])
   })
+
+  test('commit: true commits only when every job is done: a timeout leaves the held ones alone', async () => {
+    const h = harness()
+    const result = await runGate(
+      outcome('timed-out', [status('a', 'uncommitted'), status('b', 'importing')]),
+      settings(),
+      h.deps,
+      timing(h.vt),
+    )
+    expect(h.writes).toEqual([])
+    expect(result.state).toBe('timed-out')
+  })
 })

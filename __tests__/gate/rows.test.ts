@@ -67,6 +67,7 @@ describe('rowWarnings', () => {
         job('cloud-zero', { totalRows: 0 }),
         job('milvus-zero', { importedRows: 0 }),
         job('short', { importedRows: 900, totalRows: 1_000 }, 'uncommitted'),
+        job('none-of', { importedRows: 0, totalRows: 1_000 }),
         job('fine', { importedRows: 1_000, totalRows: 1_000 }),
         job('more', { importedRows: 1_001, totalRows: 1_000 }),
         job('unknown', {}),
@@ -78,6 +79,7 @@ describe('rowWarnings', () => {
       'Job cloud-zero finished with 0 rows: a success that may not be one. Check its files, or set expected-rows to fail the step on it.',
       'Job milvus-zero finished with 0 rows: a success that may not be one. Check its files, or set expected-rows to fail the step on it.',
       'Job short finished with 900 rows imported of 1,000 rows read: a success that may not be one. Set expected-rows to fail the step on it.',
+      'Job none-of finished with 0 rows imported of 1,000 rows read: a success that may not be one. Set expected-rows to fail the step on it.',
     ])
   })
   test('only finished jobs: running or failed ones are not a success at all', () => {

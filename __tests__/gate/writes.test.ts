@@ -187,6 +187,17 @@ describe('sendWrite', () => {
     expect(d.events[0]).not.toHaveProperty('retryInMs')
   })
 
+  test('a back-off that would end exactly at the deadline is not waited for either', async () => {
+    const vt = new VirtualTime()
+    const d = deps(vt, [new TransientError('HTTP 503'), done])
+    // Attempt 1's back-off at random 0.5 is 750 ms.
+    await sendWrite('abort', 'j', d.deps, limits({ deadline: vt.clock.now() + 750 }))
+    expect(d.seen).toHaveLength(1)
+    const room = deps(vt, [new TransientError('HTTP 503'), done])
+    await sendWrite('abort', 'j', room.deps, limits({ deadline: vt.clock.now() + 751 }))
+    expect(room.seen).toHaveLength(2)
+  })
+
   test('no time at all: nothing is sent, and the record says why', async () => {
     const vt = new VirtualTime()
     const d = deps(vt, [done])

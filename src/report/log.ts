@@ -294,7 +294,8 @@ function waitVerdict(outcome: Outcome, failOnTimeout: boolean, api: ApiPlace): V
   const waited = formatDuration(outcome.elapsedMs)
   switch (outcome.state) {
     case 'completed': {
-      const committed = outcome.jobs.some((s) => s.writes?.some((w) => w.mark === 'committed'))
+      // A completed run's only writes are its commits (aborts come with other states).
+      const committed = outcome.jobs.some((s) => s.writes !== undefined)
       const done = committed ? 'committed and completed' : 'completed'
       return { level: 'success', message: `${jobsWord} ${done} after ${waited}.` }
     }
