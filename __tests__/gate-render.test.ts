@@ -128,6 +128,10 @@ describe('verdict with the gate', () => {
     const o = withGate('cancelled', [held('a', [w('commit', 'commit-failed', 'code 1')])])
     expect(verdict(o, true, api).message).toMatch(/^Cancelled after 1m 05s; last known: /)
   })
+  test('completed with some jobs committed and some auto-committed: "committed and completed"', () => {
+    const o = withGate('completed', [committed('a'), { jobId: 'b', job: importJob('b') }])
+    expect(verdict(o, true, api).message).toMatch(/^2 import jobs committed and completed after/)
+  })
   test('completed without writes reads as before', () => {
     expect(
       verdict(withGate('completed', [{ jobId: 'a', job: importJob('a') }]), true, api).message,
@@ -303,5 +307,10 @@ describe('outputs with the gate', () => {
       'The row check failed: expected-rows asked for exactly 30,000 rows; the jobs imported 25,000 rows: a mismatch.',
     )
     expect(outputValues(withGate('completed', [committed('a')])).values['error-message']).toBe('')
+    // A partial state with no failed commit (a cancel between commits) still reaches later steps.
+    const cancelled = outputValues(withGate('cancelled', [committed('a'), held('b')]))
+    expect(cancelled.values['error-message']).toBe(
+      'Not all or nothing: the data of a is visible; b is held, not visible (commit or abort it).',
+    )
   })
 })

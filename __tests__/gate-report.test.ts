@@ -389,6 +389,14 @@ describe('gateFailure', () => {
     expect(gateFailure(commits)).toBe(
       'The commit did not go through. Commit of job b: refused (code 1).',
     )
+    const unanswered = outcome([
+      status('a', 'uncommitted', [
+        w('commit', 'commit-failed', { answer: 'no answer: reset', unanswered: true }),
+      ]),
+    ])
+    expect(gateFailure(unanswered)).toBe(
+      'A commit got no answer. Commit of job a: no answer: reset; whether it took effect is not known.',
+    )
   })
   test('nothing failed: undefined (a refused abort is not a failure)', () => {
     const passed = {

@@ -5313,7 +5313,8 @@ function parseExpectedRows(text) {
 /** commit, abort-on and expected-rows: writes and row counts exist only in the v2 jobs API. */
 function parseGate(getInput, target) {
     const commit = parseBoolean(getInput, 'commit', false);
-    const abortOn = parseAbortOn(getInput('abort-on').trim());
+    // parseAbortOn trims each reason itself.
+    const abortOn = parseAbortOn(getInput('abort-on'));
     const expectedRows = parseExpectedRows(getInput('expected-rows').trim());
     if (target.api === 'v1') {
         const given = [
@@ -6753,8 +6754,6 @@ function gateSection(outcome) {
     const headline = gateHeadline(outcome);
     const warnings = outcome.gate?.rows === undefined ? rowWarnings(outcome.jobs.map(lastKnownJob)) : [];
     const notes = [...gateNotes(outcome), ...warnings.map((w) => `⚠️ ${w}`)];
-    if (headline === undefined && notes.length === 0)
-        return '';
     const lead = headline === undefined ? '' : `<p><strong>${escapeHtml(headline)}</strong></p>\n`;
     const shown = notes.slice(0, GATE_NOTES_MAX).map((note) => `<li>${escapeHtml(note)}</li>\n`);
     const more = notes.length > GATE_NOTES_MAX

@@ -329,7 +329,8 @@ export function parseExpectedRows(text: string): RowExpectation | undefined {
 /** commit, abort-on and expected-rows: writes and row counts exist only in the v2 jobs API. */
 function parseGate(getInput: GetInput, target: ApiTarget): GateSettings {
   const commit = parseBoolean(getInput, 'commit', false)
-  const abortOn = parseAbortOn(getInput('abort-on').trim())
+  // parseAbortOn trims each reason itself.
+  const abortOn = parseAbortOn(getInput('abort-on'))
   const expectedRows = parseExpectedRows(getInput('expected-rows').trim())
   if (target.api === 'v1') {
     const given = [

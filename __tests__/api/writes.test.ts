@@ -133,6 +133,7 @@ describe('writeJob', () => {
     [{ code: 5, message: 'not found' }, 'not found'],
     [{ code: 5, message: '404 page not found' }, '404 page not found'],
     [{ code: 5, message: 'the endpoint does not exist' }, 'does not exist'],
+    [{ code: 404, message: 'gone' }, 'code 404'],
   ])('a 200 body that says the call does not exist (%o): unsupported', async (refusal, said) => {
     const { write } = await clientFor({ 'job-1': held({ commitScript: [refusal] }) })
     const answer = await write('commit')
@@ -149,6 +150,12 @@ describe('writeJob', () => {
     { code: 100, message: 'collection not found[collection=daily_events]' },
     { code: 800, message: 'database not found[database=events]' },
     { code: 5, message: 'unknown field in request' },
+    { code: 100, message: 'collection not found' },
+    { code: 5, message: 'Not Found: no handler for the collection' },
+    // About the job, whatever else it says: "job", "jobid", "job_id".
+    { code: 5, message: 'job 7: unknown path' },
+    { code: 5, message: 'jobid=7 unknown path' },
+    { code: 5, message: 'job_id: unknown path parameter' },
   ])('a refusal about the job, or a near miss, stays a refusal (%o)', async (refusal) => {
     const { write } = await clientFor({ 'job-1': held({ abortScript: [refusal] }) })
     expect((await write('abort')).kind).toBe('refused')

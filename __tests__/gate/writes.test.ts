@@ -193,6 +193,8 @@ describe('sendWrite', () => {
     // Attempt 1's back-off at random 0.5 is 750 ms.
     await sendWrite('abort', 'j', d.deps, limits({ deadline: vt.clock.now() + 750 }))
     expect(d.seen).toHaveLength(1)
+    expect(vt.elapsed).toBe(0)
+    expect(d.events[0]).not.toHaveProperty('retryInMs')
     const room = deps(vt, [new TransientError('HTTP 503'), done])
     await sendWrite('abort', 'j', room.deps, limits({ deadline: vt.clock.now() + 751 }))
     expect(room.seen).toHaveLength(2)

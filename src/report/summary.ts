@@ -256,7 +256,6 @@ function gateSection(outcome: Outcome): string {
   const warnings =
     outcome.gate?.rows === undefined ? rowWarnings(outcome.jobs.map(lastKnownJob)) : []
   const notes = [...gateNotes(outcome), ...warnings.map((w) => `⚠️ ${w}`)]
-  if (headline === undefined && notes.length === 0) return ''
   const lead = headline === undefined ? '' : `<p><strong>${escapeHtml(headline)}</strong></p>\n`
   const shown = notes.slice(0, GATE_NOTES_MAX).map((note) => `<li>${escapeHtml(note)}</li>\n`)
   const more =
