@@ -7194,7 +7194,7 @@ function createWarnings(sink) {
 /** HTML rendered from guarded text: see the module comment. */
 async function writeSummary(html, warn) {
     try {
-        // Overwrite: after a cancel the summary is written before the aborts, then again after.
+        // Overwrite: with the commit gate it is written before the first write, then again after.
         await summary.emptyBuffer().addRaw(html).write({ overwrite: true });
     }
     catch (error) {
@@ -7262,7 +7262,7 @@ async function waitAndReport(settings, exits, runtime) {
                     sink.info(writeEventLine(event));
                 },
                 waitCommitted: (jobIds, timeoutMs) => wait(jobIds, timeoutMs, false),
-                // Outputs and summary first: the runner kills the step 10 s after a cancel.
+                // Outputs and summary first: a run killed mid-write (10 s after a cancel) keeps them.
                 beforeWrites: async (seen) => {
                     await writeReport(seen, settings, exits, warn);
                 },

@@ -123,7 +123,7 @@ function createWarnings(sink: Sink): (text: string) => void {
 /** HTML rendered from guarded text: see the module comment. */
 async function writeSummary(html: string, warn: (text: string) => void): Promise<void> {
   try {
-    // Overwrite: after a cancel the summary is written before the aborts, then again after.
+    // Overwrite: with the commit gate it is written before the first write, then again after.
     await core.summary.emptyBuffer().addRaw(html).write({ overwrite: true })
   } catch (error) {
     // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
@@ -199,7 +199,7 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
             sink.info(writeEventLine(event))
           },
           waitCommitted: (jobIds, timeoutMs) => wait(jobIds, timeoutMs, false),
-          // Outputs and summary first: the runner kills the step 10 s after a cancel.
+          // Outputs and summary first: a run killed mid-write (10 s after a cancel) keeps them.
           beforeWrites: async (seen) => {
             await writeReport(seen, settings, exits, warn)
           },

@@ -2,7 +2,7 @@
  * The commit gate: after the wait, commit every held job or abort them all,
  * as commit, abort-on and expected-rows ask. Knows no HTTP and no runner:
  * the writes, the second wait (for committed jobs to reach Completed), the
- * clock and the report before a cancel's aborts are injected.
+ * clock and the report written before the first write are injected.
  *
  * All or nothing, as far as the server allows it: commits go one by one and
  * stop at the first that fails; when none had gone through, every held job
