@@ -558,4 +558,21 @@ describe('run() with the commit gate: which levels fire', () => {
     expect(outputs().state).toBe('timed-out')
     expect(Number(outputs()['elapsed-seconds'])).toBe(600)
   })
+
+  test('the report before the writes says nothing: a summary that cannot be written is one warning', async () => {
+    await start({ 'job-a': held([1]) }, 'milvus')
+    process.env.INPUT_COMMIT = 'true'
+    const summaryPath = path.join(dir, 'summary')
+    rmSync(summaryPath)
+    mkdirSync(summaryPath)
+    try {
+      await run(virtual())
+    } finally {
+      rmSync(summaryPath, { recursive: true })
+    }
+    expect(atLevel('warning')).toEqual([
+      expect.stringMatching(/^Could not write the job summary: /),
+    ])
+    expect(outputs().state).toBe('completed')
+  })
 })

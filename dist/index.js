@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(359);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(142);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -295,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 359:
+/***/ 142:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5456,40 +5456,6 @@ function checkRows(jobs, expected) {
         (expected.atLeast ? imported >= expected.count : imported === expected.count);
     return { expected, imported, passed, uncounted };
 }
-const rows = (count) => `${count.toLocaleString('en-US')} rows`;
-/** "exactly 1,000 rows" or "at least 1 row", as expected-rows asked. */
-function expectedText(expected) {
-    const count = expected.count === 1 ? '1 row' : rows(expected.count);
-    return `${expected.atLeast ? 'at least' : 'exactly'} ${count}`;
-}
-/** Why a row check failed, or what it found, in one sentence. */
-function rowCheckText(check) {
-    const wanted = `expected-rows asked for ${expectedText(check.expected)}`;
-    if (check.imported === undefined) {
-        return `${wanted}, but the API reported no row count for job ${check.uncounted.join(', ')}, so the rows cannot be checked.`;
-    }
-    const verdict = check.passed ? 'as expected' : 'a mismatch';
-    return `${wanted}; the jobs imported ${rows(check.imported)}: ${verdict}.`;
-}
-/**
- * A job done (completed or uncommitted) with 0 rows, or with fewer rows
- * imported than the files held: a success that may not be one.
- */
-function rowWarnings(jobs) {
-    const warnings = [];
-    for (const job of jobs) {
-        if (job.state !== 'completed' && job.state !== 'uncommitted')
-            continue;
-        const { importedRows, totalRows } = job;
-        if (totalRows === 0 || (totalRows === undefined && importedRows === 0)) {
-            warnings.push(`Job ${job.jobId} finished with 0 rows: a success that may not be one. Check its files, or set expected-rows to fail the step on it.`);
-        }
-        else if (importedRows !== undefined && totalRows !== undefined && importedRows < totalRows) {
-            warnings.push(`Job ${job.jobId} finished with ${rows(importedRows)} imported of ${rows(totalRows)} read: a success that may not be one. Set expected-rows to fail the step on it.`);
-        }
-    }
-    return warnings;
-}
 
 ;// CONCATENATED MODULE: ./src/gate/writes.ts
 /**
@@ -5818,6 +5784,42 @@ function formatRowCounts(imported, total, done) {
 function formatRows(imported, total) {
     const show = (n) => n === undefined ? '-' : n.toLocaleString('en-US');
     return `${show(imported)} / ${show(total)}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/rows.ts
+const rows = (count) => `${count.toLocaleString('en-US')} rows`;
+/** "exactly 1,000 rows" or "at least 1 row", as expected-rows asked. */
+function expectedText(expected) {
+    const count = expected.count === 1 ? '1 row' : rows(expected.count);
+    return `${expected.atLeast ? 'at least' : 'exactly'} ${count}`;
+}
+/** Why a row check failed, or what it found, in one sentence. */
+function rowCheckText(check) {
+    const wanted = `expected-rows asked for ${expectedText(check.expected)}`;
+    if (check.imported === undefined) {
+        return `${wanted}, but the API reported no row count for job ${check.uncounted.join(', ')}, so the rows cannot be checked.`;
+    }
+    const verdict = check.passed ? 'as expected' : 'a mismatch';
+    return `${wanted}; the jobs imported ${rows(check.imported)}: ${verdict}.`;
+}
+/**
+ * A job done (completed or uncommitted) with 0 rows, or with fewer rows
+ * imported than the files held: a success that may not be one.
+ */
+function rowWarnings(jobs) {
+    const warnings = [];
+    for (const job of jobs) {
+        if (job.state !== 'completed' && job.state !== 'uncommitted')
+            continue;
+        const { importedRows, totalRows } = job;
+        if (totalRows === 0 || (totalRows === undefined && importedRows === 0)) {
+            warnings.push(`Job ${job.jobId} finished with 0 rows: a success that may not be one. Check its files, or set expected-rows to fail the step on it.`);
+        }
+        else if (importedRows !== undefined && totalRows !== undefined && importedRows < totalRows) {
+            warnings.push(`Job ${job.jobId} finished with ${rows(importedRows)} imported of ${rows(totalRows)} read: a success that may not be one. Set expected-rows to fail the step on it.`);
+        }
+    }
+    return warnings;
 }
 
 ;// CONCATENATED MODULE: ./src/report/gate.ts
@@ -7263,8 +7265,9 @@ async function waitAndReport(settings, exits, runtime) {
                 },
                 waitCommitted: (jobIds, timeoutMs) => wait(jobIds, timeoutMs, false),
                 // Outputs and summary first: a run killed mid-write (10 s after a cancel) keeps them.
+                // Quiet: its notes and warnings would only come again with the final report.
                 beforeWrites: async (seen) => {
-                    await writeReport(seen, settings, exits, warn);
+                    await writeReport(seen, settings, exits, undefined);
                 },
             }, { startedAt, deadline: startedAt + settings.timeoutMs });
         }
@@ -7300,16 +7303,20 @@ function logEvent(event, sink, plateau, warn, gateCommits) {
             sink.info(line);
     }
 }
-/** Outputs and the job summary, from the outcome with every string guarded once more. */
+/**
+ * Outputs and the job summary, from the outcome with every string guarded
+ * once more. Without `warn` (the report before the gate's writes) it says
+ * nothing in the log: the final report says it once.
+ */
 async function writeReport(seen, settings, { guard, sink }, warn) {
     // Every string once more through the guard, before anything is rendered from it.
     const outcome = redactDeep(seen, guard, false);
     const { values, jobsOmitted, detailsOmitted } = outputValues(outcome);
     setOutputs(values);
-    if (jobsOmitted + detailsOmitted > 0) {
+    if (warn !== undefined && jobsOmitted + detailsOmitted > 0) {
         sink.info(`The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`);
     }
-    await writeSummary(renderSummary(outcome, { product: productOf(settings) }), warn);
+    await writeSummary(renderSummary(outcome, { product: productOf(settings) }), warn ?? (() => undefined));
     return outcome;
 }
 function productOf(settings) {

@@ -227,6 +227,18 @@ export interface WriteAnswer {
   said: string
 }
 
+/** One attempt's result, for the log: every call is named with the server's answer. */
+export interface WriteEvent {
+  call: WriteCall
+  jobId: string
+  attempt: number
+  /** The final record once the call is settled; absent while it will be sent again. */
+  settled?: JobWrite
+  /** The transient fault of this attempt, and when it is sent again. */
+  fault?: string
+  retryInMs?: number
+}
+
 /** How the commit gate asks a dialect's client for one write. */
 export type SendWrite = (
   call: WriteCall,

@@ -17,7 +17,6 @@ import { errorMessage } from './errors.js'
 import { type ApiTarget, InputError, type Settings, parseSettings } from './inputs.js'
 import { runGate } from './gate/gate.js'
 import { autoCommittedJobs, gateActive } from './gate/plan.js'
-import { rowWarnings } from './gate/rows.js'
 import { type Outcome, type WaitEvent, lastKnownJob } from './job.js'
 import {
   MIN_SECRET_LENGTH,
@@ -40,6 +39,7 @@ import {
 import { autoCommitNote, gateNotes, writeEventLine } from './report/gate.js'
 import { outputValues, stoppedOutputValues } from './report/outputs.js'
 import { createPlateauWatcher } from './report/plateau.js'
+import { rowWarnings } from './report/rows.js'
 import { renderStoppedSummary, renderSummary } from './report/summary.js'
 import { type Sink, createSink } from './sink.js'
 import { type Clock, type Sleep, realSleep, systemClock } from './time.js'
@@ -200,8 +200,9 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
           },
           waitCommitted: (jobIds, timeoutMs) => wait(jobIds, timeoutMs, false),
           // Outputs and summary first: a run killed mid-write (10 s after a cancel) keeps them.
+          // Quiet: its notes and warnings would only come again with the final report.
           beforeWrites: async (seen) => {
-            await writeReport(seen, settings, exits, warn)
+            await writeReport(seen, settings, exits, undefined)
           },
         },
         { startedAt, deadline: startedAt + settings.timeoutMs },
@@ -251,23 +252,30 @@ function logEvent(
   }
 }
 
-/** Outputs and the job summary, from the outcome with every string guarded once more. */
+/**
+ * Outputs and the job summary, from the outcome with every string guarded
+ * once more. Without `warn` (the report before the gate's writes) it says
+ * nothing in the log: the final report says it once.
+ */
 async function writeReport(
   seen: Outcome,
   settings: Settings,
   { guard, sink }: Exits,
-  warn: (text: string) => void,
+  warn: ((text: string) => void) | undefined,
 ): Promise<Outcome> {
   // Every string once more through the guard, before anything is rendered from it.
   const outcome = redactDeep(seen, guard, false) as Outcome
   const { values, jobsOmitted, detailsOmitted } = outputValues(outcome)
   setOutputs(values)
-  if (jobsOmitted + detailsOmitted > 0) {
+  if (warn !== undefined && jobsOmitted + detailsOmitted > 0) {
     sink.info(
       `The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`,
     )
   }
-  await writeSummary(renderSummary(outcome, { product: productOf(settings) }), warn)
+  await writeSummary(
+    renderSummary(outcome, { product: productOf(settings) }),
+    warn ?? (() => undefined),
+  )
   return outcome
 }
 

@@ -1,4 +1,5 @@
-import { checkRows, expectedText, jobRows, rowCheckText, rowWarnings } from '../../src/gate/rows.js'
+import { checkRows, jobRows } from '../../src/gate/rows.js'
+import { expectedText, rowCheckText, rowWarnings } from '../../src/report/rows.js'
 import type { ImportJob, JobState } from '../../src/job.js'
 
 const job = (

@@ -1,8 +1,8 @@
 import { AbortedError, PermanentError, TransientError } from '../../src/errors.js'
 import { getEventListeners } from 'node:events'
-import { type WriteEvent, type WriteLimits, sendWrite } from '../../src/gate/writes.js'
+import { type WriteLimits, sendWrite } from '../../src/gate/writes.js'
 import { createRateLimiter } from '../../src/rate-limit.js'
-import type { FetchRequest, WriteAnswer, WriteCall } from '../../src/job.js'
+import type { FetchRequest, WriteAnswer, WriteCall, WriteEvent } from '../../src/job.js'
 import { VirtualTime } from '../helpers/virtual-time.js'
 
 type Answer = WriteAnswer | Error | { hangMs: number }

@@ -5,22 +5,10 @@
  * injected, and every answer is reported through onWrite.
  */
 import { AbortedError, PermanentError, TransientError, errorMessage } from '../errors.js'
-import type { JobWrite, SendWrite, WriteCall, WriteMark } from '../job.js'
+import type { JobWrite, SendWrite, WriteCall, WriteEvent, WriteMark } from '../job.js'
 import type { RateLimiter } from '../rate-limit.js'
 import { type BackoffPolicy, backoffDelay } from '../retry.js'
 import type { Clock, Sleep } from '../time.js'
-
-/** One attempt's result, for the log: every call is named with the server's answer. */
-export interface WriteEvent {
-  call: WriteCall
-  jobId: string
-  attempt: number
-  /** The final record once the call is settled; absent while it will be sent again. */
-  settled?: JobWrite
-  /** The transient fault of this attempt, and when it is sent again. */
-  fault?: string
-  retryInMs?: number
-}
 
 export interface WriteDeps {
   write: SendWrite

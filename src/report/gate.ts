@@ -5,10 +5,9 @@
  * are made from states and answers, never from intentions: "none of the data
  * became visible" is said only when no job is visible or may be.
  */
-import type { JobStatus, JobWrite, Outcome } from '../job.js'
-import { rowCheckText } from '../gate/rows.js'
+import type { JobStatus, JobWrite, Outcome, WriteEvent } from '../job.js'
+import { rowCheckText } from './rows.js'
 import { clip } from '../text.js'
-import type { WriteEvent } from '../gate/writes.js'
 import { formatDuration } from './format.js'
 
 /** Where a job's data stands after the gate. */

@@ -15,7 +15,7 @@ import type { ApiTarget, Settings } from '../inputs.js'
 import { clip, clipMiddle } from '../text.js'
 import { formatDuration, formatPercent } from './format.js'
 import { gateFailure, gateHeadline } from './gate.js'
-import { expectedText } from '../gate/rows.js'
+import { expectedText } from './rows.js'
 
 function describeApi(target: ApiTarget): string {
   return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`

@@ -22,7 +22,7 @@ import {
   overallProgress,
   reportsRows,
 } from '../job.js'
-import { rowWarnings } from '../gate/rows.js'
+import { rowWarnings } from './rows.js'
 import { byteLength, fitByRank } from './budget.js'
 import { gateFailure, gateHeadline, gateNotes, visibilityOf } from './gate.js'
 import { clip, clipMiddle, escapeHtml } from '../text.js'
