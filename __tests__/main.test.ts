@@ -575,4 +575,15 @@ describe('run() with the commit gate: which levels fire', () => {
     ])
     expect(outputs().state).toBe('completed')
   })
+
+  test('a jobs output cut to its bound is said once, not again for the report before the writes', async () => {
+    const files = Array.from({ length: 2_000 }, (_, i) => ({
+      fileName: `f-${'x'.repeat(60)}-${i}.parquet`,
+      fileSize: 1,
+    }))
+    await start({ 'job-a': { ...held([1]), files } }, 'milvus')
+    process.env.INPUT_COMMIT = 'true'
+    await run(virtual())
+    expect(log().match(/output leaves out/g)).toHaveLength(1)
+  })
 })
