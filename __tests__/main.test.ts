@@ -384,6 +384,49 @@ describe('run(): what the runner is told, and at which level', () => {
     )
   })
 
+  test('Milvus: the phase in each progress line, and in the one plateau line after 5 minutes', async () => {
+    await start(
+      {
+        'job-m': {
+          collectionName: 'c',
+          files: [{ fileName: 'a.parquet', rows: 100 }],
+          staged: true,
+          script: [0.3, 0.85],
+        },
+      },
+      'milvus',
+    )
+    process.env.INPUT_TIMEOUT = '7m'
+    process.env['INPUT_POLL-INTERVAL'] = '30s'
+    await run(virtual())
+    expect(outputs().state).toBe('timed-out')
+    const info = atLevel('info')
+    expect(info).toContain('Job job-m: importing 30% (pre-importing), 0s elapsed')
+    expect(info).toContain(
+      'Job job-m: importing 85% (building indexes; 1/1 files done), 30s elapsed',
+    )
+    expect(info.filter((line) => line.includes('has stayed at'))).toEqual([
+      'Job job-m has stayed at 85% (building indexes) for 5m 00s. Every file is imported; Milvus ' +
+        'builds the indexes on the new data, which takes long for large collections. This is not ' +
+        'a hang: waiting goes on until the timeout.',
+    ])
+    expect(summary()).toContain('Progress: 85% (building indexes)')
+    // Fifteen polls: the chart is drawn, flat from 30 s on (a column is 7 s).
+    expect(summary()).toMatch(/```mermaid\n[\s\S]*\n {2}line \[(30, ){5}(85, ){55}85\]\n```/)
+  })
+
+  test('Zilliz Cloud: the plateau line guesses no phase', async () => {
+    await start({ 'job-z': job([0.3, 0.85]) })
+    process.env.INPUT_TIMEOUT = '7m'
+    process.env['INPUT_POLL-INTERVAL'] = '30s'
+    await run(virtual())
+    expect(atLevel('info').filter((line) => line.includes('has stayed at'))).toEqual([
+      'Job job-z has stayed at 85% for 5m 00s. Imports can stay at one value for a long time ' +
+        'while a stage runs. This is not a hang: waiting goes on until the timeout.',
+    ])
+    expect(summary()).toContain('Progress: 85% · ')
+  })
+
   test('a placeholder key: not given to the runner to mask, masked as a word in an unknown state', async () => {
     sim = await startSimulator({
       jobs: { 'job-e': job([{ progress: 0.5, state: 'Odd e state' }, 1]) },

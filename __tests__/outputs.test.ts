@@ -1,6 +1,7 @@
 import {
   type JobEntry,
   boundedJobs,
+  TEXT_LIMITS,
   outputValues,
   stoppedOutputValues,
 } from '../src/report/outputs.js'
@@ -105,6 +106,7 @@ describe('outputValues', () => {
       collectionName: 'medium_articles',
       completeTime: '2023-10-28T06:51:49Z',
       errorMessage: null,
+      errorKind: null,
       fileSize: 19_599_887,
       importedRows: null,
       totalRows: null,
@@ -115,12 +117,88 @@ describe('outputValues', () => {
           progress: 100,
           completeTime: '2023-10-28T06:51:49Z',
           errorMessage: null,
+          errorKind: null,
           importedRows: null,
           totalRows: null,
         },
       ],
     })
     expect(jobs[1]).toMatchObject({ jobId: 'b', state: 'unknown', progress: 0, details: [] })
+  })
+})
+
+describe('errorKind: the family of each error, for later steps', () => {
+  const SCHEMA = "value of field 'book_id' is missed: importing data failed"
+  const MISSING_FILE =
+    "failed to get file size of 'a/1.parquet', error:NoSuchKey(key=a/1.parquet): importing data failed"
+
+  test("a file's error names its family, and the job's is that of its first error", () => {
+    const { values } = outputValues(
+      outcome('failed', [
+        {
+          jobId: 'a',
+          job: importJob('a', {
+            state: 'failed',
+            files: files(3, (i) =>
+              i === 0 ? {} : { errorMessage: i === 1 ? MISSING_FILE : SCHEMA, progress: 0 },
+            ),
+          }),
+        },
+      ]),
+    )
+    const [job] = JSON.parse(values.jobs) as JobEntry[]
+    expect(job?.errorKind).toBe('file-not-found')
+    expect(job?.details.map((d) => d.errorKind)).toEqual([
+      null,
+      'file-not-found',
+      'schema-mismatch',
+    ])
+  })
+
+  test("the job's own error comes first; a text of no family is null", () => {
+    const { values } = outputValues(
+      outcome('failed', [
+        {
+          jobId: 'a',
+          job: importJob('a', {
+            state: 'failed',
+            errorMessage: 'import timeout',
+            files: files(1, () => ({ errorMessage: SCHEMA, progress: 0 })),
+          }),
+        },
+        { jobId: 'b', job: importJob('b', { state: 'failed', errorMessage: SCHEMA, files: [] }) },
+      ]),
+    )
+    const jobs = JSON.parse(values.jobs) as JobEntry[]
+    expect(jobs.map((j) => j.errorKind)).toEqual([null, 'schema-mismatch'])
+    expect(jobs[0]?.details[0]?.errorKind).toBe('schema-mismatch')
+  })
+
+  test('a job that could not be checked gets the family of its refusal', () => {
+    const { values } = outputValues(
+      outcome('error', [
+        {
+          jobId: 'a',
+          problem:
+            'The API refused the request: code 2100, "import job does not exist, jobID=4543: importing data failed"',
+        },
+        { jobId: 'b', lastError: 'ECONNRESET' },
+      ]),
+    )
+    const jobs = JSON.parse(values.jobs) as JobEntry[]
+    expect(jobs.map((j) => j.errorKind)).toEqual(['job-gone', null])
+  })
+
+  test('the family is read from the whole text, before it is clipped for the output', () => {
+    const long = `${'x'.repeat(TEXT_LIMITS.errorMessage + 10)} database not found[database=a]`
+    const { values } = outputValues(
+      outcome('failed', [
+        { jobId: 'a', job: importJob('a', { state: 'failed', errorMessage: long, files: [] }) },
+      ]),
+    )
+    const [job] = JSON.parse(values.jobs) as JobEntry[]
+    expect(job?.errorMessage).not.toContain('database not found')
+    expect(job?.errorKind).toBe('access')
   })
 })
 

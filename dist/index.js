@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(142);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(998);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -295,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 142:
+/***/ 998:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6026,8 +6026,129 @@ function writeEventLine(event) {
     return `${what} of job ${event.jobId}, attempt ${event.attempt}: ${clip(event.fault ?? '', 400)}; ${again}.`;
 }
 
+;// CONCATENATED MODULE: ./src/report/explain.ts
+/**
+ * The failure explainer: an error text (an import's job or file error, or
+ * the refusal that kept a job from being checked) → the family it belongs to
+ * and what to do about it. Pure and table-driven; the patterns come from the
+ * texts Milvus and Zilliz Cloud really send (docs/api-notes.md, "Why imports
+ * fail"). Never mislabels: a text that matches no family gets no label, and
+ * the patterns are tested against near misses.
+ */
+/** The `errorKind` values of the `jobs` output, one per family. */
+const ERROR_KINDS = [
+    'file-not-found',
+    'schema-mismatch',
+    'capacity',
+    'access',
+    'job-gone',
+];
+const FAMILIES = {
+    'file-not-found': {
+        title: 'files not found',
+        hint: 'Milvus reads import paths relative to its own bucket and root path (minio.bucketName, minio.rootPath): ' +
+            'upload the files into that bucket through the object-store API and give their keys without the bucket ' +
+            'or an s3:// prefix. On Zilliz Cloud, check the object URL and that its credentials may read it.',
+        patterns: [
+            /the specified key does not exist/i,
+            /\bNoSuchKey\b/,
+            /\bNoSuchBucket\b/,
+            /no such file or directory/i,
+            /failed to get file size of '/i,
+            /read json file failed, path=/i,
+            /failed to read the file '/i,
+            /key not found\[key=/i,
+            /bucket not found/i,
+            /no (insert )?binlogs? to import/i,
+            /no file to import/i,
+        ],
+    },
+    'schema-mismatch': {
+        title: "the files do not match the collection's schema",
+        hint: "Compare the files with the collection's schema (describe the collection): every field it needs, " +
+            'no field it lacks unless the dynamic field is on ($meta), the same vector dimension and types. ' +
+            'Regenerate the files (BulkWriter uses the schema) or change the collection; import does not adapt either.',
+        patterns: [
+            /is not defined in (collection )?schema/i,
+            /value of field '[^']*' is missed/i,
+            /not in arrow schema/i,
+            /is not in schema, if it's a dynamic field/i,
+            /no parquet field for milvus file/i,
+            /no file for field: /i,
+            /there is multi field with name/i,
+            /expected (dim|shape) '\d+' for /i,
+            /not aligned->\w*Vector/i,
+            /expected (element )?type '[^']*' (for|in) /i,
+            /expect '[^']*' type for field '/i,
+            /type mis-match, milvus data type/i,
+            /illegal value for dynamic field/i,
+            /duplicated key is not allowed, key=/i,
+            /explicit specification of '\$meta' is not allowed/i,
+            /is auto-generated, no need to provide/i,
+            /not allowed to provide data for \w+ function output field/i,
+            /exceeds max_(length|capacity) \d/i,
+            /doesn't equal to vector dimension/i,
+        ],
+    },
+    capacity: {
+        title: 'a capacity limit',
+        hint: 'The server is at a limit: wait for running imports to finish (Milvus runs dataCoord.import.maxImportJobNum ' +
+            'at a time), free disk or raise the disk quota (quotaAndLimits), keep files under the size and count limits ' +
+            '(dataNode.import.maxImportFileSizeInGB, dataCoord.import.maxImportFileNumPerReq) by splitting the import, ' +
+            'and try again later.',
+        patterns: [
+            /disk quota exceeded/i,
+            /quota exceeded\[/i,
+            /number of jobs has reached the limit/i,
+            /max number of import files should not exceed/i,
+            /file size has reached the maximum limit/i,
+            /memory limit exceeded\[/i,
+            /rate limit exceeded\[/i,
+            /rejected by grpc RateLimiter/i,
+            /request is rejected by limiter/i,
+            /import task queue max size is \d/i,
+        ],
+    },
+    access: {
+        title: 'permission or database',
+        hint: 'The job, or its collection, is in another database, or the key may not import there: set "db-name" ' +
+            'to the database the import ran in, and give the user or key the Import privilege on it (Milvus RBAC); ' +
+            "on Zilliz Cloud, use a key whose scope covers this cluster's project.",
+        patterns: [
+            /permission deny/i,
+            /\bPermissionDenied\b/,
+            /privilege not permitted/i,
+            /database not found\[/i,
+            /collection not found\[/i,
+            /you don't have permission for this (cluster|project)/i,
+        ],
+    },
+    'job-gone': {
+        title: 'the job is gone',
+        hint: 'The server does not know this job: Milvus forgets a finished job after dataCoord.import.taskRetention ' +
+            '(3 hours by default), so a re-run long after the import asks for a job that is gone; check the ' +
+            'collection for the data instead. Otherwise check "job-id" (and "db-name").',
+        patterns: [
+            /import job does not exist, jobID=/i,
+            /job not found\. please check your request parameter/i,
+            /import task id doesn't exist/i,
+        ],
+    },
+};
+/** The family of an error text, or undefined when it matches none (then it is shown as it is). */
+function explainError(text) {
+    for (const kind of ERROR_KINDS) {
+        const family = FAMILIES[kind];
+        if (family.patterns.some((pattern) => pattern.test(text))) {
+            return { kind, title: family.title, hint: family.hint };
+        }
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/report/log.ts
 /** Log lines, annotations and the final verdict, as pure functions of events and outcomes. */
+
 
 
 
@@ -6068,9 +6189,10 @@ function gatePlan({ gate }) {
 /**
  * One info line when a job's state, progress or files-done count changed;
  * else nothing. `gateCommits`: commit is true, so a held job waits for the
- * action's own commit, not the user's.
+ * action's own commit, not the user's. `phaseOf`: names the phase where the
+ * API's number tells it (Milvus).
  */
-function updateLine(event, gateCommits = false) {
+function updateLine(event, gateCommits = false, phaseOf) {
     const { job, previous } = event;
     if (previous !== undefined &&
         previous.state === job.state &&
@@ -6078,13 +6200,17 @@ function updateLine(event, gateCommits = false) {
         filesDone(previous) === filesDone(job)) {
         return undefined;
     }
-    const files = job.files.length > 0 ? ` (${filesDone(job)}/${job.files.length} files done)` : '';
-    const lastSeen = job.progressLastSeen === true ? ' (the last progress seen before the failure)' : '';
+    const notes = [
+        phaseOf?.(job),
+        job.progressLastSeen === true ? 'the last progress seen before the failure' : undefined,
+        job.files.length > 0 ? `${filesDone(job)}/${job.files.length} files done` : undefined,
+    ].filter((note) => note !== undefined);
+    const noted = notes.length > 0 ? ` (${notes.join('; ')})` : '';
     const waiting = gateCommits
         ? '; held, not visible, until every job is ready to commit'
         : `; the data is imported but not visible until the job is committed (${COMMIT_CALL})`;
     const uncommitted = job.state === 'uncommitted' ? waiting : '';
-    return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${lastSeen}${files}, ${formatDuration(event.elapsedMs)} elapsed${uncommitted}`;
+    return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${noted}, ${formatDuration(event.elapsedMs)} elapsed${uncommitted}`;
 }
 /**
  * "retrying: <reason>" lines for reasons the server gives while it goes on
@@ -6143,11 +6269,13 @@ function failureAnnotations(outcome) {
         if (status.job === undefined)
             continue;
         for (const error of jobErrors(status.job)) {
+            const place = error.fileName === undefined
+                ? `Job ${error.jobId}`
+                : `Job ${error.jobId}: ${shortFileName(error.fileName)}`;
+            const explained = explainError(error.message);
             annotations.push({
-                title: error.fileName === undefined
-                    ? `Job ${error.jobId}`
-                    : `Job ${error.jobId}: ${shortFileName(error.fileName)}`,
-                message: clip(error.message, 2_000),
+                title: explained === undefined ? place : `${place} (${explained.title})`,
+                message: `${clip(error.message, 2_000)}${whatToDo(error.message)}`,
             });
         }
     }
@@ -6163,6 +6291,11 @@ function failureAnnotations(outcome) {
             message: `${more} more errors are listed in the job summary ("What failed").`,
         },
     ];
+}
+/** " What to do: ..." for an error the explainer knows; "" for any other. */
+function whatToDo(error) {
+    const explained = explainError(error);
+    return explained === undefined ? '' : ` What to do: ${explained.hint}`;
 }
 function stateOf(job) {
     return job?.state ?? 'no answer yet';
@@ -6235,7 +6368,7 @@ function whyUnknown(outcome, api, waited) {
     const [first] = problems;
     if (first?.problem !== undefined) {
         const more = problems.length > 1 ? ` (${problems.length - 1} more jobs could not be checked either)` : '';
-        return `${clip(first.problem, 1_500)}${more}`;
+        return `${clip(first.problem, 1_500)}${more}${whatToDo(first.problem)}`;
     }
     return whyNoAnswer(outcome, api, waited);
 }
@@ -6346,6 +6479,7 @@ const byteLength = (text) => Buffer.byteLength(text, 'utf8');
 
 
 
+
 const JOBS_OUTPUT_MAX_BYTES = 100_000;
 /**
  * Longest text kept in one value, in characters. Server text has no upper
@@ -6359,6 +6493,10 @@ const TEXT_LIMITS = {
     /** The collection-name output: all names, joined. */
     collections: 4_000,
 };
+/** The family of an error, from its whole text (before any clipping), or null. */
+function kindOf(error) {
+    return error === undefined ? null : (explainError(error)?.kind ?? null);
+}
 /** Text clipped to its limit (saying so), or null when absent. */
 function outputs_text(value, limit) {
     return value === undefined ? null : clipNoted(value, limit);
@@ -6370,6 +6508,7 @@ function fileEntry(file) {
         progress: file.progress,
         completeTime: outputs_text(file.completeTime, TEXT_LIMITS.completeTime),
         errorMessage: outputs_text(file.errorMessage, TEXT_LIMITS.errorMessage),
+        errorKind: kindOf(file.errorMessage),
         importedRows: file.importedRows ?? null,
         totalRows: file.totalRows ?? null,
     };
@@ -6379,13 +6518,15 @@ function firstError(status) {
 }
 function jobEntry(status) {
     const job = status.job;
+    const error = firstError(status);
     const entry = {
         jobId: status.jobId,
         state: job?.state ?? 'unknown',
         progress: job?.progress ?? 0,
         collectionName: outputs_text(job?.collectionName, TEXT_LIMITS.collectionName),
         completeTime: outputs_text(job?.completeTime, TEXT_LIMITS.completeTime),
-        errorMessage: outputs_text(firstError(status), TEXT_LIMITS.errorMessage),
+        errorMessage: outputs_text(error, TEXT_LIMITS.errorMessage),
+        errorKind: kindOf(error),
         fileSize: job?.fileSize ?? null,
         importedRows: job?.importedRows ?? null,
         totalRows: job?.totalRows ?? null,
@@ -6499,30 +6640,107 @@ function outputValues(outcome) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/history.ts
+/**
+ * At most this many points per job. Progress has a thousand steps (0.1%), so
+ * only a job whose progress goes back and forth gets here; it is then thinned
+ * to every other point, its first and last kept.
+ */
+const HISTORY_MAX_POINTS = 1_000;
+function createHistory(maxPoints = HISTORY_MAX_POINTS) {
+    const jobs = new Map();
+    return {
+        record({ jobId, job, elapsedMs }) {
+            let seen = jobs.get(jobId);
+            if (seen === undefined) {
+                seen = { points: [], answers: 0 };
+                jobs.set(jobId, seen);
+            }
+            seen.answers += 1;
+            if (seen.points.at(-1)?.progress === job.progress)
+                return;
+            seen.points.push({ atMs: elapsedMs, progress: job.progress });
+            if (seen.points.length > maxPoints)
+                seen.points = thin(seen.points);
+        },
+        snapshot() {
+            return new Map([...jobs].map(([jobId, seen]) => [
+                jobId,
+                { points: [...seen.points], answers: seen.answers },
+            ]));
+        },
+    };
+}
+/** Every other point, keeping the first and the last (the start and where it stands). */
+function thin(points) {
+    const last = points.at(-1);
+    const kept = points.filter((_, i) => i % 2 === 0);
+    if (last !== undefined && kept.at(-1) !== last)
+        kept.push(last);
+    return kept;
+}
+
+;// CONCATENATED MODULE: ./src/report/phase.ts
+/** Milvus's bands (2.5 and later, V1 jobs), as [lowest, highest] progress of each phase. */
+const MILVUS_BANDS = {
+    'pre-importing': [10, 40],
+    'writing the data': [40, 89],
+    sorting: [70, 79],
+    'building indexes': [80, 90],
+    committing: [99, 99],
+};
+const inBand = (progress, [low, high]) => progress >= low && progress <= high;
+const milvusPhase = (job) => {
+    const { state, progress, importedRows, totalRows } = job;
+    if (state === 'pending')
+        return 'queued';
+    // A state this action does not know (read as importing) is not one whose bands are known.
+    if (state !== 'importing' || job.unknownState !== undefined)
+        return undefined;
+    // Pre-import reports no rows; writing reports some; every later stage reports all of them.
+    if (totalRows === undefined || totalRows === 0) {
+        return inBand(progress, MILVUS_BANDS['pre-importing']) ? 'pre-importing' : undefined;
+    }
+    if (importedRows === undefined)
+        return undefined;
+    if (importedRows < totalRows) {
+        return inBand(progress, MILVUS_BANDS['writing the data']) ? 'writing the data' : undefined;
+    }
+    if (importedRows > totalRows)
+        return undefined;
+    if (inBand(progress, MILVUS_BANDS.sorting))
+        return 'sorting';
+    if (inBand(progress, MILVUS_BANDS['building indexes']))
+        return 'building indexes';
+    if (inBand(progress, MILVUS_BANDS.committing))
+        return 'committing';
+    return undefined;
+};
+
 ;// CONCATENATED MODULE: ./src/report/plateau.ts
 /**
- * Milvus (and Zilliz Cloud underneath) report progress in stages and can sit
- * at one value for a long time, most of all at 80-99% while indexes build.
- * After five minutes without change this says, once, what the stage usually
- * means, so nobody cancels a healthy import. It never fails anything.
- * A small state machine fed by the poll loop's update events; no I/O.
+ * Imports can sit at one progress value for a long time, most of all while
+ * Milvus builds indexes (80-90%). After five minutes without change this
+ * says, once, that this is no hang, so nobody cancels a healthy import; on
+ * Milvus it names the phase (src/report/phase.ts) and what happens in it.
+ * It never fails anything. A small state machine fed by the poll loop's
+ * update events; no I/O.
  */
 
 
 const PLATEAU_MS = 5 * 60_000;
-/** Stages of a Milvus import by progress (docs/api-notes.md, Milvus). */
-function stageNote(progress) {
-    if (progress < 10)
-        return 'Below 10% a job is usually still queued (pending) behind other imports.';
-    if (progress < 40)
-        return '10-40% is usually pre-import: the files are read and checked.';
-    if (progress < 70)
-        return '40-70% is usually the import itself: the data is written.';
-    if (progress < 80)
-        return '70-80% is usually the sort stage.';
-    return '80-99% is usually index building, which can take long for large collections.';
-}
-function createPlateauWatcher(thresholdMs = PLATEAU_MS) {
+/** What a Milvus job does in each phase, and why it can take long there. */
+const PHASE_NOTES = {
+    queued: 'It waits for a slot: Milvus runs a limited number of imports at a time.',
+    'pre-importing': 'Milvus reads and checks the files before importing them.',
+    'writing the data': 'Milvus writes the rows; large files take a while.',
+    sorting: 'Milvus sorts the imported data by primary key.',
+    'building indexes': 'Every file is imported; Milvus builds the indexes on the new data, which takes long for large collections.',
+    committing: 'Every file is imported; Milvus makes the data visible.',
+};
+/** Without a phase (Zilliz Cloud, the v1 API) nothing is guessed about the stage. */
+const NO_PHASE_NOTE = 'Imports can stay at one value for a long time while a stage runs.';
+function createPlateauWatcher(thresholdMs = PLATEAU_MS, phaseOf) {
     const since = new Map();
     return ({ job, elapsedMs }) => {
         const seen = since.get(job.jobId);
@@ -6533,9 +6751,161 @@ function createPlateauWatcher(thresholdMs = PLATEAU_MS) {
         if (seen.told || elapsedMs - seen.atMs < thresholdMs)
             return undefined;
         seen.told = true;
-        return (`Job ${job.jobId} has stayed at ${formatPercent(job.progress)} for ${formatDuration(elapsedMs - seen.atMs)}. ` +
-            `${stageNote(job.progress)} This is not a hang: waiting goes on until the timeout.`);
+        const phase = phaseOf?.(job);
+        const where = phase === undefined ? '' : ` (${phase})`;
+        return (`Job ${job.jobId} has stayed at ${formatPercent(job.progress)}${where} for ${formatDuration(elapsedMs - seen.atMs)}. ` +
+            `${phase === undefined ? NO_PHASE_NOTE : PHASE_NOTES[phase]} This is not a hang: waiting goes on until the timeout.`);
     };
+}
+
+;// CONCATENATED MODULE: ./src/report/chart.ts
+/**
+ * Progress over time as a mermaid `xychart-beta`, which GitHub draws in job
+ * summaries: one line per job up to CHART_MAX_LINES jobs, the overall
+ * progress beyond that; a failed job's line is red. Pure. The chart
+ * holds only the action's own numbers and words; job IDs (the user's text)
+ * go in the HTML legend under it, escaped: the mermaid GitHub runs draws no
+ * legend for xychart lines (one came in mermaid 11.17, and is turned off here
+ * so every version shows the same), and its parser has no escape for a quote.
+ *
+ * Each line is a step line through the recorded points (src/report/history.ts):
+ * the value at a time is the last answer before it, so a plateau draws flat
+ * and a job with no answer yet sits at 0.
+ */
+
+
+
+/** One line per job up to this many jobs ("a handful"); one overall line beyond. */
+const CHART_MAX_LINES = 5;
+/** Points per line: enough to see a plateau, few enough to stay small (about 2 kB a chart). */
+const CHART_POINTS = 61;
+/** Beyond CHART_MAX_LINES jobs, this many failed jobs get their own line; the rest are counted. */
+const CHART_FAILURES_NAMED = 3;
+/** A chart needs at least this many answers for some job: two points say nothing of time. */
+const CHART_MIN_ANSWERS = 3;
+/**
+ * Line colours, in the order of the legend's squares. They are the colours
+ * of the emoji squares (🟦 🟧 🟩 🟪 🟫) that name each line under the chart.
+ */
+const LINE_COLOURS = [
+    { colour: '#55acee', square: '🟦' },
+    { colour: '#f4900c', square: '🟧' },
+    { colour: '#78b159', square: '🟩' },
+    { colour: '#aa8ed6', square: '🟪' },
+    { colour: '#c1694f', square: '🟫' },
+];
+const FAILURE = { colour: '#dd2e44', square: '🟥' };
+/** The time axis' unit: seconds for short runs, minutes, then hours. */
+function timeUnit(totalMs) {
+    if (totalMs <= 3 * 60_000)
+        return { name: 'seconds', ms: 1_000 };
+    if (totalMs <= 3 * 3_600_000)
+        return { name: 'minutes', ms: 60_000 };
+    return { name: 'hours', ms: 3_600_000 };
+}
+/** A number as mermaid reads it: at most one decimal, no exponent, no "-0". */
+const num = (value) => String(Math.round(value * 10) / 10 + 0);
+/** The step line's value at a time: the last point at or before it, else 0. */
+function progressAt(points, atMs) {
+    let value = 0;
+    for (const point of points) {
+        if (point.atMs > atMs)
+            break;
+        value = point.progress;
+    }
+    return value;
+}
+/** A job's line: the step line through its points at each time of the axis. */
+const valuesOf = (jobId, history, times) => times.map((t) => progressAt(history.get(jobId)?.points ?? [], t));
+/**
+ * A failed job's line is red and ends where it failed: fail-fast stops the
+ * wait there, so the red line's last step is the failure. The legend says when.
+ */
+function failedSeries(status, history, times) {
+    const atMs = status.settledAfterMs ?? history.get(status.jobId)?.points.at(-1)?.atMs ?? 0;
+    return {
+        values: valuesOf(status.jobId, history, times),
+        ...FAILURE,
+        label: `<code>${escapeHtml(status.jobId)}</code>, failed after ${formatDuration(atMs)}`,
+    };
+}
+const failed = (status) => status.job?.state === 'failed';
+/** The lines to draw, and legend notes that have no line. */
+function seriesOf(statuses, history, times) {
+    if (statuses.length <= CHART_MAX_LINES) {
+        let next = 0;
+        const series = statuses.map((status) => {
+            if (failed(status))
+                return failedSeries(status, history, times);
+            const colour = LINE_COLOURS[next++ % LINE_COLOURS.length] ?? LINE_COLOURS[0];
+            const values = valuesOf(status.jobId, history, times);
+            return { values, ...colour, label: `<code>${escapeHtml(status.jobId)}</code>` };
+        });
+        return { series, notes: [] };
+    }
+    // Beyond a handful of lines nobody can tell them apart: one line, weighted as the
+    // summary's, and the failed jobs' own red lines (the first few), so a failure shows where.
+    const sized = statuses.map(lastKnownJob);
+    const overall = times.map((t) => overallProgress(sized.map((job) => ({
+        ...job,
+        progress: progressAt(history.get(job.jobId)?.points ?? [], t),
+    }))));
+    const failures = statuses.filter(failed);
+    const shown = failures.slice(0, CHART_FAILURES_NAMED);
+    const more = failures.length - shown.length;
+    return {
+        series: [
+            {
+                values: overall,
+                ...LINE_COLOURS[0],
+                label: `overall progress of the ${statuses.length.toLocaleString('en-US')} jobs`,
+            },
+            ...shown.map((status) => failedSeries(status, history, times)),
+        ],
+        notes: more > 0 ? [`${more.toLocaleString('en-US')} more jobs failed (not drawn)`] : [],
+    };
+}
+/**
+ * The chart and its legend, as markdown for the summary (a fenced mermaid
+ * block between blank lines, so GitHub ends the HTML before it), or "" when
+ * the run was too short to draw: fewer than CHART_MIN_ANSWERS answers for
+ * every job, or no time passed.
+ */
+function progressChart(outcome, history) {
+    const totalMs = outcome.elapsedMs;
+    const answers = Math.max(0, ...[...history.values()].map((seen) => seen.answers));
+    if (answers < CHART_MIN_ANSWERS || totalMs <= 0 || outcome.jobs.length === 0)
+        return '';
+    const unit = timeUnit(totalMs);
+    const axisEnd = num(totalMs / unit.ms);
+    // An axis from 0 to 0 draws nothing useful (a run of a few milliseconds).
+    if (axisEnd === '0')
+        return '';
+    const step = totalMs / (CHART_POINTS - 1);
+    const times = Array.from({ length: CHART_POINTS }, (_, i) => i * step);
+    const { series, notes } = seriesOf(outcome.jobs, history, times);
+    const lines = [
+        '---',
+        'config:',
+        '  xyChart:',
+        '    width: 900',
+        '    height: 320',
+        '    showLegend: false',
+        '  themeVariables:',
+        '    xyChart:',
+        `      plotColorPalette: "${series.map((line) => line.colour).join(', ')}"`,
+        '---',
+        'xychart-beta',
+        `  x-axis "${unit.name} since the start" 0 --> ${axisEnd}`,
+        '  y-axis "progress (%)" 0 --> 100',
+        ...series.map((line) => `  line [${line.values.map(num).join(', ')}]`),
+    ];
+    const legend = [...series.map((line) => `${line.square} ${line.label}`), ...notes];
+    return ('<h3>Progress over time</h3>\n\n' +
+        '```mermaid\n' +
+        `${lines.join('\n')}\n` +
+        '```\n\n' +
+        `<p>${legend.join(' · ')}</p>\n`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -6546,6 +6916,8 @@ function createPlateauWatcher(thresholdMs = PLATEAU_MS) {
  * When rows must be cut, files with errors are kept first, then unfinished
  * ones, so the reason a job failed is never what gets cut.
  */
+
+
 
 
 
@@ -6636,7 +7008,14 @@ function jobLabel(status) {
         return `❓ not checked${wrote}`;
     return `${JOB_LABEL[status.job.state]}${wrote}`;
 }
-function jobHeader(status, outcome) {
+/** "85% (building indexes)": the phase where the API's number tells it (Milvus). */
+function progressText(job, phase) {
+    const named = phase?.(job);
+    const lastSeen = job.progressLastSeen === true ? 'the last seen before the failure' : undefined;
+    const notes = [named, lastSeen].filter((note) => note !== undefined);
+    return `${formatPercent(job.progress)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+}
+function jobHeader(status, outcome, phase) {
     const outcomeElapsedMs = outcome.elapsedMs;
     const { job } = status;
     const id = escapeHtml(status.jobId);
@@ -6645,7 +7024,7 @@ function jobHeader(status, outcome) {
     if (job !== undefined) {
         const facts = [
             `Collection: ${job.collectionName === undefined ? '-' : `<code>${escapeHtml(clip(job.collectionName, 200))}</code>`}`,
-            `Progress: ${formatPercent(job.progress)}${job.progressLastSeen === true ? ' (the last seen before the failure)' : ''}`,
+            `Progress: ${progressText(job, phase)}`,
             `Files done: ${filesDone(job)}/${job.files.length}`,
             `Size: ${job.fileSize === undefined ? '-' : nowrap(formatBytes(job.fileSize))}`,
             ...(hasRowCounts(job)
@@ -6709,6 +7088,14 @@ function cutNote(hidden, what) {
     const kept = what === 'files' ? ' Files with errors are shown first.' : '';
     return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB.${kept}</em></p>\n`;
 }
+/** The explainer's family and advice for an error, on a line of its own; "" when none fits. */
+function summary_whatToDo(error) {
+    const explained = explainError(error);
+    if (explained === undefined)
+        return '';
+    return `<br>💡 <strong>${escapeHtml(capitalise(explained.title))}:</strong> ${escapeHtml(explained.hint)}`;
+}
+const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 /** At most this many entries in "What failed"; then "and N more". */
 const WHAT_FAILED_MAX = 20;
 /**
@@ -6721,7 +7108,7 @@ function whatFailed(outcome) {
     for (const status of outcome.jobs) {
         const id = `Job <code>${escapeHtml(status.jobId)}</code>`;
         if (status.problem !== undefined) {
-            entries.push(`${id}: could not check: ${escapeHtml(clip(status.problem, 500))}`);
+            entries.push(`${id}: could not check: ${escapeHtml(clip(status.problem, 500))}${summary_whatToDo(status.problem)}`);
         }
         if (status.job === undefined) {
             // The API never answered at all: that is what could not be checked, and why.
@@ -6735,7 +7122,7 @@ function whatFailed(outcome) {
         }
         for (const error of jobErrors(status.job)) {
             const where = error.fileName === undefined ? id : `${id}, <code>${fileLabel(error.fileName)}</code>`;
-            entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}`);
+            entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}${summary_whatToDo(error.message)}`);
         }
     }
     if (entries.length === 0)
@@ -6784,8 +7171,9 @@ function renderSummary(outcome, options = {}) {
     let html = `<h2>${product} import: ${stateLabel(outcome)}</h2>\n` +
         `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
         gateSection(outcome) +
-        whatFailed(outcome);
-    const headers = outcome.jobs.map((status) => jobHeader(status, outcome));
+        whatFailed(outcome) +
+        (options.history === undefined ? '' : progressChart(outcome, options.history));
+    const headers = outcome.jobs.map((status) => jobHeader(status, outcome, options.phase));
     // One Rows column for every table when any job reports rows, so all tables look alike.
     const withRows = reportsRows(outcome.jobs.map(lastKnownJob));
     // Every job is charged a table frame and a cut note, used or not: a few hundred bytes of slack.
@@ -7135,6 +7523,8 @@ function neverAnswered(statuses) {
 
 
 
+
+
 const SYSTEM_RUNTIME = { clock: systemClock, sleep: realSleep, random: Math.random };
 /** Secrets the runner should mask: the key, and each line of a client certificate and its key. */
 function maskSecrets(apiKey) {
@@ -7227,10 +7617,13 @@ async function waitAndReport(settings, exits, runtime) {
         debug,
     });
     sink.info(startLine(settings));
-    const plateau = createPlateauWatcher();
+    const seen = { history: createHistory(), phase: phaseNamerFor(settings.target) };
+    const plateau = createPlateauWatcher(undefined, seen.phase);
     const warn = createWarnings(sink);
     const onEvent = (event) => {
-        logEvent(event, sink, plateau, warn, settings.gate.commit);
+        if (event.kind === 'update')
+            seen.history.record(event);
+        logEvent(event, sink, plateau, warn, settings.gate.commit, seen.phase);
     };
     try {
         const startedAt = runtime.clock.now();
@@ -7266,18 +7659,28 @@ async function waitAndReport(settings, exits, runtime) {
                 waitCommitted: (jobIds, timeoutMs) => wait(jobIds, timeoutMs, false),
                 // Outputs and summary first: a run killed mid-write (10 s after a cancel) keeps them.
                 // Quiet: its notes and warnings would only come again with the final report.
-                beforeWrites: async (seen) => {
-                    await writeReport(seen, settings, exits, undefined);
+                beforeWrites: async (before) => {
+                    await writeReport(before, settings, exits, seen, undefined);
                 },
             }, { startedAt, deadline: startedAt + settings.timeoutMs });
         }
-        await report(outcome, settings, exits, warn);
+        await report(outcome, settings, exits, seen, warn);
     }
     finally {
         transport.dispose();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
     }
+}
+/**
+ * Milvus's number is staged, and its phases are known (src/report/phase.ts);
+ * Zilliz Cloud's and the v1 API's are not, so nothing is guessed for them. A
+ * cluster-id means Zilliz Cloud, even behind an endpoint of its own (a
+ * private link or a proxy): Milvus has no clusters.
+ */
+function phaseNamerFor(target) {
+    const milvus = target.api === 'v2' && target.product === 'Milvus';
+    return milvus && target.clusterId === undefined ? milvusPhase : undefined;
 }
 function dialectFor(target, debug, redact) {
     if (target.api === 'v1')
@@ -7290,7 +7693,7 @@ function dialectFor(target, debug, redact) {
         },
     });
 }
-function logEvent(event, sink, plateau, warn, gateCommits) {
+function logEvent(event, sink, plateau, warn, gateCommits, phase) {
     if (event.kind === 'retry') {
         sink.info(retryLine(event));
         const persistent = persistentFaultWarning(event);
@@ -7298,7 +7701,8 @@ function logEvent(event, sink, plateau, warn, gateCommits) {
             warn(persistent);
         return;
     }
-    for (const line of [updateLine(event, gateCommits), ...retryingLines(event), plateau(event)]) {
+    const lines = [updateLine(event, gateCommits, phase), ...retryingLines(event), plateau(event)];
+    for (const line of lines) {
         if (line !== undefined)
             sink.info(line);
     }
@@ -7308,23 +7712,23 @@ function logEvent(event, sink, plateau, warn, gateCommits) {
  * once more. Without `warn` (the report before the gate's writes) it says
  * nothing in the log: the final report says it once.
  */
-async function writeReport(seen, settings, { guard, sink }, warn) {
+async function writeReport(waited, settings, { guard, sink }, { history, phase }, warn) {
     // Every string once more through the guard, before anything is rendered from it.
-    const outcome = redactDeep(seen, guard, false);
+    const outcome = redactDeep(waited, guard, false);
     const { values, jobsOmitted, detailsOmitted } = outputValues(outcome);
     setOutputs(values);
     if (warn !== undefined && jobsOmitted + detailsOmitted > 0) {
         sink.info(`The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`);
     }
-    await writeSummary(renderSummary(outcome, { product: productOf(settings) }), warn ?? (() => undefined));
+    await writeSummary(renderSummary(outcome, { product: productOf(settings), phase, history: history.snapshot() }), warn ?? (() => undefined));
     return outcome;
 }
 function productOf(settings) {
     return settings.target.api === 'v1' ? 'Zilliz Cloud' : settings.target.product;
 }
-async function report(seen, settings, exits, warn) {
+async function report(waited, settings, exits, seen, warn) {
     const { sink } = exits;
-    const outcome = await writeReport(seen, settings, exits, warn);
+    const outcome = await writeReport(waited, settings, exits, seen, warn);
     for (const annotation of failureAnnotations(outcome))
         sink.error(annotation.message, annotation.title);
     if (outcome.gate?.rows === undefined) {

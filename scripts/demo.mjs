@@ -47,6 +47,8 @@ function decodeEntities(text) {
  */
 export function summaryAsText(html) {
   const text = html
+    // GitHub draws the chart; a terminal cannot (docs/summary-chart.png shows it).
+    .replace(/```mermaid\n[\s\S]*?```\n/g, '[a chart of progress over time: GitHub draws it]\n')
     .replace(/<h2>(.*?)<\/h2>/g, '## $1')
     .replace(/<h3>(.*?)<\/h3>/g, '\n### $1')
     .replace(

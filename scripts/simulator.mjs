@@ -74,7 +74,7 @@ export const DEFAULT_CLUSTER_ID = 'in03-simulator0001'
  * @typedef {number | StepObject} Step
  * @typedef {{ collectionName?: string, files?: FileSpec[], script: Step[], autoCommit?: boolean,
  *   committingPolls?: number, uncommittedAfterCommit?: number, commitScript?: Step[],
- *   abortScript?: Step[] }} JobSpec
+ *   abortScript?: Step[], staged?: boolean }} JobSpec
  * @typedef {{ method: string, path: string, query: Record<string, string>,
  *   headers: import('node:http').IncomingHttpHeaders, body: Record<string, unknown>, at: number }} RecordedRequest
  * @typedef {{ jobs?: Record<string, JobSpec>, apiKey?: string, clusterId?: string,
@@ -131,16 +131,14 @@ export const SCENARIOS = /** @type {Record<string, Record<string, JobSpec>>} */ 
         { fileName: 'articles/part-0001.parquet', fileSize: 19_599_887, rows: 60_000 },
         { fileName: 'articles/part-0002.parquet', fileSize: 6_553_600, rows: 20_000 },
       ],
-      // Milvus moves in stages: pre-import, import, sort, index building (a long 85 % plateau).
-      // On the way, one task is retried (state Retry, with a reason): not a failure.
+      // Milvus moves in stages (2.5+): queued, pre-import (no tasks listed yet), rows written,
+      // sort, index building (a long 85 % plateau). On the way, one task is retried (state
+      // Retry, with a reason): not a failure.
+      staged: true,
       script: [
         0.05,
-        {
-          progress: 0.3,
-          files: [0.4, 0.2],
-          fileRetry: { 1: 'datanode 7 went away; retrying the task' },
-        },
-        0.55,
+        0.3,
+        { progress: 0.55, fileRetry: { 1: 'datanode 7 went away; retrying the task' } },
         0.75,
         0.85,
         0.85,
@@ -168,7 +166,10 @@ export const SCENARIOS = /** @type {Record<string, Record<string, JobSpec>>} */ 
       0.4,
       {
         progress: 0.4,
-        fileErrors: { 0: 'field "embedding" has dimension 512, but the collection expects 768' },
+        // Milvus's own words for it (importutilv2 json/row_parser.go).
+        fileErrors: {
+          0: "expected dim '768' for field 'embedding' with type 'FloatVector', got dim '512': importing data failed",
+        },
       },
     ]),
     'job-day-part-3': dayPart(3, 25, 250_000, [0.3, 1]),
@@ -186,7 +187,8 @@ export const SCENARIOS = /** @type {Record<string, Record<string, JobSpec>>} */ 
           progress: 0.4,
           files: [0.8, 0],
           fileErrors: {
-            1: 'field "vector" has dimension 512 but the collection expects 768',
+            // Milvus's own words for it (importutilv2 parquet/util.go): the explainer knows them.
+            1: "expect 'FloatVector' type for field 'vector', but got 'list' type: importing data failed",
           },
         },
       ],
@@ -256,6 +258,12 @@ function progressBodyV2(jobId, spec, step, auth, flavour) {
   // Two-phase commit: every task is done, the job waits at 99 % (Committing too).
   const waitingForCommit = step.state === 'Uncommitted' || step.state === 'Committing'
   const progress = waitingForCommit ? 1 : (step.progress ?? 0)
+  // Milvus 2.5+ stages (staged: true): Pending below 10 %, no tasks (details []) and no rows
+  // during pre-import (below 40 %), rows written from 40 to 70 %, every row in from 70 % on
+  // (sort, index building), while the job still says Importing.
+  const staged = milvus && spec.staged === true
+  /** A file's fraction when the step does not give it. */
+  const stagedFraction = staged ? Math.min(1, Math.max(0, (progress - 0.4) / 0.3)) : progress
   const now = isoNow()
   /** @param {number} fraction @param {string | undefined} error @param {boolean} file */
   const stateOf = (fraction, error, file) =>
@@ -274,8 +282,9 @@ function progressBodyV2(jobId, spec, step, auth, flavour) {
     error !== undefined ? { reason: fill(error, auth) } : milvus ? {} : { reason: '' }
   let importedTotal = 0
   let rowsTotal = 0
-  const details = files.map((file, i) => {
-    const fraction = waitingForCommit ? 1 : (step.files?.[i] ?? progress)
+  const listed = staged && progress < 0.4 && !waitingForCommit ? [] : files
+  const details = listed.map((file, i) => {
+    const fraction = waitingForCommit ? 1 : (step.files?.[i] ?? stagedFraction)
     const error = step.fileErrors?.[i]
     const retrying = step.fileRetry?.[i]
     const total = file.rows ?? 10_000
@@ -294,7 +303,10 @@ function progressBodyV2(jobId, spec, step, auth, flavour) {
   })
   const failed = step.jobError !== undefined || step.fileErrors !== undefined
   const jobState =
-    step.state ?? stateOf(progress, failed ? (step.jobError ?? '') : undefined, false)
+    step.state ??
+    (staged && !failed && progress < 0.1
+      ? 'Pending'
+      : stateOf(progress, failed ? (step.jobError ?? '') : undefined, false))
   // Milvus reports a failed job at 0 % with no rows imported.
   const failedMilvus = milvus && jobState === 'Failed'
   const jobProgress = failedMilvus ? 0 : waitingForCommit ? 99 : Math.round(progress * 100)
@@ -304,7 +316,8 @@ function progressBodyV2(jobId, spec, step, auth, flavour) {
       jobId,
       collectionName: spec.collectionName ?? 'simulated_collection',
       fileName: files[0]?.fileName ?? '',
-      fileSize: files.reduce((sum, f) => sum + (f.fileSize ?? 0), 0),
+      // Milvus sums its tasks' sizes: 0 while there are none (pre-import).
+      fileSize: listed.reduce((sum, f) => sum + (f.fileSize ?? 0), 0),
       state: jobState,
       progress: jobProgress,
       completeTime: progress >= 1 && !failed && !waitingForCommit ? now : '',

@@ -177,6 +177,21 @@ export interface Outcome {
   gate?: GateRecord
 }
 
+/** A job's progress at a time since the start of the wait. */
+export interface ProgressPoint {
+  atMs: number
+  progress: number
+}
+
+/**
+ * Each job's progress over time (src/report/history.ts records it): the
+ * answers that changed it, and how many answers came in all.
+ */
+export type ProgressHistory = ReadonlyMap<
+  string,
+  { readonly points: readonly ProgressPoint[]; readonly answers: number }
+>
+
 /** A new answer for a job (the poll loop emits one per answer). */
 export interface UpdateEvent {
   kind: 'update'

@@ -38,6 +38,8 @@ import {
 } from './report/log.js'
 import { autoCommitNote, gateNotes, writeEventLine } from './report/gate.js'
 import { outputValues, stoppedOutputValues } from './report/outputs.js'
+import { type HistoryRecorder, createHistory } from './report/history.js'
+import { type PhaseNamer, milvusPhase } from './report/phase.js'
 import { createPlateauWatcher } from './report/plateau.js'
 import { rowWarnings } from './report/rows.js'
 import { renderStoppedSummary, renderSummary } from './report/summary.js'
@@ -101,6 +103,13 @@ interface Exits {
   sink: Sink
 }
 
+/** What the run has seen besides its outcome, for the report: each job's progress over time. */
+interface Seen {
+  history: HistoryRecorder
+  /** Names a job's phase where the API's number tells it: self-hosted Milvus only. */
+  phase: PhaseNamer | undefined
+}
+
 /** Values rendered from guarded text: see the module comment. */
 function setOutputs(values: Record<string, string>): void {
   for (const [name, value] of Object.entries(values)) core.setOutput(name, value)
@@ -159,10 +168,12 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
     debug,
   })
   sink.info(startLine(settings))
-  const plateau = createPlateauWatcher()
+  const seen: Seen = { history: createHistory(), phase: phaseNamerFor(settings.target) }
+  const plateau = createPlateauWatcher(undefined, seen.phase)
   const warn = createWarnings(sink)
   const onEvent = (event: WaitEvent): void => {
-    logEvent(event, sink, plateau, warn, settings.gate.commit)
+    if (event.kind === 'update') seen.history.record(event)
+    logEvent(event, sink, plateau, warn, settings.gate.commit, seen.phase)
   }
   try {
     const startedAt = runtime.clock.now()
@@ -201,19 +212,30 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
           waitCommitted: (jobIds, timeoutMs) => wait(jobIds, timeoutMs, false),
           // Outputs and summary first: a run killed mid-write (10 s after a cancel) keeps them.
           // Quiet: its notes and warnings would only come again with the final report.
-          beforeWrites: async (seen) => {
-            await writeReport(seen, settings, exits, undefined)
+          beforeWrites: async (before) => {
+            await writeReport(before, settings, exits, seen, undefined)
           },
         },
         { startedAt, deadline: startedAt + settings.timeoutMs },
       )
     }
-    await report(outcome, settings, exits, warn)
+    await report(outcome, settings, exits, seen, warn)
   } finally {
     transport.dispose()
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }
+}
+
+/**
+ * Milvus's number is staged, and its phases are known (src/report/phase.ts);
+ * Zilliz Cloud's and the v1 API's are not, so nothing is guessed for them. A
+ * cluster-id means Zilliz Cloud, even behind an endpoint of its own (a
+ * private link or a proxy): Milvus has no clusters.
+ */
+function phaseNamerFor(target: ApiTarget): PhaseNamer | undefined {
+  const milvus = target.api === 'v2' && target.product === 'Milvus'
+  return milvus && target.clusterId === undefined ? milvusPhase : undefined
 }
 
 function dialectFor(
@@ -240,6 +262,7 @@ function logEvent(
   plateau: ReturnType<typeof createPlateauWatcher>,
   warn: (text: string) => void,
   gateCommits: boolean,
+  phase: PhaseNamer | undefined,
 ): void {
   if (event.kind === 'retry') {
     sink.info(retryLine(event))
@@ -247,7 +270,8 @@ function logEvent(
     if (persistent !== undefined) warn(persistent)
     return
   }
-  for (const line of [updateLine(event, gateCommits), ...retryingLines(event), plateau(event)]) {
+  const lines = [updateLine(event, gateCommits, phase), ...retryingLines(event), plateau(event)]
+  for (const line of lines) {
     if (line !== undefined) sink.info(line)
   }
 }
@@ -258,13 +282,14 @@ function logEvent(
  * nothing in the log: the final report says it once.
  */
 async function writeReport(
-  seen: Outcome,
+  waited: Outcome,
   settings: Settings,
   { guard, sink }: Exits,
+  { history, phase }: Seen,
   warn: ((text: string) => void) | undefined,
 ): Promise<Outcome> {
   // Every string once more through the guard, before anything is rendered from it.
-  const outcome = redactDeep(seen, guard, false) as Outcome
+  const outcome = redactDeep(waited, guard, false) as Outcome
   const { values, jobsOmitted, detailsOmitted } = outputValues(outcome)
   setOutputs(values)
   if (warn !== undefined && jobsOmitted + detailsOmitted > 0) {
@@ -273,7 +298,7 @@ async function writeReport(
     )
   }
   await writeSummary(
-    renderSummary(outcome, { product: productOf(settings) }),
+    renderSummary(outcome, { product: productOf(settings), phase, history: history.snapshot() }),
     warn ?? (() => undefined),
   )
   return outcome
@@ -284,13 +309,14 @@ function productOf(settings: Settings): 'Zilliz Cloud' | 'Milvus' {
 }
 
 async function report(
-  seen: Outcome,
+  waited: Outcome,
   settings: Settings,
   exits: Exits,
+  seen: Seen,
   warn: (text: string) => void,
 ): Promise<void> {
   const { sink } = exits
-  const outcome = await writeReport(seen, settings, exits, warn)
+  const outcome = await writeReport(waited, settings, exits, seen, warn)
   for (const annotation of failureAnnotations(outcome))
     sink.error(annotation.message, annotation.title)
   if (outcome.gate?.rows === undefined) {

@@ -16,6 +16,8 @@ import { clip, clipMiddle } from '../text.js'
 import { formatDuration, formatPercent } from './format.js'
 import { gateFailure, gateHeadline } from './gate.js'
 import { expectedText } from './rows.js'
+import type { PhaseNamer } from './phase.js'
+import { explainError } from './explain.js'
 
 function describeApi(target: ApiTarget): string {
   return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`
@@ -60,9 +62,14 @@ function gatePlan({ gate }: Settings): string {
 /**
  * One info line when a job's state, progress or files-done count changed;
  * else nothing. `gateCommits`: commit is true, so a held job waits for the
- * action's own commit, not the user's.
+ * action's own commit, not the user's. `phaseOf`: names the phase where the
+ * API's number tells it (Milvus).
  */
-export function updateLine(event: UpdateEvent, gateCommits = false): string | undefined {
+export function updateLine(
+  event: UpdateEvent,
+  gateCommits = false,
+  phaseOf?: PhaseNamer,
+): string | undefined {
   const { job, previous } = event
   if (
     previous !== undefined &&
@@ -72,14 +79,17 @@ export function updateLine(event: UpdateEvent, gateCommits = false): string | un
   ) {
     return undefined
   }
-  const files = job.files.length > 0 ? ` (${filesDone(job)}/${job.files.length} files done)` : ''
-  const lastSeen =
-    job.progressLastSeen === true ? ' (the last progress seen before the failure)' : ''
+  const notes = [
+    phaseOf?.(job),
+    job.progressLastSeen === true ? 'the last progress seen before the failure' : undefined,
+    job.files.length > 0 ? `${filesDone(job)}/${job.files.length} files done` : undefined,
+  ].filter((note) => note !== undefined)
+  const noted = notes.length > 0 ? ` (${notes.join('; ')})` : ''
   const waiting = gateCommits
     ? '; held, not visible, until every job is ready to commit'
     : `; the data is imported but not visible until the job is committed (${COMMIT_CALL})`
   const uncommitted = job.state === 'uncommitted' ? waiting : ''
-  return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${lastSeen}${files}, ${formatDuration(event.elapsedMs)} elapsed${uncommitted}`
+  return `Job ${job.jobId}: ${job.state} ${formatPercent(job.progress)}${noted}, ${formatDuration(event.elapsedMs)} elapsed${uncommitted}`
 }
 
 /**
@@ -152,12 +162,14 @@ export function failureAnnotations(outcome: Outcome): Annotation[] {
   for (const status of outcome.jobs) {
     if (status.job === undefined) continue
     for (const error of jobErrors(status.job)) {
+      const place =
+        error.fileName === undefined
+          ? `Job ${error.jobId}`
+          : `Job ${error.jobId}: ${shortFileName(error.fileName)}`
+      const explained = explainError(error.message)
       annotations.push({
-        title:
-          error.fileName === undefined
-            ? `Job ${error.jobId}`
-            : `Job ${error.jobId}: ${shortFileName(error.fileName)}`,
-        message: clip(error.message, 2_000),
+        title: explained === undefined ? place : `${place} (${explained.title})`,
+        message: `${clip(error.message, 2_000)}${whatToDo(error.message)}`,
       })
     }
   }
@@ -172,6 +184,12 @@ export function failureAnnotations(outcome: Outcome): Annotation[] {
       message: `${more} more errors are listed in the job summary ("What failed").`,
     },
   ]
+}
+
+/** " What to do: ..." for an error the explainer knows; "" for any other. */
+export function whatToDo(error: string): string {
+  const explained = explainError(error)
+  return explained === undefined ? '' : ` What to do: ${explained.hint}`
 }
 
 export interface Verdict {
@@ -273,7 +291,7 @@ function whyUnknown(outcome: Outcome, api: ApiPlace, waited: string): string {
   if (first?.problem !== undefined) {
     const more =
       problems.length > 1 ? ` (${problems.length - 1} more jobs could not be checked either)` : ''
-    return `${clip(first.problem, 1_500)}${more}`
+    return `${clip(first.problem, 1_500)}${more}${whatToDo(first.problem)}`
   }
   return whyNoAnswer(outcome, api, waited)
 }

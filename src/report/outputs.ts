@@ -15,6 +15,7 @@ import {
 } from '../job.js'
 import { clipNoted } from '../text.js'
 import { byteLength, fitByRank } from './budget.js'
+import { type ErrorKind, explainError } from './explain.js'
 import { gateFailure, gateHeadline } from './gate.js'
 
 export const JOBS_OUTPUT_MAX_BYTES = 100_000
@@ -47,6 +48,8 @@ export interface FileEntry {
   progress: number
   completeTime: string | null
   errorMessage: string | null
+  /** The error's family (src/report/explain.ts); null without an error or when none fits. */
+  errorKind: ErrorKind | null
   importedRows: number | null
   totalRows: number | null
 }
@@ -59,6 +62,8 @@ export interface JobEntry {
   collectionName: string | null
   completeTime: string | null
   errorMessage: string | null
+  /** The family of errorMessage (a refusal's too); null without one or when none fits. */
+  errorKind: ErrorKind | null
   fileSize: number | null
   importedRows: number | null
   totalRows: number | null
@@ -79,6 +84,11 @@ export interface OutputReport {
   detailsOmitted: number
 }
 
+/** The family of an error, from its whole text (before any clipping), or null. */
+function kindOf(error: string | undefined): ErrorKind | null {
+  return error === undefined ? null : (explainError(error)?.kind ?? null)
+}
+
 /** Text clipped to its limit (saying so), or null when absent. */
 function text(value: string | undefined, limit: number): string | null {
   return value === undefined ? null : clipNoted(value, limit)
@@ -91,6 +101,7 @@ function fileEntry(file: FileProgress): FileEntry {
     progress: file.progress,
     completeTime: text(file.completeTime, TEXT_LIMITS.completeTime),
     errorMessage: text(file.errorMessage, TEXT_LIMITS.errorMessage),
+    errorKind: kindOf(file.errorMessage),
     importedRows: file.importedRows ?? null,
     totalRows: file.totalRows ?? null,
   }
@@ -104,13 +115,15 @@ function firstError(status: JobStatus): string | undefined {
 
 function jobEntry(status: JobStatus): JobEntry {
   const job: ImportJob | undefined = status.job
+  const error = firstError(status)
   const entry: JobEntry = {
     jobId: status.jobId,
     state: job?.state ?? 'unknown',
     progress: job?.progress ?? 0,
     collectionName: text(job?.collectionName, TEXT_LIMITS.collectionName),
     completeTime: text(job?.completeTime, TEXT_LIMITS.completeTime),
-    errorMessage: text(firstError(status), TEXT_LIMITS.errorMessage),
+    errorMessage: text(error, TEXT_LIMITS.errorMessage),
+    errorKind: kindOf(error),
     fileSize: job?.fileSize ?? null,
     importedRows: job?.importedRows ?? null,
     totalRows: job?.totalRows ?? null,

@@ -13,6 +13,7 @@ import {
   type JobStatus,
   type Outcome,
   type OutcomeState,
+  type ProgressHistory,
   type WriteMark,
   filesDone,
   hasRowCounts,
@@ -24,6 +25,9 @@ import {
 } from '../job.js'
 import { rowWarnings } from './rows.js'
 import { byteLength, fitByRank } from './budget.js'
+import { progressChart } from './chart.js'
+import { explainError } from './explain.js'
+import type { PhaseNamer } from './phase.js'
 import { gateFailure, gateHeadline, gateNotes, visibilityOf } from './gate.js'
 import { clip, clipMiddle, escapeHtml } from '../text.js'
 import { formatBytes, formatDuration, formatPercent, formatRowCounts } from './format.js'
@@ -127,7 +131,15 @@ function jobLabel(status: JobStatus): string {
   return `${JOB_LABEL[status.job.state]}${wrote}`
 }
 
-function jobHeader(status: JobStatus, outcome: Outcome): string {
+/** "85% (building indexes)": the phase where the API's number tells it (Milvus). */
+function progressText(job: ImportJob, phase: PhaseNamer | undefined): string {
+  const named = phase?.(job)
+  const lastSeen = job.progressLastSeen === true ? 'the last seen before the failure' : undefined
+  const notes = [named, lastSeen].filter((note) => note !== undefined)
+  return `${formatPercent(job.progress)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`
+}
+
+function jobHeader(status: JobStatus, outcome: Outcome, phase?: PhaseNamer): string {
   const outcomeElapsedMs = outcome.elapsedMs
   const { job } = status
   const id = escapeHtml(status.jobId)
@@ -136,7 +148,7 @@ function jobHeader(status: JobStatus, outcome: Outcome): string {
   if (job !== undefined) {
     const facts = [
       `Collection: ${job.collectionName === undefined ? '-' : `<code>${escapeHtml(clip(job.collectionName, 200))}</code>`}`,
-      `Progress: ${formatPercent(job.progress)}${job.progressLastSeen === true ? ' (the last seen before the failure)' : ''}`,
+      `Progress: ${progressText(job, phase)}`,
       `Files done: ${filesDone(job)}/${job.files.length}`,
       `Size: ${job.fileSize === undefined ? '-' : nowrap(formatBytes(job.fileSize))}`,
       ...(hasRowCounts(job)
@@ -200,6 +212,15 @@ function cutNote(hidden: number, what: 'files' | 'jobs'): string {
   return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB.${kept}</em></p>\n`
 }
 
+/** The explainer's family and advice for an error, on a line of its own; "" when none fits. */
+function whatToDo(error: string): string {
+  const explained = explainError(error)
+  if (explained === undefined) return ''
+  return `<br>💡 <strong>${escapeHtml(capitalise(explained.title))}:</strong> ${escapeHtml(explained.hint)}`
+}
+
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
+
 /** At most this many entries in "What failed"; then "and N more". */
 export const WHAT_FAILED_MAX = 20
 
@@ -213,7 +234,9 @@ function whatFailed(outcome: Outcome): string {
   for (const status of outcome.jobs) {
     const id = `Job <code>${escapeHtml(status.jobId)}</code>`
     if (status.problem !== undefined) {
-      entries.push(`${id}: could not check: ${escapeHtml(clip(status.problem, 500))}`)
+      entries.push(
+        `${id}: could not check: ${escapeHtml(clip(status.problem, 500))}${whatToDo(status.problem)}`,
+      )
     }
     if (status.job === undefined) {
       // The API never answered at all: that is what could not be checked, and why.
@@ -232,7 +255,7 @@ function whatFailed(outcome: Outcome): string {
     for (const error of jobErrors(status.job)) {
       const where =
         error.fileName === undefined ? id : `${id}, <code>${fileLabel(error.fileName)}</code>`
-      entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}`)
+      entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}${whatToDo(error.message)}`)
     }
   }
   if (entries.length === 0) return ''
@@ -286,6 +309,10 @@ export interface SummaryOptions {
   /** Who ran the import, for the heading: a self-hosted Milvus is not Zilliz. */
   product?: 'Zilliz Cloud' | 'Milvus'
   maxBytes?: number
+  /** Names a job's phase from its progress; only where the API's number tells it (Milvus). */
+  phase?: PhaseNamer
+  /** Each job's progress over time, for the chart; no chart without it. */
+  history?: ProgressHistory
 }
 
 export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): string {
@@ -297,9 +324,10 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
     `<h2>${product} import: ${stateLabel(outcome)}</h2>\n` +
     `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
     gateSection(outcome) +
-    whatFailed(outcome)
+    whatFailed(outcome) +
+    (options.history === undefined ? '' : progressChart(outcome, options.history))
 
-  const headers = outcome.jobs.map((status) => jobHeader(status, outcome))
+  const headers = outcome.jobs.map((status) => jobHeader(status, outcome, options.phase))
   // One Rows column for every table when any job reports rows, so all tables look alike.
   const withRows = reportsRows(outcome.jobs.map(lastKnownJob))
   // Every job is charged a table frame and a cut note, used or not: a few hundred bytes of slack.
