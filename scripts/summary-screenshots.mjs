@@ -2,9 +2,11 @@
 /**
  * Screenshots of the job summary as GitHub shows it: the built action runs
  * against the simulator, its summary is rendered as GitHub-flavoured markdown
- * (marked) inside GitHub's own stylesheet (github-markdown-css), and headless
- * Chromium takes the picture. Writes docs/summary-{completed,failed,large,error,
- * gate-committed,gate-aborted}.png.
+ * (marked) inside GitHub's own stylesheet (github-markdown-css), its mermaid
+ * chart is drawn by the mermaid package (as GitHub draws it), and headless
+ * Chromium takes the picture. A chart mermaid cannot draw stops the script.
+ * Writes docs/summary-{completed,failed,large,error,gate-committed,
+ * gate-aborted,chart}.png.
  *
  *   npm run summary:screenshots [-- name ...]   (needs Debian's chromium: apt-get install chromium)
  *
@@ -21,6 +23,37 @@ import { SCENARIOS, startSimulator } from './simulator.mjs'
 
 const require = createRequire(import.meta.url)
 const css = readFileSync(require.resolve('github-markdown-css/github-markdown-light.css'), 'utf8')
+const MERMAID = require.resolve('mermaid/dist/mermaid.min.js')
+
+/**
+ * The summary's HTML with each mermaid block ready to draw: marked leaves it as a
+ * code block; GitHub draws it, so the page does too, and marks any it cannot.
+ * @param {string} html
+ */
+function withCharts(html) {
+  const blocks = html.replace(
+    /<pre><code class="language-mermaid">([\s\S]*?)<\/code><\/pre>/g,
+    (_, /** @type {string} */ text) => `<div class="mermaid-chart" data-text="${text}"></div>`,
+  )
+  const draw = `<script src="file://${MERMAID}"></script><script>
+    mermaid.initialize({ startOnLoad: false })
+    ;(async () => {
+      let n = 0
+      for (const node of document.querySelectorAll('.mermaid-chart')) {
+        try {
+          await mermaid.parse(node.dataset.text)
+          node.innerHTML = (await mermaid.render('chart' + n++, node.dataset.text)).svg
+          node.setAttribute('data-drawn', 'yes')
+        } catch (error) {
+          node.textContent = 'MERMAID ERROR: ' + error
+          node.setAttribute('data-mermaid-error', 'yes')
+        }
+      }
+      document.body.setAttribute('data-charts', 'done')
+    })()
+  </script>`
+  return blocks + draw
+}
 
 const browser = ['chromium', 'chromium-browser', 'google-chrome'].find(
   (name) => spawnSync('which', [name]).status === 0,
@@ -47,8 +80,18 @@ function manyFiles(count, error) {
   return { files, fileErrors }
 }
 
+/** A job of a self-hosted Milvus 2.5+, staged as Milvus stages it. @param {string} fileName @param {number} rows @param {import('./simulator.mjs').Step[]} script */
+const staged = (fileName, rows, script) => ({
+  collectionName: 'articles',
+  files: [{ fileName, fileSize: rows * 3_100, rows }],
+  staged: true,
+  script,
+})
+
 const large = manyFiles(6_000, (i) =>
-  i % 997 === 5 ? `row ${i * 31}: field "vector" has dimension 512, expected 768` : undefined,
+  i % 997 === 5
+    ? `expected dim '768' for field 'vector' with type 'FloatVector', got dim '512': importing data failed`
+    : undefined,
 )
 
 /** The commit gate's inputs, for a self-hosted Milvus. */
@@ -56,7 +99,7 @@ const GATE = { 'api-version': 'v2', 'cluster-id': '', commit: 'true', 'expected-
 
 /** @type {Record<string, { height: number, jobs: Record<string, import('./simulator.mjs').JobSpec>, apiKey?: string, v2?: 'milvus', inputs?: Record<string, string> }>} */
 const SHOTS = {
-  completed: { height: 580, jobs: SCENARIOS.demo ?? {} },
+  completed: { height: 1050, jobs: SCENARIOS.demo ?? {} },
   failed: {
     height: 720,
     jobs: {
@@ -86,13 +129,73 @@ const SHOTS = {
   },
   error: { height: 520, jobs: SCENARIOS.demo ?? {}, apiKey: 'zk-expired-key-000000' },
   'gate-committed': {
-    height: 900,
+    height: 1350,
     jobs: SCENARIOS['gate-commit'] ?? {},
     v2: 'milvus',
     inputs: GATE,
   },
-  'gate-aborted': { height: 900, jobs: SCENARIOS['gate-abort'] ?? {}, v2: 'milvus', inputs: GATE },
+  'gate-aborted': { height: 1350, jobs: SCENARIOS['gate-abort'] ?? {}, v2: 'milvus', inputs: GATE },
+  // Twelve Milvus jobs of one day, started a few seconds apart: one overall line.
+  'chart-overall': {
+    height: 620,
+    v2: 'milvus',
+    inputs: { 'api-version': 'v2', 'cluster-id': '', timeout: '20s' },
+    jobs: Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [
+        `job-hour-${String(i).padStart(2, '0')}`,
+        staged(`events/hour-${i}.parquet`, 40_000 + i * 5_000, [
+          ...Array.from({ length: i % 4 }, () => 0.05),
+          0.2,
+          0.5,
+          0.75,
+          0.85,
+          ...Array.from({ length: i % 3 }, () => 0.85),
+          1,
+        ]),
+      ]),
+    ),
+  },
+  // Three Milvus jobs: one sits at 85 % while indexes build, one completes, one fails.
+  chart: {
+    height: 1000,
+    v2: 'milvus',
+    inputs: { 'api-version': 'v2', 'cluster-id': '', timeout: '20s' },
+    jobs: {
+      'job-articles-2026-11': staged(
+        'articles/part-0001.parquet',
+        600_000,
+        [0.05, 0.2, 0.35, 0.5, 0.62, 0.75, 0.85],
+      ),
+      'job-images-2026-11': staged('images/embeddings.parquet', 200_000, [0.1, 0.4, 0.7, 0.85, 1]),
+      'job-users-2026-11': staged('users/part-0001.parquet', 50_000, [
+        0.05,
+        0.05,
+        0.3,
+        0.3,
+        0.3,
+        0.3,
+        0.3,
+        0.45,
+        0.55,
+        {
+          progress: 0.55,
+          fileErrors: {
+            0: "schema not equal, err=field 'country' not in arrow schema: importing data failed: importing data failed",
+          },
+        },
+      ]),
+    },
+  },
 }
+
+/** Headless, offline, and time enough for mermaid to draw before the page is read. */
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--allow-file-access-from-files',
+  '--virtual-time-budget=10000',
+]
 
 // Names on the command line pick some pictures; none takes them all.
 const only = process.argv.slice(2)
@@ -129,15 +232,27 @@ try {
       page,
       '<!doctype html><meta charset="utf-8">' +
         `<style>${css}\nbody{margin:0;background:#fff}.markdown-body{box-sizing:border-box;max-width:1012px;padding:24px}</style>` +
-        `<article class="markdown-body">${await marked.parse(summary, { gfm: true })}</article>`,
+        `<article class="markdown-body">${withCharts(await marked.parse(summary, { gfm: true }))}</article>`,
     )
+    // First the DOM, to see every chart drawn; then the picture.
+    const dom = spawnSync(browser, [...CHROMIUM_FLAGS, '--dump-dom', `file://${page}`], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    })
+    if (dom.status !== 0 || !dom.stdout.includes('data-charts="done"')) {
+      console.error(`Chromium could not draw the charts of ${name}:\n${dom.stderr}`)
+      process.exit(1)
+    }
+    const failure = /data-mermaid-error="yes"[^>]*>([^<]*)/.exec(dom.stdout)
+    if (failure !== null) {
+      console.error(`mermaid could not draw the chart of ${name}: ${failure[1]}`)
+      process.exit(1)
+    }
     const out = path.join(ROOT, 'docs', `summary-${name}.png`)
     const shotRun = spawnSync(
       browser,
       [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
+        ...CHROMIUM_FLAGS,
         '--hide-scrollbars',
         `--window-size=1012,${shot.height}`,
         `--screenshot=${out}`,
@@ -149,7 +264,8 @@ try {
       console.error(`Chromium failed for ${name}:\n${shotRun.stderr}`)
       process.exit(1)
     }
-    console.log(`wrote docs/summary-${name}.png`)
+    const charts = (dom.stdout.match(/data-drawn="yes"/g) ?? []).length
+    console.log(`wrote docs/summary-${name}.png${charts > 0 ? ' (with its chart)' : ''}`)
   }
 } finally {
   rmSync(work, { recursive: true, force: true })
