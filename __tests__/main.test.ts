@@ -485,6 +485,23 @@ describe('run() with the commit gate: which levels fire', () => {
     expect(outputs().state).toBe('completed')
   })
 
+  test("the chart spans the gate's second wait: held at 99%, then Completed after the commit", async () => {
+    await start({ 'job-a': held([0.2, 0.5, 1]), 'job-b': held([0.5, 1]) }, 'milvus')
+    process.env.INPUT_COMMIT = 'true'
+    await run(virtual())
+    expect(outputs().state).toBe('completed')
+    const lines = [...summary().matchAll(/^ {2}line \[([\d., ]*)\]$/gm)].map((m) =>
+      (m[1] ?? '').split(', ').map(Number),
+    )
+    expect(lines).toHaveLength(2)
+    for (const line of lines) {
+      // Held at 99 (Uncommitted) for a while, then 100 once committed: the commit is drawn too.
+      expect(line).toContain(99)
+      expect(line.at(-1)).toBe(100)
+      expect(line.indexOf(99)).toBeLessThan(line.indexOf(100))
+    }
+  })
+
   test('an auto-committed job: one warning; a refused abort is info, never an error', async () => {
     await start(
       {

@@ -55,7 +55,6 @@ describe('createPlateauWatcher', () => {
       / \(writing the data\) .*writes the rows/,
     ],
     ['importing', 75, ALL_ROWS, / \(sorting\) .*sorts the imported data/],
-    ['importing', 99, ALL_ROWS, / \(committing\) .*makes the data visible/],
     // An early-2.4 number between its bands (pre-import up to 50): no phase is guessed.
     ['importing', 45, { importedRows: 0, totalRows: 0 }, /at 45% for 1s\. Imports can stay/],
   ] as const)('Milvus %s %p: %p', (state, progress, rows, expected) => {

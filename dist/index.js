@@ -6032,8 +6032,9 @@ function writeEventLine(event) {
  * the refusal that kept a job from being checked) → the family it belongs to
  * and what to do about it. Pure and table-driven; the patterns come from the
  * texts Milvus and Zilliz Cloud really send (docs/api-notes.md, "Why imports
- * fail"). Never mislabels: a text that matches no family gets no label, and
- * the patterns are tested against near misses.
+ * fail"). Never mislabels: a pattern names the cause, never only the step
+ * that failed ("failed to get file size of" wraps any storage error); a text
+ * that matches no family gets no label; and near misses are tested.
  */
 /** The `errorKind` values of the `jobs` output, one per family. */
 const ERROR_KINDS = [
@@ -6043,104 +6044,135 @@ const ERROR_KINDS = [
     'access',
     'job-gone',
 ];
+/**
+ * Milvus's own objects (binlogs, index files, mmap files): a missing one is
+ * the server's trouble, not a file the user gave.
+ */
+const MILVUS_OWN_OBJECTS = /\b(insert_log|stats_log|delta_log|bm25_stats|index_files)\/|\/mmap\//i;
+const on = (match, unless) => (unless ? { match, unless } : { match });
 const FAMILIES = {
     'file-not-found': {
         title: 'files not found',
-        hint: 'Milvus reads import paths relative to its own bucket and root path (minio.bucketName, minio.rootPath): ' +
-            'upload the files into that bucket through the object-store API and give their keys without the bucket ' +
-            'or an s3:// prefix. On Zilliz Cloud, check the object URL and that its credentials may read it.',
+        hint: {
+            Milvus: 'Milvus reads import paths relative to its own bucket and root path (minio.bucketName, ' +
+                'minio.rootPath): upload the files into that bucket through the object-store API and give ' +
+                'their keys without the bucket or an s3:// prefix.',
+            'Zilliz Cloud': "Check each file's object URL: the object must exist at that path, and the credentials given " +
+                'with the import must be allowed to read it (on S3: s3:GetObject, s3:ListBucket, ' +
+                's3:GetBucketLocation).',
+        },
         patterns: [
-            /the specified key does not exist/i,
-            /\bNoSuchKey\b/,
-            /\bNoSuchBucket\b/,
-            /no such file or directory/i,
-            /failed to get file size of '/i,
-            /read json file failed, path=/i,
-            /failed to read the file '/i,
-            /key not found\[key=/i,
-            /bucket not found/i,
-            /no (insert )?binlogs? to import/i,
-            /no file to import/i,
+            on(/the specified key does not exist/i, MILVUS_OWN_OBJECTS),
+            on(/\bNoSuchKey\b/, MILVUS_OWN_OBJECTS),
+            on(/\bNoSuchBucket\b/),
+            on(/no such file or directory/i, MILVUS_OWN_OBJECTS),
+            on(/key not found\[key=/i, MILVUS_OWN_OBJECTS),
+            on(/bucket not found/i),
+            on(/no (insert )?binlogs? to import/i),
+            on(/no file to import/i),
         ],
     },
     'schema-mismatch': {
         title: "the files do not match the collection's schema",
-        hint: "Compare the files with the collection's schema (describe the collection): every field it needs, " +
-            'no field it lacks unless the dynamic field is on ($meta), the same vector dimension and types. ' +
-            'Regenerate the files (BulkWriter uses the schema) or change the collection; import does not adapt either.',
+        hint: {
+            Milvus: schemaHint(),
+            'Zilliz Cloud': schemaHint(),
+        },
         patterns: [
-            /is not defined in (collection )?schema/i,
-            /value of field '[^']*' is missed/i,
-            /not in arrow schema/i,
-            /is not in schema, if it's a dynamic field/i,
-            /no parquet field for milvus file/i,
-            /no file for field: /i,
-            /there is multi field with name/i,
-            /expected (dim|shape) '\d+' for /i,
-            /not aligned->\w*Vector/i,
-            /expected (element )?type '[^']*' (for|in) /i,
-            /expect '[^']*' type for field '/i,
-            /type mis-match, milvus data type/i,
-            /illegal value for dynamic field/i,
-            /duplicated key is not allowed, key=/i,
-            /explicit specification of '\$meta' is not allowed/i,
-            /is auto-generated, no need to provide/i,
-            /not allowed to provide data for \w+ function output field/i,
-            /exceeds max_(length|capacity) \d/i,
-            /doesn't equal to vector dimension/i,
+            on(/is not defined in (collection )?schema/i),
+            on(/value of field '[^']*' is missed/i),
+            on(/not in arrow schema/i),
+            on(/is not in schema, if it's a dynamic field/i),
+            on(/no parquet field for milvus file/i),
+            on(/no file for field: /i),
+            on(/there is multi field with name/i),
+            on(/expected (dim|shape) '\d+' for /i),
+            on(/not aligned->\w*Vector/i),
+            on(/expected (element )?type '[^']*' (for|in) /i),
+            on(/expect '[^']*' type for field '/i),
+            on(/type mis-match, milvus data type/i),
+            on(/illegal value for dynamic field/i),
+            on(/duplicated key is not allowed, key=/i),
+            on(/explicit specification of '\$meta' is not allowed/i),
+            on(/is auto-generated, no need to provide/i),
+            on(/not allowed to provide data for \w+ function output field/i),
+            on(/exceeds max_(length|capacity) \d/i),
+            on(/doesn't equal to vector dimension/i),
         ],
     },
     capacity: {
         title: 'a capacity limit',
-        hint: 'The server is at a limit: wait for running imports to finish (Milvus runs dataCoord.import.maxImportJobNum ' +
-            'at a time), free disk or raise the disk quota (quotaAndLimits), keep files under the size and count limits ' +
-            '(dataNode.import.maxImportFileSizeInGB, dataCoord.import.maxImportFileNumPerReq) by splitting the import, ' +
-            'and try again later.',
+        hint: {
+            Milvus: 'The server is at a limit: wait for running imports to finish (dataCoord.import.maxImportJobNum ' +
+                'caps the jobs not yet finished), free disk or raise the disk quota (quotaAndLimits), keep files ' +
+                'under the size and count limits (dataNode.import.maxImportFileSizeInGB, ' +
+                'dataCoord.import.maxImportFileNumPerReq) by splitting the import, then try again.',
+            'Zilliz Cloud': 'The cluster is at a limit: wait for running imports to finish, keep files under the import ' +
+                'limits of your plan by splitting the import, or scale the cluster for more storage; then try again.',
+        },
         patterns: [
-            /disk quota exceeded/i,
-            /quota exceeded\[/i,
-            /number of jobs has reached the limit/i,
-            /max number of import files should not exceed/i,
-            /file size has reached the maximum limit/i,
-            /memory limit exceeded\[/i,
-            /rate limit exceeded\[/i,
-            /rejected by grpc RateLimiter/i,
-            /request is rejected by limiter/i,
-            /import task queue max size is \d/i,
+            on(/disk quota exceeded/i),
+            on(/quota exceeded\[reason=/i),
+            on(/number of jobs has reached the limit/i),
+            on(/max number of import files should not exceed/i),
+            on(/file size has reached the maximum limit/i),
+            on(/memory limit exceeded\[/i),
+            on(/import task queue max size is \d/i),
         ],
     },
     access: {
         title: 'permission or database',
-        hint: 'The job, or its collection, is in another database, or the key may not import there: set "db-name" ' +
-            'to the database the import ran in, and give the user or key the Import privilege on it (Milvus RBAC); ' +
-            "on Zilliz Cloud, use a key whose scope covers this cluster's project.",
+        hint: {
+            Milvus: 'The job, or its collection, is in another database, or the user may not import there: set ' +
+                '"db-name" to the database the import ran in, and grant the Import privilege on it (Milvus RBAC).',
+            'Zilliz Cloud': "The API key may not act on this cluster: use a key whose scope covers the cluster's project, " +
+                'check "cluster-id", and set "db-name" when the import ran outside the default database.',
+        },
         patterns: [
-            /permission deny/i,
-            /\bPermissionDenied\b/,
-            /privilege not permitted/i,
-            /database not found\[/i,
-            /collection not found\[/i,
-            /you don't have permission for this (cluster|project)/i,
+            on(/permission deny/i),
+            on(/\bPermissionDenied\b/),
+            on(/privilege not permitted/i),
+            on(/database not found\[/i),
+            on(/collection not found\[database=/i),
+            on(/you don't have permission for this (cluster|project)/i),
         ],
     },
     'job-gone': {
         title: 'the job is gone',
-        hint: 'The server does not know this job: Milvus forgets a finished job after dataCoord.import.taskRetention ' +
-            '(3 hours by default), so a re-run long after the import asks for a job that is gone; check the ' +
-            'collection for the data instead. Otherwise check "job-id" (and "db-name").',
+        hint: {
+            Milvus: 'Milvus forgets a finished job after dataCoord.import.taskRetention (3 hours by default in 2.4 ' +
+                'and 2.5), so a re-run long after the import asks for a job that is gone: look in the ' +
+                'collection for the data instead. Otherwise check "job-id" and "db-name".',
+            'Zilliz Cloud': 'Zilliz Cloud does not know this job on this cluster: check "job-id" and "cluster-id"; if the ' +
+                'import ran long ago, look in the collection for the data instead.',
+        },
         patterns: [
-            /import job does not exist, jobID=/i,
-            /job not found\. please check your request parameter/i,
-            /import task id doesn't exist/i,
+            on(/import job does not exist, jobID=/i),
+            on(/job not found\. please check your request parameter/i),
+            on(/import task id doesn't exist/i),
         ],
     },
 };
+function schemaHint() {
+    return ("Compare the files with the collection's schema (describe the collection): every field it needs, " +
+        'no field it lacks unless the dynamic field is on ($meta), the same vector dimension and types. ' +
+        'Regenerate the files (BulkWriter uses the schema) or change the collection; import does not adapt either.');
+}
+/**
+ * An object store's own XML error (`<Error><Code>NoSuchBucket</Code>`) is the
+ * answer of whatever the endpoint points at, quoted in the action's fault,
+ * not an import's reason: it says nothing of the import's files.
+ */
+const OBJECT_STORE_ANSWER = /<\?xml|<Code>/i;
 /** The family of an error text, or undefined when it matches none (then it is shown as it is). */
-function explainError(text) {
+function explainError(text, server = 'Zilliz Cloud') {
+    if (OBJECT_STORE_ANSWER.test(text))
+        return undefined;
     for (const kind of ERROR_KINDS) {
         const family = FAMILIES[kind];
-        if (family.patterns.some((pattern) => pattern.test(text))) {
-            return { kind, title: family.title, hint: family.hint };
+        const matches = ({ match, unless }) => match.test(text) && !(unless?.test(text) ?? false);
+        if (family.patterns.some(matches)) {
+            return { kind, title: family.title, hint: family.hint[server] };
         }
     }
     return undefined;
@@ -6263,7 +6295,7 @@ function shortFileName(fileName, max = 120) {
  * at most ANNOTATION_LIMIT - 1 of them with the verdict; when there are more,
  * the last place says how many more the job summary lists.
  */
-function failureAnnotations(outcome) {
+function failureAnnotations(outcome, server) {
     const annotations = [];
     for (const status of outcome.jobs) {
         if (status.job === undefined)
@@ -6272,10 +6304,10 @@ function failureAnnotations(outcome) {
             const place = error.fileName === undefined
                 ? `Job ${error.jobId}`
                 : `Job ${error.jobId}: ${shortFileName(error.fileName)}`;
-            const explained = explainError(error.message);
+            const explained = explainError(error.message, server);
             annotations.push({
                 title: explained === undefined ? place : `${place} (${explained.title})`,
-                message: `${clip(error.message, 2_000)}${whatToDo(error.message)}`,
+                message: `${clip(error.message, 2_000)}${whatToDo(error.message, server)}`,
             });
         }
     }
@@ -6293,8 +6325,8 @@ function failureAnnotations(outcome) {
     ];
 }
 /** " What to do: ..." for an error the explainer knows; "" for any other. */
-function whatToDo(error) {
-    const explained = explainError(error);
+function whatToDo(error, server) {
+    const explained = explainError(error, server);
     return explained === undefined ? '' : ` What to do: ${explained.hint}`;
 }
 function stateOf(job) {
@@ -6368,7 +6400,7 @@ function whyUnknown(outcome, api, waited) {
     const [first] = problems;
     if (first?.problem !== undefined) {
         const more = problems.length > 1 ? ` (${problems.length - 1} more jobs could not be checked either)` : '';
-        return `${clip(first.problem, 1_500)}${more}${whatToDo(first.problem)}`;
+        return `${clip(first.problem, 1_500)}${more}${whatToDo(first.problem, api.server)}`;
     }
     return whyNoAnswer(outcome, api, waited);
 }
@@ -6681,13 +6713,16 @@ function thin(points) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/phase.ts
-/** Milvus's bands (2.5 and later, V1 jobs), as [lowest, highest] progress of each phase. */
+/**
+ * The progress each phase may show, [lowest, highest]: Milvus 2.5 and later
+ * (V1 jobs), except that writing runs to 89 because early 2.4 writes rows up
+ * to 89 (its import band is 50-100, rows 80% of it).
+ */
 const MILVUS_BANDS = {
     'pre-importing': [10, 40],
     'writing the data': [40, 89],
     sorting: [70, 79],
     'building indexes': [80, 90],
-    committing: [99, 99],
 };
 const inBand = (progress, [low, high]) => progress >= low && progress <= high;
 const milvusPhase = (job) => {
@@ -6710,11 +6745,8 @@ const milvusPhase = (job) => {
         return undefined;
     if (inBand(progress, MILVUS_BANDS.sorting))
         return 'sorting';
-    if (inBand(progress, MILVUS_BANDS['building indexes']))
-        return 'building indexes';
-    if (inBand(progress, MILVUS_BANDS.committing))
-        return 'committing';
-    return undefined;
+    // 91-100 is not named: 99 is a commit on the 2.7/3.0 line, but early 2.4's last segments.
+    return inBand(progress, MILVUS_BANDS['building indexes']) ? 'building indexes' : undefined;
 };
 
 ;// CONCATENATED MODULE: ./src/report/plateau.ts
@@ -6736,7 +6768,6 @@ const PHASE_NOTES = {
     'writing the data': 'Milvus writes the rows; large files take a while.',
     sorting: 'Milvus sorts the imported data by primary key.',
     'building indexes': 'Every file is imported; Milvus builds the indexes on the new data, which takes long for large collections.',
-    committing: 'Every file is imported; Milvus makes the data visible.',
 };
 /** Without a phase (Zilliz Cloud, the v1 API) nothing is guessed about the stage. */
 const NO_PHASE_NOTE = 'Imports can stay at one value for a long time while a stage runs.';
@@ -6818,8 +6849,9 @@ function progressAt(points, atMs) {
 /** A job's line: the step line through its points at each time of the axis. */
 const valuesOf = (jobId, history, times) => times.map((t) => progressAt(history.get(jobId)?.points ?? [], t));
 /**
- * A failed job's line is red and ends where it failed: fail-fast stops the
- * wait there, so the red line's last step is the failure. The legend says when.
+ * A failed job's line is red, and the legend says when it failed. The line
+ * keeps its last value to the end of the axis (xychart has no gaps); with
+ * fail-fast the wait ends there, so its last step is the failure.
  */
 function failedSeries(status, history, times) {
     const atMs = status.settledAfterMs ?? history.get(status.jobId)?.points.at(-1)?.atMs ?? 0;
@@ -7089,8 +7121,8 @@ function cutNote(hidden, what) {
     return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB.${kept}</em></p>\n`;
 }
 /** The explainer's family and advice for an error, on a line of its own; "" when none fits. */
-function summary_whatToDo(error) {
-    const explained = explainError(error);
+function summary_whatToDo(error, server) {
+    const explained = explainError(error, server);
     if (explained === undefined)
         return '';
     return `<br>💡 <strong>${escapeHtml(capitalise(explained.title))}:</strong> ${escapeHtml(explained.hint)}`;
@@ -7103,12 +7135,12 @@ const WHAT_FAILED_MAX = 20;
  * job that could not be checked, so the answer is at the top however long the
  * tables below are.
  */
-function whatFailed(outcome) {
+function whatFailed(outcome, server) {
     const entries = [];
     for (const status of outcome.jobs) {
         const id = `Job <code>${escapeHtml(status.jobId)}</code>`;
         if (status.problem !== undefined) {
-            entries.push(`${id}: could not check: ${escapeHtml(clip(status.problem, 500))}${summary_whatToDo(status.problem)}`);
+            entries.push(`${id}: could not check: ${escapeHtml(clip(status.problem, 500))}${summary_whatToDo(status.problem, server)}`);
         }
         if (status.job === undefined) {
             // The API never answered at all: that is what could not be checked, and why.
@@ -7122,7 +7154,7 @@ function whatFailed(outcome) {
         }
         for (const error of jobErrors(status.job)) {
             const where = error.fileName === undefined ? id : `${id}, <code>${fileLabel(error.fileName)}</code>`;
-            entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}${summary_whatToDo(error.message)}`);
+            entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}${summary_whatToDo(error.message, server)}`);
         }
     }
     if (entries.length === 0)
@@ -7171,7 +7203,7 @@ function renderSummary(outcome, options = {}) {
     let html = `<h2>${product} import: ${stateLabel(outcome)}</h2>\n` +
         `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
         gateSection(outcome) +
-        whatFailed(outcome) +
+        whatFailed(outcome, options.server) +
         (options.history === undefined ? '' : progressChart(outcome, options.history));
     const headers = outcome.jobs.map((status) => jobHeader(status, outcome, options.phase));
     // One Rows column for every table when any job reports rows, so all tables look alike.
@@ -7617,7 +7649,12 @@ async function waitAndReport(settings, exits, runtime) {
         debug,
     });
     sink.info(startLine(settings));
-    const seen = { history: createHistory(), phase: phaseNamerFor(settings.target) };
+    const server = selfHostedMilvus(settings.target) ? 'Milvus' : 'Zilliz Cloud';
+    const seen = {
+        history: createHistory(),
+        phase: server === 'Milvus' ? milvusPhase : undefined,
+        server,
+    };
     const plateau = createPlateauWatcher(undefined, seen.phase);
     const warn = createWarnings(sink);
     const onEvent = (event) => {
@@ -7673,14 +7710,14 @@ async function waitAndReport(settings, exits, runtime) {
     }
 }
 /**
- * Milvus's number is staged, and its phases are known (src/report/phase.ts);
- * Zilliz Cloud's and the v1 API's are not, so nothing is guessed for them. A
- * cluster-id means Zilliz Cloud, even behind an endpoint of its own (a
- * private link or a proxy): Milvus has no clusters.
+ * A self-hosted Milvus: its number is staged and its phases are known
+ * (src/report/phase.ts), and its configuration is the user's to change (the
+ * explainer's advice). Zilliz Cloud's and the v1 API's number is not known,
+ * so no phase is guessed for them. A cluster-id means Zilliz Cloud, even
+ * behind an endpoint of its own (a private link, a proxy): Milvus has no clusters.
  */
-function phaseNamerFor(target) {
-    const milvus = target.api === 'v2' && target.product === 'Milvus';
-    return milvus && target.clusterId === undefined ? milvusPhase : undefined;
+function selfHostedMilvus(target) {
+    return target.api === 'v2' && target.product === 'Milvus' && target.clusterId === undefined;
 }
 function dialectFor(target, debug, redact) {
     if (target.api === 'v1')
@@ -7712,7 +7749,7 @@ function logEvent(event, sink, plateau, warn, gateCommits, phase) {
  * once more. Without `warn` (the report before the gate's writes) it says
  * nothing in the log: the final report says it once.
  */
-async function writeReport(waited, settings, { guard, sink }, { history, phase }, warn) {
+async function writeReport(waited, settings, { guard, sink }, { history, phase, server }, warn) {
     // Every string once more through the guard, before anything is rendered from it.
     const outcome = redactDeep(waited, guard, false);
     const { values, jobsOmitted, detailsOmitted } = outputValues(outcome);
@@ -7720,7 +7757,12 @@ async function writeReport(waited, settings, { guard, sink }, { history, phase }
     if (warn !== undefined && jobsOmitted + detailsOmitted > 0) {
         sink.info(`The "jobs" output leaves out ${jobsOmitted} jobs and ${detailsOmitted} file entries to stay under its size bound.`);
     }
-    await writeSummary(renderSummary(outcome, { product: productOf(settings), phase, history: history.snapshot() }), warn ?? (() => undefined));
+    await writeSummary(renderSummary(outcome, {
+        product: productOf(settings),
+        server,
+        phase,
+        history: history.snapshot(),
+    }), warn ?? (() => undefined));
     return outcome;
 }
 function productOf(settings) {
@@ -7729,7 +7771,7 @@ function productOf(settings) {
 async function report(waited, settings, exits, seen, warn) {
     const { sink } = exits;
     const outcome = await writeReport(waited, settings, exits, seen, warn);
-    for (const annotation of failureAnnotations(outcome))
+    for (const annotation of failureAnnotations(outcome, seen.server))
         sink.error(annotation.message, annotation.title);
     if (outcome.gate?.rows === undefined) {
         for (const warning of rowWarnings(outcome.jobs.map(lastKnownJob)))
@@ -7743,6 +7785,7 @@ async function report(waited, settings, exits, seen, warn) {
     const { level, message } = verdict(outcome, settings.failOnTimeout, {
         product: productOf(settings),
         host: settings.target.baseUrl.host,
+        server: seen.server,
     });
     if (level === 'failure')
         sink.fail(message);

@@ -6,7 +6,7 @@
  * chart is drawn by the mermaid package (as GitHub draws it), and headless
  * Chromium takes the picture. A chart mermaid cannot draw stops the script.
  * Writes docs/summary-{completed,failed,large,error,gate-committed,
- * gate-aborted,chart}.png.
+ * gate-aborted,chart,chart-overall}.png.
  *
  *   npm run summary:screenshots [-- name ...]   (needs Debian's chromium: apt-get install chromium)
  *
@@ -97,9 +97,12 @@ const large = manyFiles(6_000, (i) =>
 /** The commit gate's inputs, for a self-hosted Milvus. */
 const GATE = { 'api-version': 'v2', 'cluster-id': '', commit: 'true', 'expected-rows': '1000000' }
 
-/** @type {Record<string, { height: number, jobs: Record<string, import('./simulator.mjs').JobSpec>, apiKey?: string, v2?: 'milvus', inputs?: Record<string, string> }>} */
+/**
+ * chart: the summary must hold a chart, and mermaid must draw it.
+ * @type {Record<string, { height: number, jobs: Record<string, import('./simulator.mjs').JobSpec>, apiKey?: string, v2?: 'milvus', inputs?: Record<string, string>, chart?: boolean }>}
+ */
 const SHOTS = {
-  completed: { height: 1050, jobs: SCENARIOS.demo ?? {} },
+  completed: { height: 1050, jobs: SCENARIOS.demo ?? {}, chart: true },
   failed: {
     height: 720,
     jobs: {
@@ -133,11 +136,19 @@ const SHOTS = {
     jobs: SCENARIOS['gate-commit'] ?? {},
     v2: 'milvus',
     inputs: GATE,
+    chart: true,
   },
-  'gate-aborted': { height: 1350, jobs: SCENARIOS['gate-abort'] ?? {}, v2: 'milvus', inputs: GATE },
+  'gate-aborted': {
+    height: 1350,
+    jobs: SCENARIOS['gate-abort'] ?? {},
+    v2: 'milvus',
+    inputs: GATE,
+    chart: true,
+  },
   // Twelve Milvus jobs of one day, started a few seconds apart: one overall line.
   'chart-overall': {
     height: 620,
+    chart: true,
     v2: 'milvus',
     inputs: { 'api-version': 'v2', 'cluster-id': '', timeout: '20s' },
     jobs: Object.fromEntries(
@@ -158,6 +169,7 @@ const SHOTS = {
   // Three Milvus jobs: one sits at 85 % while indexes build, one completes, one fails.
   chart: {
     height: 1000,
+    chart: true,
     v2: 'milvus',
     inputs: { 'api-version': 'v2', 'cluster-id': '', timeout: '20s' },
     jobs: {
@@ -248,6 +260,16 @@ try {
       console.error(`mermaid could not draw the chart of ${name}: ${failure[1]}`)
       process.exit(1)
     }
+    const charts = (dom.stdout.match(/data-drawn="yes"/g) ?? []).length
+    if (shot.chart === true && charts === 0) {
+      console.error(`The summary of ${name} has no chart, and it should: see CHART_MIN_ANSWERS.`)
+      process.exit(1)
+    }
+    // mermaid does not clip or check its numbers: a bad value shows as NaN in a path.
+    if (/ d="[^"]*NaN/.test(dom.stdout)) {
+      console.error(`The chart of ${name} has a line mermaid could not place (NaN).`)
+      process.exit(1)
+    }
     const out = path.join(ROOT, 'docs', `summary-${name}.png`)
     const shotRun = spawnSync(
       browser,
@@ -264,7 +286,6 @@ try {
       console.error(`Chromium failed for ${name}:\n${shotRun.stderr}`)
       process.exit(1)
     }
-    const charts = (dom.stdout.match(/data-drawn="yes"/g) ?? []).length
     console.log(`wrote docs/summary-${name}.png${charts > 0 ? ' (with its chart)' : ''}`)
   }
 } finally {

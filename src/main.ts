@@ -40,6 +40,7 @@ import { autoCommitNote, gateNotes, writeEventLine } from './report/gate.js'
 import { outputValues, stoppedOutputValues } from './report/outputs.js'
 import { type HistoryRecorder, createHistory } from './report/history.js'
 import { type PhaseNamer, milvusPhase } from './report/phase.js'
+import type { Server } from './report/explain.js'
 import { createPlateauWatcher } from './report/plateau.js'
 import { rowWarnings } from './report/rows.js'
 import { renderStoppedSummary, renderSummary } from './report/summary.js'
@@ -108,6 +109,8 @@ interface Seen {
   history: HistoryRecorder
   /** Names a job's phase where the API's number tells it: self-hosted Milvus only. */
   phase: PhaseNamer | undefined
+  /** Whose advice the failure explainer gives. */
+  server: Server
 }
 
 /** Values rendered from guarded text: see the module comment. */
@@ -168,7 +171,12 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
     debug,
   })
   sink.info(startLine(settings))
-  const seen: Seen = { history: createHistory(), phase: phaseNamerFor(settings.target) }
+  const server: Server = selfHostedMilvus(settings.target) ? 'Milvus' : 'Zilliz Cloud'
+  const seen: Seen = {
+    history: createHistory(),
+    phase: server === 'Milvus' ? milvusPhase : undefined,
+    server,
+  }
   const plateau = createPlateauWatcher(undefined, seen.phase)
   const warn = createWarnings(sink)
   const onEvent = (event: WaitEvent): void => {
@@ -228,14 +236,14 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
 }
 
 /**
- * Milvus's number is staged, and its phases are known (src/report/phase.ts);
- * Zilliz Cloud's and the v1 API's are not, so nothing is guessed for them. A
- * cluster-id means Zilliz Cloud, even behind an endpoint of its own (a
- * private link or a proxy): Milvus has no clusters.
+ * A self-hosted Milvus: its number is staged and its phases are known
+ * (src/report/phase.ts), and its configuration is the user's to change (the
+ * explainer's advice). Zilliz Cloud's and the v1 API's number is not known,
+ * so no phase is guessed for them. A cluster-id means Zilliz Cloud, even
+ * behind an endpoint of its own (a private link, a proxy): Milvus has no clusters.
  */
-function phaseNamerFor(target: ApiTarget): PhaseNamer | undefined {
-  const milvus = target.api === 'v2' && target.product === 'Milvus'
-  return milvus && target.clusterId === undefined ? milvusPhase : undefined
+function selfHostedMilvus(target: ApiTarget): boolean {
+  return target.api === 'v2' && target.product === 'Milvus' && target.clusterId === undefined
 }
 
 function dialectFor(
@@ -285,7 +293,7 @@ async function writeReport(
   waited: Outcome,
   settings: Settings,
   { guard, sink }: Exits,
-  { history, phase }: Seen,
+  { history, phase, server }: Seen,
   warn: ((text: string) => void) | undefined,
 ): Promise<Outcome> {
   // Every string once more through the guard, before anything is rendered from it.
@@ -298,7 +306,12 @@ async function writeReport(
     )
   }
   await writeSummary(
-    renderSummary(outcome, { product: productOf(settings), phase, history: history.snapshot() }),
+    renderSummary(outcome, {
+      product: productOf(settings),
+      server,
+      phase,
+      history: history.snapshot(),
+    }),
     warn ?? (() => undefined),
   )
   return outcome
@@ -317,7 +330,7 @@ async function report(
 ): Promise<void> {
   const { sink } = exits
   const outcome = await writeReport(waited, settings, exits, seen, warn)
-  for (const annotation of failureAnnotations(outcome))
+  for (const annotation of failureAnnotations(outcome, seen.server))
     sink.error(annotation.message, annotation.title)
   if (outcome.gate?.rows === undefined) {
     for (const warning of rowWarnings(outcome.jobs.map(lastKnownJob))) warn(warning)
@@ -328,6 +341,7 @@ async function report(
   const { level, message } = verdict(outcome, settings.failOnTimeout, {
     product: productOf(settings),
     host: settings.target.baseUrl.host,
+    server: seen.server,
   })
   if (level === 'failure') sink.fail(message)
   else if (level === 'warning') sink.warning(message)

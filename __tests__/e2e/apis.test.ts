@@ -38,11 +38,16 @@ function runOn(api: Api, scenario: Scenario): Promise<Run> {
   })
 }
 
-/** The summary with what legitimately differs removed: who imported, times, durations and the Rows column. */
+/**
+ * The summary with what legitimately differs removed: who imported, times, durations, the
+ * Rows column, and the chart's values and time axis (they follow the real clock).
+ */
 function layout(summary: string): string {
   const hasRows = summary.includes('<th>Rows</th>')
   return summary
     .replace(/^<h2>(Zilliz|Milvus) import/, '<h2>PRODUCT import')
+    .replace(/^ {2}line \[[\d., ]*\]$/gm, '  line [VALUES]')
+    .replace(/ since the start" 0 --> [\d.]+$/m, ' since the start" 0 --> T')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, 'TIME')
     .replace(/(waited|Elapsed:) [\dhms ]+?(?=<| ·)/g, '$1 D')
     .replace(/ · Rows: [^<·]*?(?= ·|<)/g, '')
@@ -123,7 +128,8 @@ describe('every API, through dist/index.js', () => {
       expect(r.summary).toContain('<th>Progress</th><th>Rows</th><th>Completed</th>')
       expect(r.summary).toContain('Rows: 80,000&nbsp;/&nbsp;80,000')
       expect(r.stdout).toMatch(/via the Milvus v2 API at 127\.0\.0\.1:\d+/)
-      expect(r.stdout).toContain('Job job-m: importing 85% (0/2 files done)')
+      // Rows still coming at 85%: writing the data (2.5+ would be past it; 2.4 is not).
+      expect(r.stdout).toContain('Job job-m: importing 85% (writing the data; 0/2 files done)')
     },
   )
 

@@ -155,7 +155,7 @@ describe('server states that really occur', () => {
       expect(r.outputs.state).toBe('failed')
       expect(r.outputs.progress).toBe('55')
       expect(r.stdout).toMatch(
-        /Job job-f: failed 55% \(the last progress seen before the failure\)/,
+        /Job job-f: failed 55% \(the last progress seen before the failure; 0\/1 files done\)/,
       )
       expect(r.summary).toContain('Progress: 55% (the last seen before the failure)')
       const [entry] = JSON.parse(r.outputs.jobs ?? '[]') as {

@@ -5,7 +5,7 @@ import { failureAnnotations, updateLine, verdict } from '../../src/report/log.js
 import { milvusPhase } from '../../src/report/phase.js'
 import { files, importJob, outcome } from '../helpers/outcomes.js'
 
-const API = { product: 'Milvus', host: 'milvus:19530' }
+const API = { product: 'Milvus', host: 'milvus:19530', server: 'Milvus' as const }
 
 describe('updateLine with the phase', () => {
   const update = (job: ImportJob) => ({
@@ -69,7 +69,10 @@ describe('failureAnnotations with the explainer', () => {
         errorMessage: "failed to get file size of 'a.parquet', error:NoSuchKey(key=a.parquet)",
       })),
     })
-    const [timeout, missing] = failureAnnotations(outcome('failed', [{ jobId: 'job-1', job }]))
+    const [timeout, missing] = failureAnnotations(
+      outcome('failed', [{ jobId: 'job-1', job }]),
+      'Milvus',
+    )
     expect(timeout).toEqual({ title: 'Job job-1', message: 'import timeout' })
     expect(missing?.title).toBe('Job job-1: a.parquet (files not found)')
     expect(missing?.message).toMatch(
@@ -89,7 +92,7 @@ describe('verdict with the explainer', () => {
     )
     expect(v.level).toBe('failure')
     expect(v.message).toMatch(
-      /^Could not check the import: HTTP 403, code 65535, "PrivilegeImport: permission deny to u" What to do: The job, or its collection, is in another database/,
+      /^Could not check the import: HTTP 403, code 65535, "PrivilegeImport: permission deny to u" What to do: The job, or its collection, is in another database, or the user may not import there/,
     )
   })
 

@@ -49,6 +49,7 @@ describe('"What failed" with the explainer', () => {
             'Milvus refused the request for job job-1: HTTP 200, code 2100, "import job does not exist, jobID=1: importing data failed".',
         },
       ]),
+      { product: 'Milvus', server: 'Milvus' },
     )
     expect(html).toMatch(
       /<li>Job <code>job-1<\/code>: could not check: .*import job does not exist.*<br>💡 <strong>The job is gone:<\/strong> .*taskRetention.*<\/li>/,
@@ -60,7 +61,7 @@ describe('"What failed" with the explainer', () => {
       outcome('failed', [failedFile('database not found[database=<b>x</b>]')]),
     )
     expect(html).toContain('database not found&#91;database=&lt;b&gt;x&lt;/b&gt;&#93;<br>💡')
-    expect(html).toContain('set &quot;db-name&quot; to the database')
+    expect(html).toContain('check &quot;cluster-id&quot;, and set &quot;db-name&quot;')
   })
 })
 

@@ -78,8 +78,9 @@ const valuesOf = (jobId: string, history: ProgressHistory, times: readonly numbe
   times.map((t) => progressAt(history.get(jobId)?.points ?? [], t))
 
 /**
- * A failed job's line is red and ends where it failed: fail-fast stops the
- * wait there, so the red line's last step is the failure. The legend says when.
+ * A failed job's line is red, and the legend says when it failed. The line
+ * keeps its last value to the end of the axis (xychart has no gaps); with
+ * fail-fast the wait ends there, so its last step is the failure.
  */
 function failedSeries(
   status: JobStatus,

@@ -17,7 +17,7 @@ import { formatDuration, formatPercent } from './format.js'
 import { gateFailure, gateHeadline } from './gate.js'
 import { expectedText } from './rows.js'
 import type { PhaseNamer } from './phase.js'
-import { explainError } from './explain.js'
+import { type Server, explainError } from './explain.js'
 
 function describeApi(target: ApiTarget): string {
   return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`
@@ -157,7 +157,7 @@ export function shortFileName(fileName: string, max = 120): string {
  * at most ANNOTATION_LIMIT - 1 of them with the verdict; when there are more,
  * the last place says how many more the job summary lists.
  */
-export function failureAnnotations(outcome: Outcome): Annotation[] {
+export function failureAnnotations(outcome: Outcome, server?: Server): Annotation[] {
   const annotations: Annotation[] = []
   for (const status of outcome.jobs) {
     if (status.job === undefined) continue
@@ -166,10 +166,10 @@ export function failureAnnotations(outcome: Outcome): Annotation[] {
         error.fileName === undefined
           ? `Job ${error.jobId}`
           : `Job ${error.jobId}: ${shortFileName(error.fileName)}`
-      const explained = explainError(error.message)
+      const explained = explainError(error.message, server)
       annotations.push({
         title: explained === undefined ? place : `${place} (${explained.title})`,
-        message: `${clip(error.message, 2_000)}${whatToDo(error.message)}`,
+        message: `${clip(error.message, 2_000)}${whatToDo(error.message, server)}`,
       })
     }
   }
@@ -187,8 +187,8 @@ export function failureAnnotations(outcome: Outcome): Annotation[] {
 }
 
 /** " What to do: ..." for an error the explainer knows; "" for any other. */
-export function whatToDo(error: string): string {
-  const explained = explainError(error)
+export function whatToDo(error: string, server?: Server): string {
+  const explained = explainError(error, server)
   return explained === undefined ? '' : ` What to do: ${explained.hint}`
 }
 
@@ -228,6 +228,8 @@ function whoFailed(outcome: Outcome): string {
 export interface ApiPlace {
   /** "Zilliz Cloud" or "Milvus". */
   product: string
+  /** Whose advice the explainer gives (a cluster-id means Zilliz Cloud, whatever the host). */
+  server?: Server
   /** host[:port] */
   host: string
 }
@@ -291,7 +293,7 @@ function whyUnknown(outcome: Outcome, api: ApiPlace, waited: string): string {
   if (first?.problem !== undefined) {
     const more =
       problems.length > 1 ? ` (${problems.length - 1} more jobs could not be checked either)` : ''
-    return `${clip(first.problem, 1_500)}${more}${whatToDo(first.problem)}`
+    return `${clip(first.problem, 1_500)}${more}${whatToDo(first.problem, api.server)}`
   }
   return whyNoAnswer(outcome, api, waited)
 }

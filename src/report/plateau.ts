@@ -20,7 +20,6 @@ const PHASE_NOTES: Record<Phase, string> = {
   sorting: 'Milvus sorts the imported data by primary key.',
   'building indexes':
     'Every file is imported; Milvus builds the indexes on the new data, which takes long for large collections.',
-  committing: 'Every file is imported; Milvus makes the data visible.',
 }
 
 /** Without a phase (Zilliz Cloud, the v1 API) nothing is guessed about the stage. */

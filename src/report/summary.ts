@@ -26,7 +26,7 @@ import {
 import { rowWarnings } from './rows.js'
 import { byteLength, fitByRank } from './budget.js'
 import { progressChart } from './chart.js'
-import { explainError } from './explain.js'
+import { type Server, explainError } from './explain.js'
 import type { PhaseNamer } from './phase.js'
 import { gateFailure, gateHeadline, gateNotes, visibilityOf } from './gate.js'
 import { clip, clipMiddle, escapeHtml } from '../text.js'
@@ -213,8 +213,8 @@ function cutNote(hidden: number, what: 'files' | 'jobs'): string {
 }
 
 /** The explainer's family and advice for an error, on a line of its own; "" when none fits. */
-function whatToDo(error: string): string {
-  const explained = explainError(error)
+function whatToDo(error: string, server: Server | undefined): string {
+  const explained = explainError(error, server)
   if (explained === undefined) return ''
   return `<br>💡 <strong>${escapeHtml(capitalise(explained.title))}:</strong> ${escapeHtml(explained.hint)}`
 }
@@ -229,13 +229,13 @@ export const WHAT_FAILED_MAX = 20
  * job that could not be checked, so the answer is at the top however long the
  * tables below are.
  */
-function whatFailed(outcome: Outcome): string {
+function whatFailed(outcome: Outcome, server: Server | undefined): string {
   const entries: string[] = []
   for (const status of outcome.jobs) {
     const id = `Job <code>${escapeHtml(status.jobId)}</code>`
     if (status.problem !== undefined) {
       entries.push(
-        `${id}: could not check: ${escapeHtml(clip(status.problem, 500))}${whatToDo(status.problem)}`,
+        `${id}: could not check: ${escapeHtml(clip(status.problem, 500))}${whatToDo(status.problem, server)}`,
       )
     }
     if (status.job === undefined) {
@@ -255,7 +255,9 @@ function whatFailed(outcome: Outcome): string {
     for (const error of jobErrors(status.job)) {
       const where =
         error.fileName === undefined ? id : `${id}, <code>${fileLabel(error.fileName)}</code>`
-      entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}${whatToDo(error.message)}`)
+      entries.push(
+        `${where}: ${escapeHtml(clip(error.message, 500))}${whatToDo(error.message, server)}`,
+      )
     }
   }
   if (entries.length === 0) return ''
@@ -309,6 +311,8 @@ export interface SummaryOptions {
   /** Who ran the import, for the heading: a self-hosted Milvus is not Zilliz. */
   product?: 'Zilliz Cloud' | 'Milvus'
   maxBytes?: number
+  /** Whose advice the explainer gives under an error. */
+  server?: Server
   /** Names a job's phase from its progress; only where the API's number tells it (Milvus). */
   phase?: PhaseNamer
   /** Each job's progress over time, for the chart; no chart without it. */
@@ -324,7 +328,7 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
     `<h2>${product} import: ${stateLabel(outcome)}</h2>\n` +
     `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
     gateSection(outcome) +
-    whatFailed(outcome) +
+    whatFailed(outcome, options.server) +
     (options.history === undefined ? '' : progressChart(outcome, options.history))
 
   const headers = outcome.jobs.map((status) => jobHeader(status, outcome, options.phase))
