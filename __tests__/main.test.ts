@@ -425,6 +425,34 @@ describe('run(): what the runner is told, and at which level', () => {
         'while a stage runs. This is not a hang: waiting goes on until the timeout.',
     ])
     expect(summary()).toContain('Progress: 85% · ')
+    expect(atLevel('info')).toContain('Job job-z: importing 30% (0/1 files done), 0s elapsed')
+  })
+
+  test('a cluster-id means Zilliz Cloud, even at an endpoint of its own: no phase, Zilliz advice', async () => {
+    await start(
+      {
+        'job-p': {
+          collectionName: 'c',
+          files: [{ fileName: 'a.parquet', rows: 100 }],
+          staged: true,
+          script: [
+            0.3,
+            {
+              progress: 0.5,
+              fileErrors: { 0: "failed to get file size of 'a.parquet', error:NoSuchKey" },
+            },
+          ],
+        },
+      },
+      'milvus',
+    )
+    process.env['INPUT_CLUSTER-ID'] = 'in03-private'
+    await run(virtual())
+    expect(outputs().state).toBe('failed')
+    expect(atLevel('info')).toContain('Job job-p: importing 30%, 0s elapsed')
+    expect(atLevel('error')[0]).toMatch(
+      /^title=Job job-p%3A a\.parquet \(files not found\) .* What to do: Check each file's object URL/,
+    )
   })
 
   test('a placeholder key: not given to the runner to mask, masked as a word in an unknown state', async () => {

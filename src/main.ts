@@ -243,7 +243,8 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
  * behind an endpoint of its own (a private link, a proxy): Milvus has no clusters.
  */
 function selfHostedMilvus(target: ApiTarget): boolean {
-  return target.api === 'v2' && target.product === 'Milvus' && target.clusterId === undefined
+  // Only a v2 Milvus target may lack a cluster-id: inputs.ts requires one for v1 and Zilliz Cloud.
+  return target.clusterId === undefined
 }
 
 function dialectFor(

@@ -145,6 +145,15 @@ describe('progressChart', () => {
     expect(md).toContain('🟥 <code>bad</code>, failed after 45s')
   })
 
+  test('a failed job with neither a settle time nor a point: failed, no time guessed', () => {
+    const failed: JobStatus = { jobId: 'bad', job: importJob('bad', { state: 'failed' }) }
+    const md = progressChart(
+      outcome('failed', [failed, running('a')], 60_000),
+      history({ a: { points: [[0, 10]], answers: 3 } }),
+    )
+    expect(md).toContain('<p>🟥 <code>bad</code>, failed · 🟦 <code>a</code></p>')
+  })
+
   test('beyond a handful of jobs, failed jobs keep their red lines beside the overall one, the first few', () => {
     const jobs: JobStatus[] = [
       ...Array.from({ length: CHART_MAX_LINES }, (_, i) => running(`ok${i}`)),
@@ -233,7 +242,8 @@ describe('progressChart', () => {
   })
 
   test('no chart without jobs, or without a single answer', () => {
-    expect(progressChart(outcome('completed', [], 60_000), history({}))).toBe('')
+    const answered = history({ a: { points: [[0, 50]], answers: 5 } })
+    expect(progressChart(outcome('completed', [], 60_000), answered)).toBe('')
     expect(progressChart(outcome('timed-out', [running('a')], 60_000), history({}))).toBe('')
   })
 

@@ -58,6 +58,8 @@ const REAL_TEXTS: Record<ErrorKind, string[]> = {
     'illegal value for dynamic field, not a JSON object: importing data failed',
     'duplicated key is not allowed, key=color: importing data failed',
     "the primary key 'id' is auto-generated, no need to provide: importing data failed",
+    // numpy/util.go (master): a function's output field given in the files
+    "not allowed to provide data for BM25 function output field 'sparse': importing data failed",
     // milvus#21746 (2.2): the schema is the cause, not the timeout it mentions
     "the field 'float_scalar' is not defined in collection schema; the import task has timed out",
     // importutilv2/common/util.go: data longer than the schema allows

@@ -51,8 +51,8 @@ function timeUnit(totalMs: number): { name: string; ms: number } {
   return { name: 'hours', ms: 3_600_000 }
 }
 
-/** A number as mermaid reads it: at most one decimal, no exponent, no "-0". */
-const num = (value: number): string => String(Math.round(value * 10) / 10 + 0)
+/** A number as mermaid reads it: at most one decimal, no exponent (String(-0) is "0"). */
+const num = (value: number): string => String(Math.round(value * 10) / 10)
 
 /** The step line's value at a time: the last point at or before it, else 0. */
 export function progressAt(points: readonly ProgressPoint[], atMs: number): number {
@@ -87,11 +87,12 @@ function failedSeries(
   history: ProgressHistory,
   times: readonly number[],
 ): Series {
-  const atMs = status.settledAfterMs ?? history.get(status.jobId)?.points.at(-1)?.atMs ?? 0
+  const atMs = status.settledAfterMs ?? history.get(status.jobId)?.points.at(-1)?.atMs
+  const when = atMs === undefined ? '' : ` after ${formatDuration(atMs)}`
   return {
     values: valuesOf(status.jobId, history, times),
     ...FAILURE,
-    label: `<code>${escapeHtml(status.jobId)}</code>, failed after ${formatDuration(atMs)}`,
+    label: `<code>${escapeHtml(status.jobId)}</code>, failed${when}`,
   }
 }
 
@@ -149,11 +150,11 @@ function seriesOf(
 export function progressChart(outcome: Outcome, history: ProgressHistory): string {
   const totalMs = outcome.elapsedMs
   const answers = Math.max(0, ...[...history.values()].map((seen) => seen.answers))
-  if (answers < CHART_MIN_ANSWERS || totalMs <= 0 || outcome.jobs.length === 0) return ''
+  if (answers < CHART_MIN_ANSWERS || outcome.jobs.length === 0) return ''
 
   const unit = timeUnit(totalMs)
   const axisEnd = num(totalMs / unit.ms)
-  // An axis from 0 to 0 draws nothing useful (a run of a few milliseconds).
+  // An axis from 0 to 0 draws nothing useful (no time passed, or a few milliseconds).
   if (axisEnd === '0') return ''
   const step = totalMs / (CHART_POINTS - 1)
   const times = Array.from({ length: CHART_POINTS }, (_, i) => i * step)
