@@ -6834,8 +6834,8 @@ function timeUnit(totalMs) {
         return { name: 'minutes', ms: 60_000 };
     return { name: 'hours', ms: 3_600_000 };
 }
-/** A number as mermaid reads it: at most one decimal, no exponent, no "-0". */
-const num = (value) => String(Math.round(value * 10) / 10 + 0);
+/** A number as mermaid reads it: at most one decimal, no exponent (String(-0) is "0"). */
+const num = (value) => String(Math.round(value * 10) / 10);
 /** The step line's value at a time: the last point at or before it, else 0. */
 function progressAt(points, atMs) {
     let value = 0;
@@ -6854,11 +6854,12 @@ const valuesOf = (jobId, history, times) => times.map((t) => progressAt(history.
  * fail-fast the wait ends there, so its last step is the failure.
  */
 function failedSeries(status, history, times) {
-    const atMs = status.settledAfterMs ?? history.get(status.jobId)?.points.at(-1)?.atMs ?? 0;
+    const atMs = status.settledAfterMs ?? history.get(status.jobId)?.points.at(-1)?.atMs;
+    const when = atMs === undefined ? '' : ` after ${formatDuration(atMs)}`;
     return {
         values: valuesOf(status.jobId, history, times),
         ...FAILURE,
-        label: `<code>${escapeHtml(status.jobId)}</code>, failed after ${formatDuration(atMs)}`,
+        label: `<code>${escapeHtml(status.jobId)}</code>, failed${when}`,
     };
 }
 const failed = (status) => status.job?.state === 'failed';
@@ -6906,11 +6907,11 @@ function seriesOf(statuses, history, times) {
 function progressChart(outcome, history) {
     const totalMs = outcome.elapsedMs;
     const answers = Math.max(0, ...[...history.values()].map((seen) => seen.answers));
-    if (answers < CHART_MIN_ANSWERS || totalMs <= 0 || outcome.jobs.length === 0)
+    if (answers < CHART_MIN_ANSWERS || outcome.jobs.length === 0)
         return '';
     const unit = timeUnit(totalMs);
     const axisEnd = num(totalMs / unit.ms);
-    // An axis from 0 to 0 draws nothing useful (a run of a few milliseconds).
+    // An axis from 0 to 0 draws nothing useful (no time passed, or a few milliseconds).
     if (axisEnd === '0')
         return '';
     const step = totalMs / (CHART_POINTS - 1);
@@ -7717,7 +7718,8 @@ async function waitAndReport(settings, exits, runtime) {
  * behind an endpoint of its own (a private link, a proxy): Milvus has no clusters.
  */
 function selfHostedMilvus(target) {
-    return target.api === 'v2' && target.product === 'Milvus' && target.clusterId === undefined;
+    // Only a v2 Milvus target may lack a cluster-id: inputs.ts requires one for v1 and Zilliz Cloud.
+    return target.clusterId === undefined;
 }
 function dialectFor(target, debug, redact) {
     if (target.api === 'v1')
