@@ -136,6 +136,7 @@ describe('progressChart', () => {
         bad: {
           points: [
             [0, 10],
+            [20_000, 30],
             [45_000, 40],
           ],
           answers: 4,
