@@ -7121,12 +7121,20 @@ function cutNote(hidden, what) {
     const kept = what === 'files' ? ' Files with errors are shown first.' : '';
     return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB.${kept}</em></p>\n`;
 }
-/** The explainer's family and advice for an error, on a line of its own; "" when none fits. */
-function summary_whatToDo(error, server) {
+/**
+ * The explainer's family and advice for an error, on a line of its own; ""
+ * when none fits. The advice is given once per family (`told`): seven files
+ * with the same wrong dimension need it once, then only their family's name.
+ */
+function summary_whatToDo(error, server, told) {
     const explained = explainError(error, server);
     if (explained === undefined)
         return '';
-    return `<br>💡 <strong>${escapeHtml(capitalise(explained.title))}:</strong> ${escapeHtml(explained.hint)}`;
+    const title = escapeHtml(capitalise(explained.title));
+    if (told.has(explained.kind))
+        return `<br>💡 <strong>${title}</strong> (what to do: above)`;
+    told.add(explained.kind);
+    return `<br>💡 <strong>${title}:</strong> ${escapeHtml(explained.hint)}`;
 }
 const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 /** At most this many entries in "What failed"; then "and N more". */
@@ -7138,10 +7146,11 @@ const WHAT_FAILED_MAX = 20;
  */
 function whatFailed(outcome, server) {
     const entries = [];
+    const told = new Set();
     for (const status of outcome.jobs) {
         const id = `Job <code>${escapeHtml(status.jobId)}</code>`;
         if (status.problem !== undefined) {
-            entries.push(`${id}: could not check: ${escapeHtml(clip(status.problem, 500))}${summary_whatToDo(status.problem, server)}`);
+            entries.push(`${id}: could not check: ${escapeHtml(clip(status.problem, 500))}${summary_whatToDo(status.problem, server, told)}`);
         }
         if (status.job === undefined) {
             // The API never answered at all: that is what could not be checked, and why.
@@ -7155,7 +7164,7 @@ function whatFailed(outcome, server) {
         }
         for (const error of jobErrors(status.job)) {
             const where = error.fileName === undefined ? id : `${id}, <code>${fileLabel(error.fileName)}</code>`;
-            entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}${summary_whatToDo(error.message, server)}`);
+            entries.push(`${where}: ${escapeHtml(clip(error.message, 500))}${summary_whatToDo(error.message, server, told)}`);
         }
     }
     if (entries.length === 0)

@@ -32,6 +32,23 @@ describe('"What failed" with the explainer', () => {
     )
   })
 
+  test('the advice comes once per family; later errors of that family name it and point up', () => {
+    const job = importJob('job-1', {
+      state: 'failed',
+      files: files(3, (i) => ({
+        fileName: `f${i}.parquet`,
+        errorMessage: i === 1 ? 'database not found[database=x]' : SCHEMA,
+        progress: 0,
+      })),
+    })
+    const html = renderSummary(outcome('failed', [{ jobId: 'job-1', job }]))
+    expect(html.match(/Compare the files with the collection/g)).toHaveLength(1)
+    expect(html.match(/The API key may not act on this cluster/g)).toHaveLength(1)
+    expect(html).toContain(
+      '<code>f2.parquet</code>: expected dim &#39;768&#39; for field &#39;vector&#39; with type &#39;FloatVector&#39;, got dim &#39;512&#39;: importing data failed<br>💡 <strong>The files do not match the collection&#39;s schema</strong> (what to do: above)</li>',
+    )
+  })
+
   test('an unknown text is shown as it is, with no advice', () => {
     const html = renderSummary(outcome('failed', [failedFile('import timeout')]))
     expect(html).toContain(

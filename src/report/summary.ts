@@ -212,11 +212,18 @@ function cutNote(hidden: number, what: 'files' | 'jobs'): string {
   return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB.${kept}</em></p>\n`
 }
 
-/** The explainer's family and advice for an error, on a line of its own; "" when none fits. */
-function whatToDo(error: string, server: Server | undefined): string {
+/**
+ * The explainer's family and advice for an error, on a line of its own; ""
+ * when none fits. The advice is given once per family (`told`): seven files
+ * with the same wrong dimension need it once, then only their family's name.
+ */
+function whatToDo(error: string, server: Server | undefined, told: Set<string>): string {
   const explained = explainError(error, server)
   if (explained === undefined) return ''
-  return `<br>💡 <strong>${escapeHtml(capitalise(explained.title))}:</strong> ${escapeHtml(explained.hint)}`
+  const title = escapeHtml(capitalise(explained.title))
+  if (told.has(explained.kind)) return `<br>💡 <strong>${title}</strong> (what to do: above)`
+  told.add(explained.kind)
+  return `<br>💡 <strong>${title}:</strong> ${escapeHtml(explained.hint)}`
 }
 
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
@@ -231,11 +238,12 @@ export const WHAT_FAILED_MAX = 20
  */
 function whatFailed(outcome: Outcome, server: Server | undefined): string {
   const entries: string[] = []
+  const told = new Set<string>()
   for (const status of outcome.jobs) {
     const id = `Job <code>${escapeHtml(status.jobId)}</code>`
     if (status.problem !== undefined) {
       entries.push(
-        `${id}: could not check: ${escapeHtml(clip(status.problem, 500))}${whatToDo(status.problem, server)}`,
+        `${id}: could not check: ${escapeHtml(clip(status.problem, 500))}${whatToDo(status.problem, server, told)}`,
       )
     }
     if (status.job === undefined) {
@@ -256,7 +264,7 @@ function whatFailed(outcome: Outcome, server: Server | undefined): string {
       const where =
         error.fileName === undefined ? id : `${id}, <code>${fileLabel(error.fileName)}</code>`
       entries.push(
-        `${where}: ${escapeHtml(clip(error.message, 500))}${whatToDo(error.message, server)}`,
+        `${where}: ${escapeHtml(clip(error.message, 500))}${whatToDo(error.message, server, told)}`,
       )
     }
   }
