@@ -57,6 +57,26 @@ describe('redactDeep', () => {
       a: [`x ${REDACTED}`, 1, null, { [REDACTED]: true }],
     })
   })
+
+  test('copy on write: what holds no key is returned as it is; the rest is copied, never changed', () => {
+    const redact = createRedactor('KEY123')
+    const clean = { jobs: [{ files: [{ fileName: 'a', progress: 1 }] }], n: 2 }
+    expect(redactDeep(clean, redact)).toBe(clean)
+    const dirty = { left: { files: ['a'] }, right: ['ok', { reason: 'x KEY123' }] }
+    const frozen = structuredClone(dirty)
+    const done = redactDeep(dirty, redact) as typeof dirty
+    expect(dirty).toEqual(frozen)
+    expect(done).not.toBe(dirty)
+    // The untouched branch is shared; the changed one is new down to the change.
+    expect(done.left).toBe(dirty.left)
+    expect(done.right).not.toBe(dirty.right)
+    expect(done.right[0]).toBe('ok')
+    expect(done.right[1]).toEqual({ reason: `x ${REDACTED}` })
+    // A key name alone makes a copy, unless names are left alone.
+    const named = { KEY123: 1 }
+    expect(redactDeep(named, redact)).toEqual({ [REDACTED]: 1 })
+    expect(redactDeep(named, redact, false)).toBe(named)
+  })
 })
 
 describe('spellings a server may use', () => {

@@ -3520,18 +3520,33 @@ function createGuard(secret) {
 /**
  * The same redaction over every string inside a value, and over the key
  * names of a parsed JSON value (a server's); `keys: false` leaves the names
- * alone, for the action's own objects.
+ * alone, for the action's own objects. Copy on write: an array or object in
+ * which nothing changed is returned as it is, so checking 200 jobs of 1,000
+ * files that hold no key copies none of them.
  */
 function redactDeep(value, redact, keys = true) {
     if (typeof value === 'string')
         return redact(value);
-    if (Array.isArray(value))
-        return value.map((item) => redactDeep(item, redact, keys));
+    if (Array.isArray(value)) {
+        const list = value;
+        let copy;
+        list.forEach((item, i) => {
+            const done = redactDeep(item, redact, keys);
+            if (done !== item)
+                (copy ??= list.slice())[i] = done;
+        });
+        return copy ?? value;
+    }
     if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [
-            keys ? redact(key) : key,
-            redactDeep(item, redact, keys),
-        ]));
+        let changed = false;
+        const entries = [];
+        for (const [key, item] of Object.entries(value)) {
+            const name = keys ? redact(key) : key;
+            const done = redactDeep(item, redact, keys);
+            changed ||= name !== key || done !== item;
+            entries.push([name, done]);
+        }
+        return changed ? Object.fromEntries(entries) : value;
     }
     return value;
 }
@@ -6548,7 +6563,8 @@ function fileEntry(file) {
 function firstError(status) {
     return (status.problem ?? (status.job === undefined ? undefined : jobErrors(status.job)[0]?.message));
 }
-function jobEntry(status) {
+/** A job's entry; with `withDetails` false, its details are left empty (the header alone). */
+function jobEntry(status, withDetails = true) {
     const job = status.job;
     const error = firstError(status);
     const entry = {
@@ -6562,7 +6578,7 @@ function jobEntry(status) {
         fileSize: job?.fileSize ?? null,
         importedRows: job?.importedRows ?? null,
         totalRows: job?.totalRows ?? null,
-        details: job?.files.map(fileEntry) ?? [],
+        details: withDetails ? (job?.files.map(fileEntry) ?? []) : [],
     };
     if (job?.progressLastSeen === true)
         entry.progressLastSeen = true;
@@ -6578,24 +6594,42 @@ function keepDetails(details, budget) {
     const kept = fitByRank(details, (d) => (d.errorMessage === null ? 1 : 0), (d) => jsonBytes(d) + 1, budget);
     return details.filter((_, i) => kept.has(i));
 }
+/**
+ * The whole array as JSON when it fits the bound, else undefined: built one
+ * job at a time, and given up on at the first job past the bound, so 200 jobs
+ * of 1,000 files never become one 40 MB string only to be measured.
+ */
+function wholeIfFits(statuses, maxBytes) {
+    const parts = [];
+    let bytes = 2; // [ and ]
+    for (const status of statuses) {
+        const part = JSON.stringify(jobEntry(status));
+        bytes += byteLength(part) + (parts.length > 0 ? 1 : 0);
+        if (bytes > maxBytes)
+            return undefined;
+        parts.push(part);
+    }
+    return `[${parts.join(',')}]`;
+}
 function boundedJobs(statuses, maxBytes = JOBS_OUTPUT_MAX_BYTES) {
-    const entries = statuses.map(jobEntry);
     let detailsOmitted = 0;
-    if (jsonBytes(entries) <= maxBytes)
-        return { json: JSON.stringify(entries), jobsOmitted: 0, detailsOmitted };
+    const whole = wholeIfFits(statuses, maxBytes);
+    if (whole !== undefined)
+        return { json: whole, jobsOmitted: 0, detailsOmitted };
     // Headers (entries without details) come first. Each reserves room for the
-    // largest detailsOmitted it could carry: all of its files.
-    const bare = entries.map((entry) => ({
-        ...entry,
-        details: [],
-        detailsOmitted: entry.details.length,
+    // largest detailsOmitted it could carry: all of its files. A job's file
+    // entries are made only when its turn comes, and let go after.
+    const bare = statuses.map((status) => ({
+        ...jobEntry(status, false),
+        detailsOmitted: status.job?.files.length ?? 0,
     }));
     let kept = bare.length;
     while (kept > 0 && jsonBytes(bare.slice(0, kept)) > maxBytes)
         kept -= 1;
-    const jobsOmitted = entries.length - kept;
+    const jobsOmitted = statuses.length - kept;
     let budget = maxBytes - jsonBytes(bare.slice(0, kept));
-    const result = entries.slice(0, kept).map((entry, i) => {
+    const result = statuses.slice(0, kept).map((status, i) => {
+        const entry = jobEntry(status);
         const share = Math.floor(budget / (kept - i));
         const details = keepDetails(entry.details, share);
         budget -= jsonBytes(details) - 2; // "[]" was already counted in the bare header
@@ -6603,8 +6637,8 @@ function boundedJobs(statuses, maxBytes = JOBS_OUTPUT_MAX_BYTES) {
         detailsOmitted += omitted;
         return omitted > 0 ? { ...entry, details, detailsOmitted: omitted } : { ...entry, details };
     });
-    for (const entry of entries.slice(kept))
-        detailsOmitted += entry.details.length;
+    for (const status of statuses.slice(kept))
+        detailsOmitted += status.job?.files.length ?? 0;
     return { json: JSON.stringify(result), jobsOmitted, detailsOmitted };
 }
 /** The latest completion time, compared as instants (ISO strings of varying precision). */

@@ -100,18 +100,31 @@ export function createGuard(secret: string): Redact {
 /**
  * The same redaction over every string inside a value, and over the key
  * names of a parsed JSON value (a server's); `keys: false` leaves the names
- * alone, for the action's own objects.
+ * alone, for the action's own objects. Copy on write: an array or object in
+ * which nothing changed is returned as it is, so checking 200 jobs of 1,000
+ * files that hold no key copies none of them.
  */
 export function redactDeep(value: unknown, redact: Redact, keys = true): unknown {
   if (typeof value === 'string') return redact(value)
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact, keys))
+  if (Array.isArray(value)) {
+    const list: readonly unknown[] = value
+    let copy: unknown[] | undefined
+    list.forEach((item, i) => {
+      const done = redactDeep(item, redact, keys)
+      if (done !== item) (copy ??= list.slice())[i] = done
+    })
+    return copy ?? value
+  }
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [
-        keys ? redact(key) : key,
-        redactDeep(item, redact, keys),
-      ]),
-    )
+    let changed = false
+    const entries: [string, unknown][] = []
+    for (const [key, item] of Object.entries(value)) {
+      const name = keys ? redact(key) : key
+      const done = redactDeep(item, redact, keys)
+      changed ||= name !== key || done !== item
+      entries.push([name, done])
+    }
+    return changed ? Object.fromEntries(entries) : value
   }
   return value
 }

@@ -113,7 +113,8 @@ function firstError(status: JobStatus): string | undefined {
   )
 }
 
-function jobEntry(status: JobStatus): JobEntry {
+/** A job's entry; with `withDetails` false, its details are left empty (the header alone). */
+function jobEntry(status: JobStatus, withDetails = true): JobEntry {
   const job: ImportJob | undefined = status.job
   const error = firstError(status)
   const entry: JobEntry = {
@@ -127,7 +128,7 @@ function jobEntry(status: JobStatus): JobEntry {
     fileSize: job?.fileSize ?? null,
     importedRows: job?.importedRows ?? null,
     totalRows: job?.totalRows ?? null,
-    details: job?.files.map(fileEntry) ?? [],
+    details: withDetails ? (job?.files.map(fileEntry) ?? []) : [],
   }
   if (job?.progressLastSeen === true) entry.progressLastSeen = true
   const write = status.writes?.at(-1)
@@ -149,24 +150,41 @@ function keepDetails(details: FileEntry[], budget: number): FileEntry[] {
   return details.filter((_, i) => kept.has(i))
 }
 
+/**
+ * The whole array as JSON when it fits the bound, else undefined: built one
+ * job at a time, and given up on at the first job past the bound, so 200 jobs
+ * of 1,000 files never become one 40 MB string only to be measured.
+ */
+function wholeIfFits(statuses: readonly JobStatus[], maxBytes: number): string | undefined {
+  const parts: string[] = []
+  let bytes = 2 // [ and ]
+  for (const status of statuses) {
+    const part = JSON.stringify(jobEntry(status))
+    bytes += byteLength(part) + (parts.length > 0 ? 1 : 0)
+    if (bytes > maxBytes) return undefined
+    parts.push(part)
+  }
+  return `[${parts.join(',')}]`
+}
+
 export function boundedJobs(statuses: readonly JobStatus[], maxBytes = JOBS_OUTPUT_MAX_BYTES) {
-  const entries = statuses.map(jobEntry)
   let detailsOmitted = 0
-  if (jsonBytes(entries) <= maxBytes)
-    return { json: JSON.stringify(entries), jobsOmitted: 0, detailsOmitted }
+  const whole = wholeIfFits(statuses, maxBytes)
+  if (whole !== undefined) return { json: whole, jobsOmitted: 0, detailsOmitted }
 
   // Headers (entries without details) come first. Each reserves room for the
-  // largest detailsOmitted it could carry: all of its files.
-  const bare = entries.map((entry) => ({
-    ...entry,
-    details: [],
-    detailsOmitted: entry.details.length,
+  // largest detailsOmitted it could carry: all of its files. A job's file
+  // entries are made only when its turn comes, and let go after.
+  const bare = statuses.map((status) => ({
+    ...jobEntry(status, false),
+    detailsOmitted: status.job?.files.length ?? 0,
   }))
   let kept = bare.length
   while (kept > 0 && jsonBytes(bare.slice(0, kept)) > maxBytes) kept -= 1
-  const jobsOmitted = entries.length - kept
+  const jobsOmitted = statuses.length - kept
   let budget = maxBytes - jsonBytes(bare.slice(0, kept))
-  const result: JobEntry[] = entries.slice(0, kept).map((entry, i) => {
+  const result: JobEntry[] = statuses.slice(0, kept).map((status, i) => {
+    const entry = jobEntry(status)
     const share = Math.floor(budget / (kept - i))
     const details = keepDetails(entry.details, share)
     budget -= jsonBytes(details) - 2 // "[]" was already counted in the bare header
@@ -174,7 +192,7 @@ export function boundedJobs(statuses: readonly JobStatus[], maxBytes = JOBS_OUTP
     detailsOmitted += omitted
     return omitted > 0 ? { ...entry, details, detailsOmitted: omitted } : { ...entry, details }
   })
-  for (const entry of entries.slice(kept)) detailsOmitted += entry.details.length
+  for (const status of statuses.slice(kept)) detailsOmitted += status.job?.files.length ?? 0
   return { json: JSON.stringify(result), jobsOmitted, detailsOmitted }
 }
 
