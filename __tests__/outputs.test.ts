@@ -203,6 +203,19 @@ describe('errorKind: the family of each error, for later steps', () => {
 })
 
 describe('boundedJobs', () => {
+  test('the whole array is kept when it fits to the byte, and cut one byte under', () => {
+    const statuses = ['a', 'b', 'c'].map((jobId) => ({
+      jobId,
+      job: importJob(jobId, { files: files(3) }),
+    }))
+    const whole = boundedJobs(statuses, 1_000_000).json
+    const size = Buffer.byteLength(whole)
+    expect(boundedJobs(statuses, size)).toEqual({ json: whole, jobsOmitted: 0, detailsOmitted: 0 })
+    const under = boundedJobs(statuses, size - 1)
+    expect(under.detailsOmitted + under.jobsOmitted).toBeGreaterThan(0)
+    expect(Buffer.byteLength(under.json)).toBeLessThanOrEqual(size - 1)
+  })
+
   test('cuts file details to the bound, keeping error files, and says how many were cut', () => {
     const many = files(5_000, (i) =>
       i === 4_999 ? { errorMessage: 'the reason', progress: 3 } : {},
