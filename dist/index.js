@@ -6322,7 +6322,7 @@ function failureAnnotations(outcome, server) {
             const explained = explainError(error.message, server);
             annotations.push({
                 title: explained === undefined ? place : `${place} (${explained.title})`,
-                message: `${clip(error.message, 2_000)}${whatToDo(error.message, server)}`,
+                message: `${clip(error.message, 2_000)}${whatToDo(explained)}`,
             });
         }
     }
@@ -6340,8 +6340,7 @@ function failureAnnotations(outcome, server) {
     ];
 }
 /** " What to do: ..." for an error the explainer knows; "" for any other. */
-function whatToDo(error, server) {
-    const explained = explainError(error, server);
+function whatToDo(explained) {
     return explained === undefined ? '' : ` What to do: ${explained.hint}`;
 }
 function stateOf(job) {
@@ -6415,7 +6414,7 @@ function whyUnknown(outcome, api, waited) {
     const [first] = problems;
     if (first?.problem !== undefined) {
         const more = problems.length > 1 ? ` (${problems.length - 1} more jobs could not be checked either)` : '';
-        return `${clip(first.problem, 1_500)}${more}${whatToDo(first.problem, api.server)}`;
+        return `${clip(first.problem, 1_500)}${more}${whatToDo(explainError(first.problem, api.server))}`;
     }
     return whyNoAnswer(outcome, api, waited);
 }

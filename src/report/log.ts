@@ -17,7 +17,7 @@ import { formatDuration, formatPercent } from './format.js'
 import { gateFailure, gateHeadline } from './gate.js'
 import { expectedText } from './rows.js'
 import type { PhaseNamer } from './phase.js'
-import { type Server, explainError } from './explain.js'
+import { type Explanation, type Server, explainError } from './explain.js'
 
 function describeApi(target: ApiTarget): string {
   return target.api === 'v1' ? 'Zilliz Cloud v1 API' : `${target.product} v2 API`
@@ -169,7 +169,7 @@ export function failureAnnotations(outcome: Outcome, server?: Server): Annotatio
       const explained = explainError(error.message, server)
       annotations.push({
         title: explained === undefined ? place : `${place} (${explained.title})`,
-        message: `${clip(error.message, 2_000)}${whatToDo(error.message, server)}`,
+        message: `${clip(error.message, 2_000)}${whatToDo(explained)}`,
       })
     }
   }
@@ -187,8 +187,7 @@ export function failureAnnotations(outcome: Outcome, server?: Server): Annotatio
 }
 
 /** " What to do: ..." for an error the explainer knows; "" for any other. */
-export function whatToDo(error: string, server?: Server): string {
-  const explained = explainError(error, server)
+function whatToDo(explained: Explanation | undefined): string {
   return explained === undefined ? '' : ` What to do: ${explained.hint}`
 }
 
@@ -293,7 +292,7 @@ function whyUnknown(outcome: Outcome, api: ApiPlace, waited: string): string {
   if (first?.problem !== undefined) {
     const more =
       problems.length > 1 ? ` (${problems.length - 1} more jobs could not be checked either)` : ''
-    return `${clip(first.problem, 1_500)}${more}${whatToDo(first.problem, api.server)}`
+    return `${clip(first.problem, 1_500)}${more}${whatToDo(explainError(first.problem, api.server))}`
   }
   return whyNoAnswer(outcome, api, waited)
 }
