@@ -272,8 +272,8 @@ describe('each check fails on a broken copy', () => {
     [
       'an optional input the README calls required',
       inputProblems,
-      () => [README, action((copy) => (input(copy, 'job-id').required = false))],
-      `required job-id: action.yml has required: false, ${INPUTS} says "yes"`,
+      () => [README, action((copy) => (input(copy, 'api-key').required = false))],
+      `required api-key: action.yml has required: false, ${INPUTS} says "yes"`,
     ],
     [
       'an output renamed in the README',

@@ -44,6 +44,7 @@ describe('parseSettings', () => {
       'api-version': 'v1',
       commit: 'false',
       'fail-on-timeout': 'true',
+      'require-jobs': 'false',
     })
     const s = settings(defaults)
     expect([s.timeoutMs, s.pollIntervalMs, s.failOnTimeout, s.target.api]).toEqual([

@@ -14,7 +14,7 @@ import { VirtualTime } from '../__tests__/helpers/virtual-time.js'
 import { BUNDLE, ROOT, runAction } from '../scripts/run-action.mjs'
 import { type JobSpec, startSimulator } from '../scripts/simulator.mjs'
 import type { FetchJob } from '../src/job.js'
-import { waitForJobs } from '../src/wait.js'
+import { waitForJobs } from '../src/poll/wait.js'
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)

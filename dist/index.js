@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(998);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(745);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -295,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 998:
+/***/ 745:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3317,6 +3317,14 @@ class TransientError extends Error {
 class PermanentError extends Error {
     name = 'PermanentError';
 }
+/**
+ * The server has no list call this action can use: HTTP 404 or 405, a body
+ * that says the route is unknown, or an answer in a shape it does not know.
+ * The loop goes back to one describe per job.
+ */
+class ListUnsupportedError extends Error {
+    name = 'ListUnsupportedError';
+}
 /** The caller's signal fired (cancel or fail-fast); not a fault of the server. */
 class AbortedError extends Error {
     name = 'AbortedError';
@@ -4035,6 +4043,59 @@ class ImportApiClient {
         if (saysNoSuchCall(code, message))
             return { kind: 'unsupported', said };
         return { kind: 'refused', said };
+    }
+    /**
+     * One page of the import jobs list. Throws ListUnsupportedError when the
+     * server has no usable list (the caller describes each job instead),
+     * PermanentError for a refusal (a bad key, an unknown collection), and
+     * TransientError for what may pass, as a describe does.
+     */
+    async listJobs(query, request) {
+        const { list, format, product, successCodes, transientCodes } = this.dialect;
+        if (list === undefined)
+            throw new ListUnsupportedError(`the ${format} has no list call`);
+        const call = list.request(query);
+        const response = await this.send(call, request.signal, request.timeoutMs);
+        if (response.status === 404 || response.status === 405) {
+            throw new ListUnsupportedError(`${call.url.pathname} answered HTTP ${response.status}: ${this.describeErrorBody(response.body)}`);
+        }
+        this.throwIfFault(response, call.url);
+        const body = withoutBom(response.body);
+        const requestId = this.redact(requestIdNote(response.headers));
+        const fail = (expected) => new ListUnsupportedError(`the list answer${requestId} is not in ${format} (expected ${expected}): ${this.excerpt(body)}`);
+        const parsed = this.parseRedacted(body);
+        if (parsed === undefined) {
+            if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
+                throw fail(`JSON nested at most ${MAX_JSON_DEPTH} levels deep`);
+            throw new TransientError(`the list answer was not JSON: ${this.excerpt(body)}`, {
+                answered: 'answers that were not JSON',
+            });
+        }
+        if (!isRecord(parsed))
+            throw fail('a JSON object');
+        const code = readCode(parsed.code);
+        const hasData = parsed.data !== undefined && parsed.data !== null;
+        if ((!hasData && readText(parsed.message) !== undefined) ||
+            (code !== undefined && !successCodes.includes(code))) {
+            const message = clip(readText(parsed.message) ?? '', 300);
+            const said = `code ${clip(readText(parsed.code) ?? '?', 40)}${requestId}${message ? `, ${JSON.stringify(message)}` : ''}`;
+            if (code !== undefined && transientCodes.includes(code)) {
+                throw new TransientError(`${product} asked to slow down the list: ${said}`, {
+                    answered: `code ${code}`,
+                    retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), this.options.clock.now()),
+                });
+            }
+            if (saysNoSuchCall(code ?? Number.NaN, message)) {
+                throw new ListUnsupportedError(`${call.url.pathname} is not known there: ${said}`);
+            }
+            throw new PermanentError(`${product} refused to list the import jobs: ${said}. ${this.dialect.hint(code ?? Number.NaN, message)}`);
+        }
+        if (code === undefined)
+            throw fail('"code" to be a whole number');
+        if (!isRecord(parsed.data))
+            throw fail('a "data" object with "records"');
+        // Job IDs, names and reasons are server text: redacted before they are shown or sent back.
+        return redactDeep(list.mapPage(parsed.data, query, fail), this.redact);
     }
     /** One request with the key, its raw answer logged lazily at debug level. */
     async send(call, signal, timeoutMs) {
@@ -4809,6 +4870,8 @@ function overallProgress(jobs) {
 const KEY_CODES = [80001, 1800];
 /** Milvus's "import job not found". */
 const UNKNOWN_JOB_CODES = [2100];
+/** Milvus's "collection not found[database=..][collection=..]" (merr.ErrCollectionNotFound). */
+const UNKNOWN_COLLECTION_CODES = [100];
 function refusalKind(code, message) {
     if (KEY_CODES.includes(code) || /token|api.?key|auth|credential|password/i.test(message)) {
         return 'key';
@@ -4816,6 +4879,11 @@ function refusalKind(code, message) {
     if (UNKNOWN_JOB_CODES.includes(code) ||
         (/job/i.test(message) && /not (exist|found)|does ?n[o']?t exist|unknown|invalid/i.test(message))) {
         return 'unknown-job';
+    }
+    // Before the database: Milvus names the database it looked in ("[database=default]").
+    if (UNKNOWN_COLLECTION_CODES.includes(code) ||
+        /collection\b.*\b(not (exist|found)|does ?n[o']?t exist)/i.test(message)) {
+        return 'collection';
     }
     if (/cluster/i.test(message))
         return 'cluster';
@@ -4861,6 +4929,7 @@ function v1Dialect(baseUrl, clusterId) {
 const V1_HINTS = {
     key: 'The API key is invalid or expired: check the "api-key" secret.',
     'unknown-job': 'The job is unknown: check "job-id" and that the job was created on this cluster.',
+    collection: 'Check "job-id", "cluster-id" and "region".',
     cluster: 'Check "cluster-id" and "region".',
     database: 'Check "job-id", "cluster-id" and "region".',
     other: 'Check "job-id", "cluster-id" and "region".',
@@ -4909,6 +4978,88 @@ function mapV1Job(jobId, data, fail) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/api/list.ts
+
+const V2_LIST_PATH = '/v2/vectordb/jobs/import/list';
+/** Records asked for per page: pymilvus's default is 10 and no maximum is documented. */
+const LIST_PAGE_SIZE = 100;
+/** A cluster listing more pages than this in one round is not paged further (a loop guard). */
+const MAX_LIST_PAGES = 200;
+/** The list body: Milvus reads collectionName and dbName, Zilliz Cloud clusterId and the paging. */
+function listBody(query, target) {
+    const body = { collectionName: query.collectionName ?? '' };
+    if (target.dbName !== undefined)
+        body.dbName = target.dbName;
+    if (target.clusterId !== undefined)
+        body.clusterId = target.clusterId;
+    body.pageSize = LIST_PAGE_SIZE;
+    body.currentPage = query.page;
+    return body;
+}
+/**
+ * A list answer's data as a page. `data` must be the v2 object with a
+ * `records` array (the pre-2.4 development shape, `data` as an array, is not
+ * one); each record needs a job ID and a state. Anything else is a shape error.
+ */
+function readListPage(data, query, fail, readState) {
+    const records = data.records ?? [];
+    if (!Array.isArray(records))
+        throw fail('"records" to be an array');
+    const jobs = records.map((record, index) => {
+        const field = `records[${index}].`;
+        if (!isRecord(record))
+            throw fail(`"records[${index}]" to be an object`);
+        const jobId = readJobId(record.jobId, `${field}jobId`, fail);
+        const stateText = readExact(record.state, `${field}state`, fail);
+        if (stateText === undefined)
+            throw fail(`"${field}state" to be a state`);
+        const { state, unknown } = readState(stateText);
+        const job = { jobId, state };
+        const collectionName = readString(record.collectionName, `${field}collectionName`, fail);
+        if (collectionName !== undefined)
+            job.collectionName = collectionName;
+        if (unknown !== undefined)
+            job.unknownState = unknown;
+        const progress = readInRange(record.progress, `${field}progress`, fail, 0, 100);
+        if (progress !== undefined)
+            job.progress = progress;
+        const reason = readExact(record.reason, `${field}reason`, fail);
+        if (reason !== undefined)
+            job.reason = reason;
+        return job;
+    });
+    return { jobs, more: morePages(data, query.page, jobs.length) };
+}
+/**
+ * Whether to ask for the next page. Only a full page can have a successor;
+ * `count` is the total over all pages (the docs' example: count 1000 with
+ * pageSize 10), so a full page that reaches it is the last. The server's
+ * own pageSize wins over the one asked for: it may cap it.
+ */
+function morePages(data, page, got) {
+    const pageSize = positiveWhole(data.pageSize) ?? LIST_PAGE_SIZE;
+    if (got === 0 || got < pageSize || page >= MAX_LIST_PAGES)
+        return false;
+    const count = positiveWhole(data.count);
+    return count === undefined || page * pageSize < count;
+}
+function positiveWhole(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+/** What the job-id input takes: an ID from the list is described and shown like one. */
+const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+function readJobId(value, field, fail) {
+    const text = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+        ? String(value)
+        : typeof value === 'string'
+            ? value
+            : '';
+    if (!JOB_ID.test(text)) {
+        throw fail(`"${field}" to be a job ID (letters, digits, ".", "_", ":" or "-", or a whole number below 2^53)`);
+    }
+    return text;
+}
+
 ;// CONCATENATED MODULE: ./src/api/v2.ts
 /**
  * The v2 jobs API, spoken by Zilliz Cloud (api.cloud.zilliz.com) and by
@@ -4916,6 +5067,7 @@ function mapV1Job(jobId, data, fail) {
  * (state Pending/Importing/Completed/Failed, progress 0-100, `reason` is the
  * error text, Milvus reports rows and uses "" for "not completed yet").
  */
+
 
 
 
@@ -4936,6 +5088,7 @@ const HINTS = {
     'Zilliz Cloud': {
         key: 'The API key is invalid or expired: check the "api-key" secret.',
         'unknown-job': 'The job is unknown: check "job-id" and that the job was created on this cluster.',
+        collection: 'The collection is unknown: check "collection-name" and "cluster-id".',
         cluster: 'Check "cluster-id".',
         database: 'Check "db-name".',
         other: 'Check "job-id" and "cluster-id".',
@@ -4943,6 +5096,7 @@ const HINTS = {
     Milvus: {
         key: 'The credentials were refused: "api-key" must be a Milvus token or user:password.',
         'unknown-job': 'The job is unknown: check "job-id" (and "db-name"). Milvus forgets finished jobs after its retention period, so an old job ID can no longer be looked up.',
+        collection: 'The collection is unknown: check "collection-name" and "db-name" (Milvus looks in the default database unless "db-name" is set).',
         cluster: 'Check "cluster-id".',
         database: 'Check "db-name".',
         other: 'Check "job-id", "db-name" and "endpoint".',
@@ -4988,12 +5142,38 @@ class V2Dialect {
     hint(code, message) {
         return HINTS[this.product][refusalKind(code, message)];
     }
+    /** The list call: one body for both servers (see list.ts), the same headers as a describe. */
+    list = {
+        request: (query) => {
+            const { baseUrl, clusterId, dbName } = this.options;
+            const headers = { 'content-type': 'application/json' };
+            if (dbName !== undefined)
+                headers['db-name'] = dbName;
+            return {
+                method: 'POST',
+                url: apiUrl(baseUrl, V2_LIST_PATH),
+                headers,
+                body: JSON.stringify(listBody(query, { clusterId, dbName })),
+            };
+        },
+        mapPage: (data, query, fail) => readListPage(data, query, fail, (text) => {
+            let unknown;
+            const state = readState(text, (spelled) => {
+                unknown = spelled;
+                this.noteUnknownState(spelled);
+            });
+            return unknown === undefined ? { state } : { state, unknown };
+        }),
+    };
+    noteUnknownState(state) {
+        if (this.unknownStates.has(state))
+            return;
+        this.unknownStates.add(state);
+        this.options.onUnknownState?.(state);
+    }
     mapData(jobId, data, fail) {
         return mapV2Job(jobId, data, fail, (state) => {
-            if (this.unknownStates.has(state))
-                return;
-            this.unknownStates.add(state);
-            this.options.onUnknownState?.(state);
+            this.noteUnknownState(state);
         });
     }
 }
@@ -5109,11 +5289,14 @@ const LIMITS = {
     maxPollIntervalMs: 3_600_000,
     maxTimeoutMs: 7 * 24 * 3_600_000,
 };
-const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const inputs_JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const CLUSTER_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 // Milvus database names: a letter or underscore, then letters, digits, underscores.
 const DB_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+// Collection names: Milvus takes a letter or underscore, then letters, digits
+// and underscores (some versions also "$" and "-"); nothing else could be one.
+const COLLECTION_NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,254}$/;
 /** Zilliz Cloud's own domains (global and China); any other host is a self-hosted Milvus. */
 const ZILLIZ_CLOUD_HOST = /(^|\.)(zillizcloud\.com|cloud\.zilliz\.com|cloud\.zilliz\.com\.cn)$/;
 const V2_CLOUD_BASE = 'https://api.cloud.zilliz.com';
@@ -5144,7 +5327,7 @@ function parseJobIds(text) {
             'produced no job ID. Check its output (did the API answer with a code other than 0 or 200, and no data.jobId?).');
     }
     for (const id of ids) {
-        if (!JOB_ID.test(id)) {
+        if (!inputs_JOB_ID.test(id)) {
             throw new InputError(`Input "job-id" has ${quote(id)}, which is not an import job ID: expected letters, digits, ` +
                 `".", "_", ":" or "-" (at most 128 characters), several IDs separated by commas or newlines.`);
         }
@@ -5325,6 +5508,45 @@ function parseExpectedRows(text) {
     }
     return { count, atLeast: match[1] !== undefined };
 }
+/**
+ * job-id or collection-name, exactly one. collection-name needs the v2 list
+ * call, and takes neither commit nor abort-on: writes go only to jobs the
+ * user named. require-jobs only means something with collection-name.
+ */
+function parseJobSource(getInput, target) {
+    const jobIdText = getInput('job-id');
+    const name = getInput('collection-name').trim();
+    const requireJobs = parseBoolean(getInput, 'require-jobs', false);
+    if (name === '') {
+        if (requireJobs) {
+            throw new InputError('Input "require-jobs" only applies with "collection-name": with "job-id" every job given is waited for.');
+        }
+        if (jobIdText.trim() === '') {
+            throw new InputError('Input "job-id" or "collection-name" is required: give the import job IDs, or (api-version: v2) the collection whose imports to wait for.');
+        }
+        return { jobIds: parseJobIds(jobIdText) };
+    }
+    if (jobIdText.trim() !== '') {
+        throw new InputError('Inputs "job-id" and "collection-name" were both set: give one (the job IDs, or the collection whose unfinished imports to wait for).');
+    }
+    if (!COLLECTION_NAME.test(name)) {
+        throw new InputError(`Input "collection-name" must be a collection name (a letter or "_", then letters, digits or "_"); got ${quote(name)}.`);
+    }
+    if (target.api === 'v1') {
+        throw new InputError('Input "collection-name" needs api-version: v2: the action lists the collection\'s jobs with the v2 jobs API.');
+    }
+    return { jobIds: [], collection: { name, requireJobs } };
+}
+function refuseWritesByCollection(gate) {
+    const given = [
+        gate.commit ? '"commit"' : undefined,
+        gate.abortOn.size > 0 ? '"abort-on"' : undefined,
+    ].filter((input) => input !== undefined);
+    if (given.length === 0)
+        return;
+    throw new InputError(`${given.join(' and ')} cannot be used with "collection-name": commits and aborts go only to jobs named in "job-id". ` +
+        'List the jobs by ID to let the action write to them.');
+}
 /** commit, abort-on and expected-rows: writes and row counts exist only in the v2 jobs API. */
 function parseGate(getInput, target) {
     const commit = parseBoolean(getInput, 'commit', false);
@@ -5356,12 +5578,14 @@ function parseSettings(getInput) {
         // Never echo the key, not even a part of it.
         throw new InputError('Input "api-key" contains spaces, line breaks or non-ASCII characters; pass the key alone.');
     }
-    const jobIds = parseJobIds(getInput('job-id'));
     const target = parseTarget(getInput);
+    const { jobIds, collection } = parseJobSource(getInput, target);
     const timeoutMs = parseDurationInput(getInput, 'timeout', DEFAULTS.timeout, 1_000, LIMITS.maxTimeoutMs);
     const pollIntervalMs = parseDurationInput(getInput, 'poll-interval', DEFAULTS.pollInterval, LIMITS.minPollIntervalMs, LIMITS.maxPollIntervalMs);
     const failOnTimeout = parseBoolean(getInput, 'fail-on-timeout', true);
     const gate = parseGate(getInput, target);
+    if (collection !== undefined)
+        refuseWritesByCollection(gate);
     const settings = {
         jobIds,
         apiKey,
@@ -5371,13 +5595,15 @@ function parseSettings(getInput) {
         failOnTimeout,
         gate,
     };
+    if (collection !== undefined)
+        settings.collection = collection;
     const clientCert = parseClientCertificate(getInput);
     if (clientCert !== undefined)
         settings.clientCert = clientCert;
     return settings;
 }
 
-;// CONCATENATED MODULE: ./src/rate-limit.ts
+;// CONCATENATED MODULE: ./src/poll/rate-limit.ts
 function createRateLimiter(spacingMs, clock, sleep) {
     let lastSlot = Number.NEGATIVE_INFINITY;
     return {
@@ -6214,7 +6440,10 @@ function startLine(settings) {
     const certificate = settings.clientCert !== undefined && target.baseUrl.protocol === 'https:'
         ? ', with a client certificate'
         : '';
-    return (`Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
+    const what = settings.collection === undefined
+        ? `${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})`
+        : `the unfinished import jobs of collection ${settings.collection.name}`;
+    return (`Waiting for ${what}${cluster}${database} ` +
         `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
         `poll every ${formatDuration(settings.pollIntervalMs)}${certificate}.${gatePlan(settings)}`);
 }
@@ -6974,6 +7203,56 @@ function progressChart(outcome, history) {
         `<p>${legend.join(' · ')}</p>\n`);
 }
 
+;// CONCATENATED MODULE: ./src/report/found.ts
+
+/** Job IDs named in one line or paragraph; the rest are counted. */
+const NAMED_MAX = 20;
+function named(ids) {
+    const shown = ids.slice(0, NAMED_MAX).join(', ');
+    const rest = ids.length - NAMED_MAX;
+    return rest > 0 ? `${shown} and ${rest} more` : shown;
+}
+function finishedPart(finished) {
+    if (finished.length === 0)
+        return '';
+    const byState = new Map();
+    for (const job of finished)
+        byState.set(job.state, (byState.get(job.state) ?? 0) + 1);
+    const counts = [...byState].map(([state, count]) => `${count} ${state}`).join(', ');
+    const failed = finished.some((job) => job.state === 'failed');
+    const note = failed ? '; an earlier failure does not fail this step' : '';
+    return ` Already finished, not waited for: ${counts} (${named(finished.map((job) => job.jobId))})${note}.`;
+}
+/** What the list found: the jobs waited for by ID, and the finished ones counted by state. */
+function foundLine(find) {
+    const { collectionName, waited } = find;
+    const head = waited.length === 0
+        ? `No unfinished import job into collection ${collectionName} was found.`
+        : `Found ${waited.length} unfinished import ${waited.length === 1 ? 'job' : 'jobs'} into collection ${collectionName}: ${named(waited)}.`;
+    return `${head}${finishedPart(find.finished)}`;
+}
+/** Nothing to wait for, and require-jobs is off: the step passes and says why. */
+function nothingToWaitFor(find) {
+    return `Nothing to wait for: no import into collection ${find.collectionName} was running. Set require-jobs: true to fail the step in this case.`;
+}
+/** Nothing to wait for, and require-jobs is on: the error the step fails with. */
+function requiredJobsMissing(find) {
+    return `No unfinished import job into collection ${find.collectionName} was found, and require-jobs is true: an import was expected to be running. Check that the import was started, and "collection-name" and "db-name".`;
+}
+/** The summary's paragraph on what was found (escaped). */
+function foundHtml(find) {
+    return `<p>${escapeHtml(foundLine(find))}</p>\n`;
+}
+function listRetryLine(event) {
+    return `Listing the import jobs: ${event.reason}; retry ${event.attempt} in ${(event.delayMs / 1000).toFixed(1)}s`;
+}
+/** Said once, when the rounds stop using the list. */
+function fallbackLine(event) {
+    return event.why === 'unsupported'
+        ? `The list call cannot be used (${event.reason}): each job is described on its own from here, one request per job and poll.`
+        : `Each job is described on its own from here: ${event.reason}, no fewer than describing each job.`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The job summary as HTML (which GitHub renders inside the markdown summary).
@@ -6982,6 +7261,7 @@ function progressChart(outcome, history) {
  * When rows must be cut, files with errors are kept first, then unfinished
  * ones, so the reason a job failed is never what gets cut.
  */
+
 
 
 
@@ -7225,15 +7505,15 @@ function gateSection(outcome) {
         : '';
     return `${lead}${notes.length === 0 ? '' : `<ul>\n${shown.join('')}${more}</ul>\n`}`;
 }
-/**
- * The summary when the action stopped before it could report an outcome:
- * refused inputs (nothing was asked of the API) or an unexpected error.
- */
+const STOP_LEADS = {
+    inputs: 'The inputs were refused, so nothing was asked of the API.',
+    unexpected: 'The action stopped on an unexpected error before it could report how the import went. ' +
+        'This is a bug in the action: please report it with this message.',
+    list: 'The import jobs of the collection could not be listed, so nothing was waited for.',
+    'no-jobs': 'No import was running to wait for, and require-jobs is true.',
+};
 function renderStoppedSummary(message, cause) {
-    const lead = cause === 'inputs'
-        ? 'The inputs were refused, so nothing was asked of the API.'
-        : 'The action stopped on an unexpected error before it could report how the import went. ' +
-            'This is a bug in the action: please report it with this message.';
+    const lead = STOP_LEADS[cause];
     return (`<h2>Zilliz import: ${STATE_LABEL.error}</h2>\n` +
         `<p>${lead}</p>\n` +
         `<p><strong>Error:</strong> ${escapeHtml(clip(message, 2_000))}</p>\n`);
@@ -7245,6 +7525,7 @@ function renderSummary(outcome, options = {}) {
     const count = outcome.jobs.length === 1 ? '1 job' : `${outcome.jobs.length} jobs`;
     let html = `<h2>${product} import: ${stateLabel(outcome)}</h2>\n` +
         `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
+        (outcome.found === undefined ? '' : foundHtml(outcome.found)) +
         gateSection(outcome) +
         whatFailed(outcome, options.server) +
         (options.history === undefined ? '' : progressChart(outcome, options.history));
@@ -7346,7 +7627,7 @@ const ACTION_NAME = 'zilliz-import-wait';
 const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
-;// CONCATENATED MODULE: ./src/forecast.ts
+;// CONCATENATED MODULE: ./src/poll/forecast.ts
 /**
  * When will a job reach 100%? Only answered when its progress is steady:
  * the last three samples rising at rates within 25% of each other. Stepped
@@ -7372,7 +7653,7 @@ function forecastFinish(samples) {
     return c.atMs + (100 - c.progress) / rate;
 }
 
-;// CONCATENATED MODULE: ./src/wait.ts
+;// CONCATENATED MODULE: ./src/poll/wait.ts
 /**
  * The poll loop. Given job IDs and a way to fetch one job, it polls every job
  * concurrently until all have settled, one fails (fail fast), a permanent
@@ -7444,8 +7725,7 @@ async function waitForJobs(options) {
                 if (stopped())
                     return; // the answer raced a cancel; keep the state we reported
                 failures = 0;
-                delete status.lastError;
-                delete status.lastAnswer;
+                clearFault(status);
                 const previous = status.job;
                 const job = keepLastProgress(previous, answer);
                 status.job = job;
@@ -7482,16 +7762,7 @@ async function waitForJobs(options) {
                     return;
                 }
                 failures += 1;
-                status.lastError = error.message;
-                const faults = (status.faults ??= { answered: 0, silent: 0 });
-                if (error.answered === undefined) {
-                    faults.silent += 1;
-                    delete status.lastAnswer;
-                }
-                else {
-                    faults.answered += 1;
-                    status.lastAnswer = error.answered;
-                }
+                recordFault(status, error);
                 const now = clock.now();
                 if (now >= deadline)
                     return; // the poll at the deadline failed: nothing left to retry in
@@ -7536,6 +7807,24 @@ async function waitForJobs(options) {
         elapsedMs: elapsed(),
     };
 }
+/** A failed poll on the job's record: its latest fault, and the count by whether the host answered. */
+function recordFault(status, error) {
+    status.lastError = error.message;
+    const faults = (status.faults ??= { answered: 0, silent: 0 });
+    if (error.answered === undefined) {
+        faults.silent += 1;
+        delete status.lastAnswer;
+    }
+    else {
+        faults.answered += 1;
+        status.lastAnswer = error.answered;
+    }
+}
+/** A poll that answered clears the record of the faults before it. */
+function clearFault(status) {
+    delete status.lastError;
+    delete status.lastAnswer;
+}
 /**
  * Failed wins (an import reported an error); then error (the action could not
  * find out: a refusal, an unreadable answer, or no answer ever); then every job
@@ -7566,6 +7855,359 @@ function neverAnswered(statuses) {
     return (statuses.every((s) => s.job === undefined) && statuses.some((s) => s.lastError !== undefined));
 }
 
+;// CONCATENATED MODULE: ./src/poll/rounds.ts
+/**
+ * List-based polling rounds. One list call a round (a few pages on Zilliz
+ * Cloud) sees every job's state at once, so a job's end is seen within one
+ * interval however many jobs there are; the 5 requests/s cap made that 40 s
+ * at 200 jobs with one describe per job. A job is described (one request) only:
+ *
+ * - when the list shows it settled: its files and error texts come from the
+ *   describe, which has the last word (the list's view stands only when
+ *   describes keep failing until the wait ends);
+ * - when the list does not show it (the describe says whether it exists);
+ * - for its progress, where list records carry none (Zilliz Cloud), in what is
+ *   left of a round's budget: never more requests a round than one describe
+ *   per open job would have taken (the rate cap's share of an interval).
+ *
+ * When the list is not there or not readable (ListUnsupportedError, or any
+ * refusal: a describe will say what is wrong), or when it costs as many
+ * requests as describing every open job, the rest of the wait is one
+ * describe per job (wait.ts), said once through a fallback event. Knows
+ * nothing of HTTP or the runner; time, sleep and the calls are injected.
+ */
+
+
+
+
+
+
+/** What a failed list that names no reason is reported with. */
+const LIST_NO_REASON = 'failed (the list gave no reason)';
+/**
+ * Every page of the list, each page a request under the shared rate cap.
+ * Returns undefined when the deadline or a cancel comes first.
+ */
+async function listAllPages(listJobs, request) {
+    const jobs = new Map();
+    for (let page = 1;; page += 1) {
+        if (!(await request.acquire()))
+            return undefined;
+        const answer = await listJobs(page, {
+            signal: request.signal,
+            timeoutMs: request.timeoutMs(),
+        });
+        for (const job of answer.jobs)
+            jobs.set(job.jobId, job);
+        if (!answer.more)
+            return { jobs, pages: page };
+    }
+}
+async function waitInRounds(options) {
+    const { clock, sleep } = options;
+    const emit = options.onEvent ?? (() => undefined);
+    const holds = options.uncommittedSettles !== false;
+    const done = (state) => isSettled(state) && (holds || state !== 'uncommitted');
+    const startedAt = options.startedAt ?? clock.now();
+    const deadline = clock.now() + options.timeoutMs;
+    const requestTimeoutMs = options.requestTimeoutMs ?? POLL_DEFAULTS.requestTimeoutMs;
+    const minRequestTimeoutMs = options.minRequestTimeoutMs ?? POLL_DEFAULTS.minRequestTimeoutMs;
+    const spacingMs = options.requestSpacingMs ?? POLL_DEFAULTS.requestSpacingMs;
+    const backoff = options.backoff ?? DEFAULT_BACKOFF;
+    const failFast = new AbortController();
+    const stop = AbortSignal.any([options.signal, failFast.signal]);
+    (0,external_node_events_namespaceObject.setMaxListeners)(0, stop);
+    const limiter = createRateLimiter(spacingMs, clock, sleep);
+    const statuses = options.jobIds.map((jobId) => ({ jobId }));
+    const elapsed = () => clock.now() - startedAt;
+    const stopped = () => stop.aborted;
+    const acquire = () => limiter.acquire(Math.max(deadline, clock.now()), stop);
+    const timeoutMs = () => Math.min(requestTimeoutMs, Math.max(deadline - clock.now(), minRequestTimeoutMs));
+    /** What one describe per open job costs a round: the rate cap's share of an interval. */
+    const roundBudget = Math.max(1, Math.floor(options.pollIntervalMs / spacingMs));
+    /** Jobs the list showed settled, not yet described: their list view and when it was seen. */
+    const seenSettled = new Map();
+    /** Where the progress describes (lists without progress) go on next round. */
+    let progressCursor = 0;
+    let listFailures = 0;
+    let firstList = options.firstList;
+    const isOpen = (status) => status.problem === undefined && (status.job === undefined || !done(status.job.state));
+    function stopOthers(jobId) {
+        for (const other of statuses) {
+            if (other.jobId !== jobId && isOpen(other))
+                other.stoppedBy = jobId;
+        }
+        failFast.abort();
+    }
+    /** The answer of a describe, as wait.ts takes one. */
+    function take(status, answer) {
+        clearFault(status);
+        const previous = status.job;
+        const job = keepLastProgress(previous, answer);
+        status.job = job;
+        emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() });
+        const sight = seenSettled.get(status.jobId);
+        seenSettled.delete(status.jobId);
+        if (done(job.state)) {
+            // Seen settled when the list showed it, if it did: the describe only fetched the details.
+            status.settledAfterMs = sight?.atMs ?? elapsed();
+            if (job.state === 'failed')
+                stopOthers(status.jobId);
+        }
+    }
+    /** One describe; false when the wait is over (cancel, fail fast, deadline). */
+    async function describe(status) {
+        if (!(await acquire()))
+            return false;
+        try {
+            take(status, await options.fetchJob(status.jobId, { signal: stop, timeoutMs: timeoutMs() }));
+        }
+        catch (error) {
+            if (stopped() || error instanceof AbortedError)
+                return false;
+            if (error instanceof TransientError) {
+                // The next round lists again and describes again: no retry of its own.
+                recordFault(status, error);
+                return true;
+            }
+            status.problem =
+                error instanceof PermanentError ? error.message : `Unexpected error: ${errorMessage(error)}`;
+            stopOthers(status.jobId);
+            return false;
+        }
+        return !stopped();
+    }
+    /** The list's view of a job, on top of what is known of it. */
+    function listView(previous, listed) {
+        const job = {
+            ...(previous ?? { files: [] }),
+            jobId: listed.jobId,
+            state: listed.state,
+            progress: listed.state === 'completed' ? 100 : (listed.progress ?? previous?.progress ?? 0),
+        };
+        if (listed.collectionName !== undefined)
+            job.collectionName = listed.collectionName;
+        if (listed.unknownState === undefined)
+            delete job.unknownState;
+        else
+            job.unknownState = listed.unknownState;
+        if (listed.state === 'failed')
+            job.errorMessage = listed.reason ?? LIST_NO_REASON;
+        return keepLastProgress(previous, job);
+    }
+    /**
+     * Takes one round's list: open jobs it shows settled or does not show are
+     * returned to be described (failed first: fail fast); a running job's state
+     * and progress are taken from it. Returns whether every record had progress.
+     */
+    function applyList(snapshot) {
+        const failed = [];
+        const settled = [];
+        const unseen = [];
+        let progress = true;
+        for (const status of statuses.filter(isOpen)) {
+            const listed = snapshot.jobs.get(status.jobId);
+            if (listed === undefined) {
+                unseen.push(status);
+                continue;
+            }
+            if (listed.progress === undefined)
+                progress = false;
+            const job = listView(status.job, listed);
+            if (done(job.state)) {
+                if (!seenSettled.has(status.jobId))
+                    seenSettled.set(status.jobId, { job, atMs: elapsed() });
+                (job.state === 'failed' ? failed : settled).push(status);
+                continue;
+            }
+            seenSettled.delete(status.jobId);
+            const previous = status.job;
+            clearFault(status);
+            status.job = job;
+            // A first sight without progress (Zilliz Cloud) would log "0%": the describe tells.
+            if (previous !== undefined || listed.progress !== undefined) {
+                emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() });
+            }
+        }
+        return { toDescribe: [...failed, ...settled, ...unseen], progress };
+    }
+    /** Open jobs to describe for progress this round, in turn, within what is left of the budget. */
+    function progressTurns(spent) {
+        const open = statuses.filter((status) => isOpen(status) && !seenSettled.has(status.jobId));
+        const turns = Math.min(open.length, roundBudget) - spent;
+        const chosen = [];
+        for (let i = 0; i < turns; i += 1) {
+            const status = open[(progressCursor + i) % open.length];
+            if (status !== undefined)
+                chosen.push(status);
+        }
+        progressCursor = open.length === 0 ? 0 : (progressCursor + Math.max(0, turns)) % open.length;
+        return chosen;
+    }
+    /** Hands the open jobs to one describe per job until the deadline, and merges what they learn. */
+    async function perJob(why, reason) {
+        emit({ kind: 'fallback', why, reason, elapsedMs: elapsed() });
+        const open = statuses.filter(isOpen);
+        const rest = await waitForJobs({
+            ...options,
+            startedAt,
+            jobIds: open.map((status) => status.jobId),
+            timeoutMs: Math.max(0, deadline - clock.now()),
+        });
+        for (const fresh of rest.jobs) {
+            const index = statuses.findIndex((status) => status.jobId === fresh.jobId);
+            const before = statuses[index];
+            // A job the describes never reached keeps what the list showed of it.
+            if (fresh.job === undefined && before?.job !== undefined)
+                fresh.job = before.job;
+            statuses[index] = fresh;
+        }
+    }
+    for (;;) {
+        if (stopped() || !statuses.some(isOpen))
+            break;
+        const roundAt = clock.now();
+        let snapshot;
+        try {
+            snapshot =
+                firstList ?? (await listAllPages(options.listJobs, { acquire, signal: stop, timeoutMs }));
+            firstList = undefined;
+        }
+        catch (error) {
+            if (stopped() || error instanceof AbortedError)
+                break;
+            if (!(error instanceof TransientError)) {
+                await perJob('unsupported', errorMessage(error));
+                break;
+            }
+            listFailures += 1;
+            const now = clock.now();
+            if (now >= deadline)
+                break;
+            const retryAt = Math.min(now + backoffDelay(listFailures, backoff, options.random(), error.retryAfterMs), deadline);
+            emit({
+                kind: 'list-retry',
+                reason: error.message,
+                attempt: listFailures,
+                delayMs: retryAt - now,
+                elapsedMs: now - startedAt,
+            });
+            await sleep(retryAt - now, stop);
+            continue;
+        }
+        if (snapshot === undefined || stopped())
+            break;
+        listFailures = 0;
+        const { toDescribe, progress } = applyList(snapshot);
+        let going = true;
+        for (const status of toDescribe) {
+            going = await describe(status);
+            if (!going)
+                break;
+        }
+        if (going && !progress) {
+            for (const status of progressTurns(snapshot.pages + toDescribe.length)) {
+                going = await describe(status);
+                if (!going)
+                    break;
+            }
+        }
+        if (!going || stopped())
+            break;
+        const open = statuses.filter(isOpen).length;
+        if (open > 0 && snapshot.pages >= open && seenSettled.size === 0) {
+            await perJob('cheaper', `the list takes ${snapshot.pages} request${snapshot.pages === 1 ? '' : 's'} a round for ${open} open job${open === 1 ? '' : 's'}`);
+            break;
+        }
+        const now = clock.now();
+        if (now >= deadline)
+            break;
+        await sleep(Math.min(roundAt + options.pollIntervalMs, deadline) - now, stop);
+    }
+    // The deadline or a cancel came before their describe: the list's view is what is known.
+    for (const [jobId, sight] of seenSettled) {
+        const status = statuses.find((candidate) => candidate.jobId === jobId);
+        if (status === undefined || !isOpen(status))
+            continue;
+        const previous = status.job;
+        status.job = sight.job;
+        status.settledAfterMs = sight.atMs;
+        emit({ kind: 'update', jobId, job: sight.job, previous, elapsedMs: elapsed() });
+    }
+    return {
+        state: decideState(statuses, options.signal.aborted),
+        jobs: statuses,
+        elapsedMs: elapsed(),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/poll/discover.ts
+/**
+ * Finding a collection's import jobs: the list, every page, retried on
+ * transient faults until the deadline, then split into the jobs to wait for
+ * (not settled when the wait starts) and those already finished. Knows
+ * nothing of HTTP or the runner.
+ */
+
+
+
+
+
+
+/**
+ * Lists the collection's jobs. Throws what the list threw when it is refused
+ * or unreadable (the caller reports it), TransientError when faults lasted
+ * until the deadline, and AbortedError on cancel.
+ */
+async function discoverJobs(options) {
+    const { clock, sleep, signal, collectionName } = options;
+    const deadline = clock.now() + options.timeoutMs;
+    const limiter = createRateLimiter(options.requestSpacingMs ?? POLL_DEFAULTS.requestSpacingMs, clock, sleep);
+    const backoff = options.backoff ?? DEFAULT_BACKOFF;
+    for (let attempt = 1;; attempt += 1) {
+        try {
+            const snapshot = await listAllPages(options.listJobs, {
+                acquire: () => limiter.acquire(Math.max(deadline, clock.now()), signal),
+                signal,
+                timeoutMs: () => Math.min(POLL_DEFAULTS.requestTimeoutMs, Math.max(deadline - clock.now(), POLL_DEFAULTS.minRequestTimeoutMs)),
+            });
+            if (snapshot === undefined)
+                throw new AbortedError('the wait was cancelled');
+            return { find: splitFound(collectionName, snapshot), snapshot };
+        }
+        catch (error) {
+            if (signal.aborted)
+                throw new AbortedError('the wait was cancelled');
+            if (!(error instanceof TransientError))
+                throw error;
+            const now = clock.now();
+            if (now >= deadline)
+                throw error;
+            const retryAt = Math.min(now + backoffDelay(attempt, backoff, options.random(), error.retryAfterMs), deadline);
+            options.onRetry?.({ reason: error.message, attempt, delayMs: retryAt - now });
+            await sleep(retryAt - now, signal);
+        }
+    }
+}
+/**
+ * The collection's jobs, in the order listed: those not settled to wait for,
+ * the rest as found. Zilliz Cloud lists every collection's jobs; Milvus has
+ * filtered already, and a record without a name is taken as the collection's.
+ */
+function splitFound(collectionName, snapshot) {
+    const waited = [];
+    const finished = [];
+    for (const job of snapshot.jobs.values()) {
+        if (job.collectionName !== undefined && job.collectionName !== collectionName)
+            continue;
+        if (isSettled(job.state))
+            finished.push(job);
+        else
+            waited.push(job.jobId);
+    }
+    return { collectionName, waited, finished };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * Wiring, and the only module that talks to the runner (@actions/core):
@@ -7577,6 +8219,9 @@ function neverAnswered(statuses) {
  * rendered from it, never the rendered text, whose numbers and structure are
  * the action's own.
  */
+
+
+
 
 
 
@@ -7631,11 +8276,24 @@ async function run(runtime = SYSTEM_RUNTIME) {
     }
     catch (error) {
         // One clear line, never a stack trace; later steps still get every output and a summary.
-        const cause = error instanceof InputError ? 'inputs' : 'unexpected';
-        const message = guard(redact(cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`));
+        const cause = error instanceof InputError
+            ? 'inputs'
+            : error instanceof StopError
+                ? error.cause
+                : 'unexpected';
+        const message = guard(redact(cause === 'unexpected' ? `Unexpected error: ${errorMessage(error)}` : errorMessage(error)));
         setOutputs(stoppedOutputValues(message));
         await writeSummary(renderStoppedSummary(message, cause), () => undefined);
         sink.fail(message);
+    }
+}
+/** The wait could not start: the collection's jobs could not be listed, or none was running (require-jobs). */
+class StopError extends Error {
+    cause;
+    name = 'StopError';
+    constructor(message, cause) {
+        super(message);
+        this.cause = cause;
     }
 }
 /** Values rendered from guarded text: see the module comment. */
@@ -7705,22 +8363,61 @@ async function waitAndReport(settings, exits, runtime) {
             seen.history.record(event);
         logEvent(event, sink, plateau, warn, settings.gate.commit, seen.phase);
     };
+    // Milvus lists every job of every database for an empty name: fine for job IDs, which are unique.
+    const listJobs = (page, request) => client.listJobs({ collectionName: settings.collection?.name, page }, request);
     try {
         const startedAt = runtime.clock.now();
-        const wait = (jobIds, timeoutMs, uncommittedSettles = true) => waitForJobs({
+        const common = {
             startedAt,
-            jobIds,
-            fetchJob: (jobId, request) => client.fetchJob(jobId, request),
+            fetchJob: client.fetchJob.bind(client),
             clock: runtime.clock,
             sleep: runtime.sleep,
             random: runtime.random,
             signal: cancel.signal,
-            timeoutMs,
             pollIntervalMs: settings.pollIntervalMs,
-            uncommittedSettles,
             onEvent,
-        });
-        let outcome = await wait(settings.jobIds, settings.timeoutMs);
+        };
+        const wait = (jobIds, timeoutMs, uncommittedSettles = true) => waitForJobs({ ...common, jobIds, timeoutMs, uncommittedSettles });
+        let found;
+        let firstList;
+        let jobIds = settings.jobIds;
+        if (settings.collection !== undefined) {
+            const discovery = await discover(settings.collection.name, listJobs, common, settings, sink);
+            if (discovery === undefined) {
+                await report({ state: 'cancelled', jobs: [], elapsedMs: runtime.clock.now() - startedAt }, settings, exits, seen, warn);
+                return;
+            }
+            found = discovery.find;
+            firstList = discovery.snapshot;
+            jobIds = found.waited;
+            sink.info(foundLine(found));
+            if (jobIds.length === 0) {
+                if (settings.collection.requireJobs)
+                    throw new StopError(requiredJobsMissing(found), 'no-jobs');
+                const nothing = {
+                    state: 'completed',
+                    jobs: [],
+                    elapsedMs: runtime.clock.now() - startedAt,
+                    found,
+                };
+                await writeReport(nothing, settings, exits, seen, warn);
+                sink.info(nothingToWaitFor(found));
+                return;
+            }
+        }
+        // The list sees every job in a request or two a round; one job is cheaper described.
+        const rounds = settings.target.api === 'v2' && (found !== undefined || jobIds.length > 1);
+        let outcome = rounds
+            ? await waitInRounds({
+                ...common,
+                jobIds,
+                listJobs,
+                firstList,
+                timeoutMs: settings.timeoutMs,
+            })
+            : await wait(jobIds, settings.timeoutMs);
+        if (found !== undefined)
+            outcome = { ...outcome, found };
         if (gateActive(settings.gate)) {
             if (settings.gate.commit) {
                 const auto = autoCommittedJobs(outcome.jobs);
@@ -7763,6 +8460,29 @@ function selfHostedMilvus(target) {
     // Only a v2 Milvus target may lack a cluster-id: inputs.ts requires one for v1 and Zilliz Cloud.
     return target.clusterId === undefined;
 }
+/**
+ * The collection's jobs, listed with retries until the deadline; undefined
+ * on cancel. A list that is refused or unreadable stops the action: with no
+ * job IDs there is nothing else to wait for.
+ */
+async function discover(collectionName, listJobs, common, settings, sink) {
+    try {
+        return await discoverJobs({
+            ...common,
+            collectionName,
+            listJobs,
+            timeoutMs: settings.timeoutMs,
+            onRetry: (event) => {
+                sink.info(listRetryLine({ kind: 'list-retry', elapsedMs: 0, ...event }));
+            },
+        });
+    }
+    catch (error) {
+        if (error instanceof AbortedError)
+            return undefined;
+        throw new StopError(`Could not list the import jobs of collection ${collectionName}: ${errorMessage(error)}`, 'list');
+    }
+}
 function dialectFor(target, debug, redact) {
     if (target.api === 'v1')
         return v1Dialect(target.baseUrl, target.clusterId);
@@ -7775,6 +8495,18 @@ function dialectFor(target, debug, redact) {
     });
 }
 function logEvent(event, sink, plateau, warn, gateCommits, phase) {
+    if (event.kind === 'list-retry') {
+        sink.info(listRetryLine(event));
+        return;
+    }
+    if (event.kind === 'fallback') {
+        // Going back for cost is routine (the last open job); the list failing is news.
+        if (event.why === 'unsupported')
+            sink.info(fallbackLine(event));
+        else
+            sink.debug(() => fallbackLine(event));
+        return;
+    }
     if (event.kind === 'retry') {
         sink.info(retryLine(event));
         const persistent = persistentFaultWarning(event);

@@ -39,6 +39,19 @@
  * `twoPhase: false` plays a server without it (Milvus before 3.0): HTTP 404
  * "404 page not found" (text/plain) for commit and abort.
  *
+ * The list (POST /v2/vectordb/jobs/import/list) answers as the server of the
+ * flavour does: Milvus with every job of `collectionName` (all jobs when it is
+ * empty; code 100 "collection not found" when no job has it) in one answer, in
+ * an order that changes from call to call, each record with state, progress
+ * and (failed) reason; Zilliz Cloud with every job of the cluster, paged by
+ * `pageSize` (capped at `listPageMax`, default 100) and `currentPage` from 1,
+ * each record with collectionName, jobId and state only. A list observes each
+ * job it returns: it moves the job's script on, as a describe does (a fault
+ * step reads Importing). `list: 'missing'` plays a server without the call
+ * (HTTP 404), `list: 'array'` the pre-2.4 shape (`data` an array of tasks).
+ * `listScript` puts steps before list answers, one per call (a number or a
+ * progress step answers normally; the last entry repeats).
+ *
  * Any entry may add `delayMs` (answer later), `headers` (on any answer) and
  * `encoding` ('gzip' | 'deflate' | 'br', or any other name to send the body
  * unencoded under that label). In strings, `{{authorization}}` is replaced by
@@ -61,6 +74,7 @@ export const V2_GET_PROGRESS = '/v2/vectordb/jobs/import/get_progress'
 export const V2_COMMIT = '/v2/vectordb/jobs/import/commit'
 export const V2_ABORT = '/v2/vectordb/jobs/import/abort'
 export const V2_CREATE = '/v2/vectordb/jobs/import/create'
+export const V2_LIST = '/v2/vectordb/jobs/import/list'
 export const DEFAULT_API_KEY = 'sim-key-0123456789abcdef'
 export const DEFAULT_CLUSTER_ID = 'in03-simulator0001'
 
@@ -79,7 +93,8 @@ export const DEFAULT_CLUSTER_ID = 'in03-simulator0001'
  *   headers: import('node:http').IncomingHttpHeaders, body: Record<string, unknown>, at: number }} RecordedRequest
  * @typedef {{ jobs?: Record<string, JobSpec>, apiKey?: string, clusterId?: string,
  *   host?: string, port?: number, v2?: 'zilliz' | 'milvus', legacyMilvus?: boolean,
- *   legacyDelayMs?: number, twoPhase?: boolean,
+ *   legacyDelayMs?: number, twoPhase?: boolean, list?: 'yes' | 'missing' | 'array',
+ *   listScript?: Step[], listPageMax?: number,
  *   tls?: { key: string, cert: string, clientCa?: string } }} SimulatorOptions
  * @typedef {'v1' | 'zilliz' | 'milvus'} Flavour
  */
@@ -446,6 +461,9 @@ export async function startSimulator(options = {}) {
       flavour = flavourV2
       jobId = typeof body.jobId === 'string' ? body.jobId : JSON.stringify(body.jobId ?? '')
       askedCluster = typeof body.clusterId === 'string' ? body.clusterId : undefined
+    } else if (req.method === 'POST' && url.pathname === V2_LIST && options.list !== 'missing') {
+      listJobs(req, res, body)
+      return
     } else if (
       req.method === 'POST' &&
       [V2_COMMIT, V2_ABORT, V2_CREATE].includes(url.pathname) &&
@@ -565,6 +583,100 @@ export async function startSimulator(options = {}) {
             : 'Importing')
     }
     return shown
+  }
+
+  let listCalls = 0
+  /**
+   * The list, in the flavour's shape (see the header).
+   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+   * @param {Record<string, unknown>} body
+   */
+  function listJobs(req, res, body) {
+    const milvus = flavourV2 === 'milvus'
+    const auth = req.headers.authorization ?? ''
+    if (auth !== `Bearer ${apiKey}`) {
+      if (milvus) sendJson(res, 401, { code: 1800, message: "user hasn't authenticated" })
+      else sendJson(res, 200, { code: 80001, message: 'Invalid token: your token is not valid' })
+      return
+    }
+    const call = listCalls
+    listCalls += 1
+    const fault = options.listScript ? stepAt(options.listScript, call) : undefined
+    if (fault && fault.progress === undefined) {
+      const answer = () => {
+        respond(res, '', { script: [0] }, fault, auth, flavourV2)
+      }
+      if (fault.delayMs) setTimeout(answer, fault.delayMs)
+      else answer()
+      return
+    }
+    if (!milvus && body.clusterId !== clusterId) {
+      sendJson(res, 200, { code: 80020, message: `cluster not found: ${String(body.clusterId)}` })
+      return
+    }
+    const wanted = typeof body.collectionName === 'string' ? body.collectionName : ''
+    let entries = [...jobs.entries()]
+    if (milvus && wanted !== '') {
+      entries = entries.filter(
+        ([, spec]) => (spec.collectionName ?? 'simulated_collection') === wanted,
+      )
+      if (entries.length === 0) {
+        const db = typeof body.dbName === 'string' && body.dbName !== '' ? body.dbName : 'default'
+        sendJson(res, 200, {
+          code: 100,
+          message: `collection not found[database=${db}][collection=${wanted}]`,
+        })
+        return
+      }
+    }
+    let pageInfo = {}
+    if (!milvus) {
+      const asked = typeof body.pageSize === 'number' && body.pageSize > 0 ? body.pageSize : 10
+      const pageSize = Math.min(asked, options.listPageMax ?? 100)
+      const page =
+        typeof body.currentPage === 'number' && body.currentPage > 0 ? body.currentPage : 1
+      pageInfo = { count: entries.length, currentPage: page, pageSize }
+      entries = entries.slice((page - 1) * pageSize, page * pageSize)
+    } else if (entries.length > 1) {
+      // Milvus walks a Go map: the order changes from call to call.
+      const turn = call % entries.length
+      entries = [...entries.slice(turn), ...entries.slice(0, turn)].reverse()
+    }
+    const records = entries.map(([jobId, spec]) => {
+      const count = served.get(jobId) ?? 0
+      served.set(jobId, count + 1)
+      const step = twoPhaseStep(jobId, spec, stepAt(spec.script, count))
+      const readable = step.status === undefined && step.code === undefined && !step.hang
+      const data = readable
+        ? progressBodyV2(jobId, spec, step, auth, flavourV2).data
+        : {
+            state: 'Importing',
+            progress: 0,
+            collectionName: spec.collectionName ?? 'simulated_collection',
+          }
+      const collectionName = spec.collectionName ?? 'simulated_collection'
+      if (!milvus) return { collectionName, jobId, state: data.state }
+      return {
+        jobId,
+        collectionName,
+        state: data.state,
+        progress: data.progress,
+        ...('reason' in data && data.reason ? { reason: data.reason } : {}),
+      }
+    })
+    if (options.list === 'array') {
+      // Before Milvus 2.4 (Import v2) a development build answered an array of tasks.
+      sendJson(res, 200, {
+        code: 200,
+        data: records.map((r) => ({
+          taskID: r.jobId,
+          state: r.state,
+          collectionName: r.collectionName,
+        })),
+      })
+      return
+    }
+    sendJson(res, 200, { code: 0, data: { ...pageInfo, records } })
   }
 
   /**
@@ -719,6 +831,8 @@ export async function startSimulator(options = {}) {
     jobIds: [...jobs.keys()],
     /** Every request received, in order. */
     requests,
+    /** List calls received. */
+    listRequests: () => requests.filter((r) => r.path === V2_LIST),
     /** Requests for one job. */
     /** @param {string} jobId */
     requestsFor: (jobId) => requests.filter((r) => r.query.jobId === jobId),

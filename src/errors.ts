@@ -33,6 +33,15 @@ export class PermanentError extends Error {
   override readonly name = 'PermanentError'
 }
 
+/**
+ * The server has no list call this action can use: HTTP 404 or 405, a body
+ * that says the route is unknown, or an answer in a shape it does not know.
+ * The loop goes back to one describe per job.
+ */
+export class ListUnsupportedError extends Error {
+  override readonly name = 'ListUnsupportedError'
+}
+
 /** The caller's signal fired (cancel or fail-fast); not a fault of the server. */
 export class AbortedError extends Error {
   override readonly name = 'AbortedError'

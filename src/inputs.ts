@@ -20,8 +20,17 @@ export type ApiTarget =
       dbName?: string
     }
 
+/** collection-name: wait for the collection's unfinished import jobs, whatever their IDs. */
+export interface CollectionSettings {
+  name: string
+  /** require-jobs: finding no unfinished job fails the step rather than passing. */
+  requireJobs: boolean
+}
+
 export interface Settings {
+  /** The jobs given by job-id; empty when they are found by collection-name. */
   jobIds: string[]
+  collection?: CollectionSettings
   apiKey: string
   target: ApiTarget
   timeoutMs: number
@@ -65,6 +74,9 @@ const CLUSTER_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/
 const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/
 // Milvus database names: a letter or underscore, then letters, digits, underscores.
 const DB_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/
+// Collection names: Milvus takes a letter or underscore, then letters, digits
+// and underscores (some versions also "$" and "-"); nothing else could be one.
+const COLLECTION_NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,254}$/
 /** Zilliz Cloud's own domains (global and China); any other host is a self-hosted Milvus. */
 const ZILLIZ_CLOUD_HOST = /(^|\.)(zillizcloud\.com|cloud\.zilliz\.com|cloud\.zilliz\.com\.cn)$/
 export const V2_CLOUD_BASE = 'https://api.cloud.zilliz.com'
@@ -95,7 +107,8 @@ export function parseJobIds(text: string): string[] {
   if (missing !== undefined) {
     throw new InputError(
       `Input "job-id" is ${missing === 'empty' ? 'empty' : quote(missing)}: the step that started the import ` +
-        'produced no job ID. Check its output (did the API answer with a code other than 0 or 200, and no data.jobId?).',
+        'produced no job ID. Check its output (did the API answer with a code other than 0 or 200, and no data.jobId?). ' +
+        'To wait for every unfinished import into a collection instead, set "collection-name" (api-version: v2).',
     )
   }
   for (const id of ids) {
@@ -326,6 +339,57 @@ export function parseExpectedRows(text: string): RowExpectation | undefined {
   return { count, atLeast: match[1] !== undefined }
 }
 
+/**
+ * job-id or collection-name, exactly one. collection-name needs the v2 list
+ * call, and takes neither commit nor abort-on: writes go only to jobs the
+ * user named. require-jobs only means something with collection-name.
+ */
+function parseJobSource(
+  getInput: GetInput,
+  target: ApiTarget,
+): { jobIds: string[]; collection?: CollectionSettings } {
+  const jobIdText = getInput('job-id')
+  const name = getInput('collection-name').trim()
+  const requireJobs = parseBoolean(getInput, 'require-jobs', false)
+  if (name === '') {
+    if (requireJobs) {
+      throw new InputError(
+        'Input "require-jobs" only applies with "collection-name": with "job-id" every job given is waited for.',
+      )
+    }
+    // Empty: most often the output of a step that failed; parseJobIds says so.
+    return { jobIds: parseJobIds(jobIdText) }
+  }
+  if (jobIdText.trim() !== '') {
+    throw new InputError(
+      'Inputs "job-id" and "collection-name" were both set: give one (the job IDs, or the collection whose unfinished imports to wait for).',
+    )
+  }
+  if (!COLLECTION_NAME.test(name)) {
+    throw new InputError(
+      `Input "collection-name" must be a collection name (a letter or "_", then letters, digits or "_"); got ${quote(name)}.`,
+    )
+  }
+  if (target.api === 'v1') {
+    throw new InputError(
+      'Input "collection-name" needs api-version: v2: the action lists the collection\'s jobs with the v2 jobs API.',
+    )
+  }
+  return { jobIds: [], collection: { name, requireJobs } }
+}
+
+function refuseWritesByCollection(gate: GateSettings): void {
+  const given = [
+    gate.commit ? '"commit"' : undefined,
+    gate.abortOn.size > 0 ? '"abort-on"' : undefined,
+  ].filter((input) => input !== undefined)
+  if (given.length === 0) return
+  throw new InputError(
+    `${given.join(' and ')} cannot be used with "collection-name": commits and aborts go only to jobs named in "job-id". ` +
+      'List the jobs by ID to let the action write to them.',
+  )
+}
+
 /** commit, abort-on and expected-rows: writes and row counts exist only in the v2 jobs API. */
 function parseGate(getInput: GetInput, target: ApiTarget): GateSettings {
   const commit = parseBoolean(getInput, 'commit', false)
@@ -360,8 +424,8 @@ export function parseSettings(getInput: GetInput): Settings {
       'Input "api-key" contains spaces, line breaks or non-ASCII characters; pass the key alone.',
     )
   }
-  const jobIds = parseJobIds(getInput('job-id'))
   const target = parseTarget(getInput)
+  const { jobIds, collection } = parseJobSource(getInput, target)
   const timeoutMs = parseDurationInput(
     getInput,
     'timeout',
@@ -378,6 +442,7 @@ export function parseSettings(getInput: GetInput): Settings {
   )
   const failOnTimeout = parseBoolean(getInput, 'fail-on-timeout', true)
   const gate = parseGate(getInput, target)
+  if (collection !== undefined) refuseWritesByCollection(gate)
   const settings: Settings = {
     jobIds,
     apiKey,
@@ -387,6 +452,7 @@ export function parseSettings(getInput: GetInput): Settings {
     failOnTimeout,
     gate,
   }
+  if (collection !== undefined) settings.collection = collection
   const clientCert = parseClientCertificate(getInput)
   if (clientCert !== undefined) settings.clientCert = clientCert
   return settings

@@ -175,6 +175,8 @@ export interface Outcome {
   elapsedMs: number
   /** What the commit gate decided and did, when commit, abort-on or expected-rows was set. */
   gate?: GateRecord
+  /** The jobs found, when they were found by collection-name. */
+  found?: CollectionFind
 }
 
 /** A job's progress at a time since the start of the wait. */
@@ -218,7 +220,60 @@ export interface RetryEvent {
   retryAfterMs?: number
 }
 
-export type WaitEvent = UpdateEvent | RetryEvent
+/** A list call failed with a transient fault and is sent again after `delayMs`. */
+export interface ListRetryEvent {
+  kind: 'list-retry'
+  reason: string
+  attempt: number
+  delayMs: number
+  elapsedMs: number
+}
+
+/**
+ * The rounds stopped using the list: it is not there or not readable
+ * (`unsupported`), or it costs as many requests as a describe per job
+ * (`cheaper`). The rest of the wait is one describe per job.
+ */
+export interface FallbackEvent {
+  kind: 'fallback'
+  why: 'unsupported' | 'cheaper'
+  reason: string
+  elapsedMs: number
+}
+
+export type WaitEvent = UpdateEvent | RetryEvent | ListRetryEvent | FallbackEvent
+
+/** One job as the list call gives it (src/api/list.ts reads it). */
+export interface ListedJob {
+  /** Text always: Milvus sends int64 IDs as strings, and a number past 2^53 could not be read exactly. */
+  jobId: string
+  collectionName?: string
+  state: JobState
+  /** The state as spelled, when this action does not know it (state then reads importing). */
+  unknownState?: string
+  /** 0-100, where the record carries it (Milvus); absent on Zilliz Cloud. */
+  progress?: number
+  /** The error text of a failed job (Milvus; omitted when empty). */
+  reason?: string
+}
+
+export interface ListPage {
+  jobs: ListedJob[]
+  /** Whether a further page holds more jobs (Zilliz Cloud pages; Milvus answers in one). */
+  more: boolean
+}
+
+/** A collection's import jobs as found when the wait started (collection-name). */
+export interface CollectionFind {
+  collectionName: string
+  /** Not settled when the wait started: the jobs waited for, in the order listed. */
+  waited: string[]
+  /** Settled already (completed, failed, uncommitted): named, not waited for. */
+  finished: ListedJob[]
+}
+
+/** How the rounds ask for one page (from 1) of the jobs list. */
+export type ListJobs = (page: number, request: FetchRequest) => Promise<ListPage>
 
 /** How the poll loop asks a dialect's client for one job. */
 export interface FetchRequest {

@@ -13,11 +13,17 @@ import { type ClientOptions, type Dialect, ImportApiClient } from './api/client.
 import { HttpTransport } from './api/http.js'
 import { v1Dialect } from './api/v1.js'
 import { V2Dialect } from './api/v2.js'
-import { errorMessage } from './errors.js'
+import { AbortedError, errorMessage } from './errors.js'
 import { type ApiTarget, InputError, type Settings, parseSettings } from './inputs.js'
 import { runGate } from './gate/gate.js'
 import { autoCommittedJobs, gateActive } from './gate/plan.js'
-import { type Outcome, type WaitEvent, lastKnownJob } from './job.js'
+import {
+  type CollectionFind,
+  type ListJobs,
+  type Outcome,
+  type WaitEvent,
+  lastKnownJob,
+} from './job.js'
 import {
   MIN_SECRET_LENGTH,
   type Redact,
@@ -43,11 +49,20 @@ import { type PhaseNamer, milvusPhase } from './report/phase.js'
 import type { Server } from './report/explain.js'
 import { createPlateauWatcher } from './report/plateau.js'
 import { rowWarnings } from './report/rows.js'
-import { renderStoppedSummary, renderSummary } from './report/summary.js'
+import { type StopCause, renderStoppedSummary, renderSummary } from './report/summary.js'
+import {
+  fallbackLine,
+  foundLine,
+  listRetryLine,
+  nothingToWaitFor,
+  requiredJobsMissing,
+} from './report/found.js'
 import { type Sink, createSink } from './sink.js'
 import { type Clock, type Sleep, realSleep, systemClock } from './time.js'
 import { USER_AGENT } from './version.js'
-import { waitForJobs } from './wait.js'
+import { waitForJobs } from './poll/wait.js'
+import { type ListSnapshot, waitInRounds } from './poll/rounds.js'
+import { discoverJobs } from './poll/discover.js'
 
 /** Time and chance as the action sees them; tests run the whole action on a virtual clock. */
 export interface Runtime {
@@ -87,13 +102,31 @@ export async function run(runtime: Runtime = SYSTEM_RUNTIME): Promise<void> {
     await waitAndReport(settings, { redact, guard, sink }, runtime)
   } catch (error) {
     // One clear line, never a stack trace; later steps still get every output and a summary.
-    const cause = error instanceof InputError ? 'inputs' : 'unexpected'
+    const cause: StopCause =
+      error instanceof InputError
+        ? 'inputs'
+        : error instanceof StopError
+          ? error.cause
+          : 'unexpected'
     const message = guard(
-      redact(cause === 'inputs' ? errorMessage(error) : `Unexpected error: ${errorMessage(error)}`),
+      redact(
+        cause === 'unexpected' ? `Unexpected error: ${errorMessage(error)}` : errorMessage(error),
+      ),
     )
     setOutputs(stoppedOutputValues(message))
     await writeSummary(renderStoppedSummary(message, cause), () => undefined)
     sink.fail(message)
+  }
+}
+
+/** The wait could not start: the collection's jobs could not be listed, or none was running (require-jobs). */
+class StopError extends Error {
+  override readonly name = 'StopError'
+  constructor(
+    message: string,
+    override readonly cause: 'list' | 'no-jobs',
+  ) {
+    super(message)
   }
 }
 
@@ -183,23 +216,68 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
     if (event.kind === 'update') seen.history.record(event)
     logEvent(event, sink, plateau, warn, settings.gate.commit, seen.phase)
   }
+  // Milvus lists every job of every database for an empty name: fine for job IDs, which are unique.
+  const listJobs: ListJobs = (page, request) =>
+    client.listJobs({ collectionName: settings.collection?.name, page }, request)
   try {
     const startedAt = runtime.clock.now()
+    const common = {
+      startedAt,
+      fetchJob: client.fetchJob.bind(client),
+      clock: runtime.clock,
+      sleep: runtime.sleep,
+      random: runtime.random,
+      signal: cancel.signal,
+      pollIntervalMs: settings.pollIntervalMs,
+      onEvent,
+    }
     const wait = (jobIds: string[], timeoutMs: number, uncommittedSettles = true) =>
-      waitForJobs({
-        startedAt,
-        jobIds,
-        fetchJob: (jobId, request) => client.fetchJob(jobId, request),
-        clock: runtime.clock,
-        sleep: runtime.sleep,
-        random: runtime.random,
-        signal: cancel.signal,
-        timeoutMs,
-        pollIntervalMs: settings.pollIntervalMs,
-        uncommittedSettles,
-        onEvent,
-      })
-    let outcome = await wait(settings.jobIds, settings.timeoutMs)
+      waitForJobs({ ...common, jobIds, timeoutMs, uncommittedSettles })
+    let found: CollectionFind | undefined
+    let firstList: ListSnapshot | undefined
+    let jobIds = settings.jobIds
+    if (settings.collection !== undefined) {
+      const discovery = await discover(settings.collection.name, listJobs, common, settings, sink)
+      if (discovery === undefined) {
+        await report(
+          { state: 'cancelled', jobs: [], elapsedMs: runtime.clock.now() - startedAt },
+          settings,
+          exits,
+          seen,
+          warn,
+        )
+        return
+      }
+      found = discovery.find
+      firstList = discovery.snapshot
+      jobIds = found.waited
+      sink.info(foundLine(found))
+      if (jobIds.length === 0) {
+        if (settings.collection.requireJobs)
+          throw new StopError(requiredJobsMissing(found), 'no-jobs')
+        const nothing: Outcome = {
+          state: 'completed',
+          jobs: [],
+          elapsedMs: runtime.clock.now() - startedAt,
+          found,
+        }
+        await writeReport(nothing, settings, exits, seen, warn)
+        sink.info(nothingToWaitFor(found))
+        return
+      }
+    }
+    // The list sees every job in a request or two a round; one job is cheaper described.
+    const rounds = settings.target.api === 'v2' && (found !== undefined || jobIds.length > 1)
+    let outcome = rounds
+      ? await waitInRounds({
+          ...common,
+          jobIds,
+          listJobs,
+          firstList,
+          timeoutMs: settings.timeoutMs,
+        })
+      : await wait(jobIds, settings.timeoutMs)
+    if (found !== undefined) outcome = { ...outcome, found }
     if (gateActive(settings.gate)) {
       if (settings.gate.commit) {
         const auto = autoCommittedJobs(outcome.jobs)
@@ -247,6 +325,42 @@ function selfHostedMilvus(target: ApiTarget): boolean {
   return target.clusterId === undefined
 }
 
+/**
+ * The collection's jobs, listed with retries until the deadline; undefined
+ * on cancel. A list that is refused or unreadable stops the action: with no
+ * job IDs there is nothing else to wait for.
+ */
+async function discover(
+  collectionName: string,
+  listJobs: ListJobs,
+  common: {
+    clock: Runtime['clock']
+    sleep: Runtime['sleep']
+    random: () => number
+    signal: AbortSignal
+  },
+  settings: Settings,
+  sink: Sink,
+): Promise<Awaited<ReturnType<typeof discoverJobs>> | undefined> {
+  try {
+    return await discoverJobs({
+      ...common,
+      collectionName,
+      listJobs,
+      timeoutMs: settings.timeoutMs,
+      onRetry: (event) => {
+        sink.info(listRetryLine({ kind: 'list-retry', elapsedMs: 0, ...event }))
+      },
+    })
+  } catch (error) {
+    if (error instanceof AbortedError) return undefined
+    throw new StopError(
+      `Could not list the import jobs of collection ${collectionName}: ${errorMessage(error)}`,
+      'list',
+    )
+  }
+}
+
 function dialectFor(
   target: ApiTarget,
   debug: NonNullable<ClientOptions['debug']>,
@@ -273,6 +387,16 @@ function logEvent(
   gateCommits: boolean,
   phase: PhaseNamer | undefined,
 ): void {
+  if (event.kind === 'list-retry') {
+    sink.info(listRetryLine(event))
+    return
+  }
+  if (event.kind === 'fallback') {
+    // Going back for cost is routine (the last open job); the list failing is news.
+    if (event.why === 'unsupported') sink.info(fallbackLine(event))
+    else sink.debug(() => fallbackLine(event))
+    return
+  }
   if (event.kind === 'retry') {
     sink.info(retryLine(event))
     const persistent = persistentFaultWarning(event)

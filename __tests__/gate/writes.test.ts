@@ -1,7 +1,7 @@
 import { AbortedError, PermanentError, TransientError } from '../../src/errors.js'
 import { getEventListeners } from 'node:events'
 import { type WriteLimits, sendWrite } from '../../src/gate/writes.js'
-import { createRateLimiter } from '../../src/rate-limit.js'
+import { createRateLimiter } from '../../src/poll/rate-limit.js'
 import type { FetchRequest, WriteAnswer, WriteCall, WriteEvent } from '../../src/job.js'
 import { VirtualTime } from '../helpers/virtual-time.js'
 

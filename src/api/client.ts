@@ -6,8 +6,9 @@
  * of the runner. Every server-supplied text is redacted before it leaves.
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import { PermanentError, TransientError } from '../errors.js'
+import { ListUnsupportedError, PermanentError, TransientError } from '../errors.js'
 import type { FetchRequest, ImportJob, WriteAnswer, WriteCall } from '../job.js'
+import type { ListPage, ListQuery } from './list.js'
 import { type Redact, redactDeep } from '../redact.js'
 import { parseRetryAfter } from '../retry.js'
 import { clip } from '../text.js'
@@ -50,6 +51,12 @@ export interface DialectRequest {
   body?: string
 }
 
+/** The list call, where the API has one (v2). */
+export interface ListDialect {
+  request(query: ListQuery): DialectRequest
+  mapPage(data: Record<string, unknown>, query: ListQuery, fail: ShapeError): ListPage
+}
+
 /** What differs between the v1, Zilliz Cloud v2 and Milvus APIs. */
 export interface Dialect {
   /** Who answers, for messages: "Zilliz Cloud" or "Milvus". */
@@ -69,6 +76,7 @@ export interface Dialect {
   /** The paths of the two-phase-import writes, where the API has them (v2). */
   readonly writePaths?: Readonly<Record<WriteCall, string>>
   mapData(jobId: string, data: Record<string, unknown>, fail: ShapeError): ImportJob
+  readonly list?: ListDialect
   /** What to check, given a refusal's code and message. */
   hint(code: number, message: string): string
 }
@@ -166,6 +174,68 @@ export class ImportApiClient {
     // 404); a text about the job ("job not found") is a refusal for that job.
     if (saysNoSuchCall(code, message)) return { kind: 'unsupported', said }
     return { kind: 'refused', said }
+  }
+
+  /**
+   * One page of the import jobs list. Throws ListUnsupportedError when the
+   * server has no usable list (the caller describes each job instead),
+   * PermanentError for a refusal (a bad key, an unknown collection), and
+   * TransientError for what may pass, as a describe does.
+   */
+  async listJobs(query: ListQuery, request: FetchRequest): Promise<ListPage> {
+    const { list, format, product, successCodes, transientCodes } = this.dialect
+    if (list === undefined) throw new ListUnsupportedError(`the ${format} has no list call`)
+    const call = list.request(query)
+    const response = await this.send(call, request.signal, request.timeoutMs)
+    if (response.status === 404 || response.status === 405) {
+      throw new ListUnsupportedError(
+        `${call.url.pathname} answered HTTP ${response.status}: ${this.describeErrorBody(response.body)}`,
+      )
+    }
+    this.throwIfFault(response, call.url)
+    const body = withoutBom(response.body)
+    const requestId = this.redact(requestIdNote(response.headers))
+    const fail: ShapeError = (expected) =>
+      new ListUnsupportedError(
+        `the list answer${requestId} is not in ${format} (expected ${expected}): ${this.excerpt(body)}`,
+      )
+    const parsed = this.parseRedacted(body)
+    if (parsed === undefined) {
+      if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
+        throw fail(`JSON nested at most ${MAX_JSON_DEPTH} levels deep`)
+      throw new TransientError(`the list answer was not JSON: ${this.excerpt(body)}`, {
+        answered: 'answers that were not JSON',
+      })
+    }
+    if (!isRecord(parsed)) throw fail('a JSON object')
+    const code = readCode(parsed.code)
+    const hasData = parsed.data !== undefined && parsed.data !== null
+    if (
+      (!hasData && readText(parsed.message) !== undefined) ||
+      (code !== undefined && !successCodes.includes(code))
+    ) {
+      const message = clip(readText(parsed.message) ?? '', 300)
+      const said = `code ${clip(readText(parsed.code) ?? '?', 40)}${requestId}${message ? `, ${JSON.stringify(message)}` : ''}`
+      if (code !== undefined && transientCodes.includes(code)) {
+        throw new TransientError(`${product} asked to slow down the list: ${said}`, {
+          answered: `code ${code}`,
+          retryAfterMs: parseRetryAfter(
+            headerValue(response.headers['retry-after']),
+            this.options.clock.now(),
+          ),
+        })
+      }
+      if (saysNoSuchCall(code ?? Number.NaN, message)) {
+        throw new ListUnsupportedError(`${call.url.pathname} is not known there: ${said}`)
+      }
+      throw new PermanentError(
+        `${product} refused to list the import jobs: ${said}. ${this.dialect.hint(code ?? Number.NaN, message)}`,
+      )
+    }
+    if (code === undefined) throw fail('"code" to be a whole number')
+    if (!isRecord(parsed.data)) throw fail('a "data" object with "records"')
+    // Job IDs, names and reasons are server text: redacted before they are shown or sent back.
+    return redactDeep(list.mapPage(parsed.data, query, fail), this.redact) as ListPage
   }
 
   /** One request with the key, its raw answer logged lazily at debug level. */

@@ -4,10 +4,11 @@
  * by its documented type and range, and anything else is a shape error that
  * names it. A malformed answer must never pass for a finished import.
  */
-import type { PermanentError } from '../errors.js'
-
-/** Builds the error for a field that is not what the dialect expects. */
-export type ShapeError = (expected: string) => PermanentError
+/**
+ * Builds the error for a field that is not what the dialect expects: a
+ * PermanentError for a job's answer, a ListUnsupportedError for a list's.
+ */
+export type ShapeError = (expected: string) => Error
 
 /** Real answers nest 4 levels ({data: {details: [{...}]}}); anything this deep is not one. */
 export const MAX_JSON_DEPTH = 32

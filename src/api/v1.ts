@@ -47,6 +47,7 @@ export function v1Dialect(baseUrl: URL, clusterId: string): Dialect {
 const V1_HINTS: Record<RefusalKind, string> = {
   key: 'The API key is invalid or expired: check the "api-key" secret.',
   'unknown-job': 'The job is unknown: check "job-id" and that the job was created on this cluster.',
+  collection: 'Check "job-id", "cluster-id" and "region".',
   cluster: 'Check "cluster-id" and "region".',
   database: 'Check "job-id", "cluster-id" and "region".',
   other: 'Check "job-id", "cluster-id" and "region".',

@@ -5,8 +5,9 @@
  * error text, Milvus reports rows and uses "" for "not completed yet").
  */
 import { type FileProgress, type ImportJob, type JobState, unfinishedPercent } from '../job.js'
-import type { Dialect, DialectRequest } from './client.js'
+import type { Dialect, DialectRequest, ListDialect } from './client.js'
 import { type RefusalKind, refusalKind } from './hints.js'
+import { type ListPage, type ListQuery, V2_LIST_PATH, listBody, readListPage } from './list.js'
 import {
   type ShapeError,
   readCount,
@@ -51,6 +52,7 @@ const HINTS: Record<V2Product, Record<RefusalKind, string>> = {
     key: 'The API key is invalid or expired: check the "api-key" secret.',
     'unknown-job':
       'The job is unknown: check "job-id" and that the job was created on this cluster.',
+    collection: 'The collection is unknown: check "collection-name" and "cluster-id".',
     cluster: 'Check "cluster-id".',
     database: 'Check "db-name".',
     other: 'Check "job-id" and "cluster-id".',
@@ -59,6 +61,8 @@ const HINTS: Record<V2Product, Record<RefusalKind, string>> = {
     key: 'The credentials were refused: "api-key" must be a Milvus token or user:password.',
     'unknown-job':
       'The job is unknown: check "job-id" (and "db-name"). Milvus forgets finished jobs after its retention period, so an old job ID can no longer be looked up.',
+    collection:
+      'The collection is unknown: check "collection-name" and "db-name" (Milvus looks in the default database unless "db-name" is set).',
     cluster: 'Check "cluster-id".',
     database: 'Check "db-name".',
     other: 'Check "job-id", "db-name" and "endpoint".',
@@ -109,11 +113,39 @@ export class V2Dialect implements Dialect {
     return HINTS[this.product][refusalKind(code, message)]
   }
 
+  /** The list call: one body for both servers (see list.ts), the same headers as a describe. */
+  readonly list: ListDialect = {
+    request: (query: ListQuery): DialectRequest => {
+      const { baseUrl, clusterId, dbName } = this.options
+      const headers: Record<string, string> = { 'content-type': 'application/json' }
+      if (dbName !== undefined) headers['db-name'] = dbName
+      return {
+        method: 'POST',
+        url: apiUrl(baseUrl, V2_LIST_PATH),
+        headers,
+        body: JSON.stringify(listBody(query, { clusterId, dbName })),
+      }
+    },
+    mapPage: (data, query, fail): ListPage =>
+      readListPage(data, query, fail, (text) => {
+        let unknown: string | undefined
+        const state = readState(text, (spelled) => {
+          unknown = spelled
+          this.noteUnknownState(spelled)
+        })
+        return unknown === undefined ? { state } : { state, unknown }
+      }),
+  }
+
+  private noteUnknownState(state: string): void {
+    if (this.unknownStates.has(state)) return
+    this.unknownStates.add(state)
+    this.options.onUnknownState?.(state)
+  }
+
   mapData(jobId: string, data: Record<string, unknown>, fail: ShapeError): ImportJob {
     return mapV2Job(jobId, data, fail, (state) => {
-      if (this.unknownStates.has(state)) return
-      this.unknownStates.add(state)
-      this.options.onUnknownState?.(state)
+      this.noteUnknownState(state)
     })
   }
 }

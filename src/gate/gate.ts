@@ -20,7 +20,7 @@ import {
   type Outcome,
   lastKnownJob,
 } from '../job.js'
-import { createRateLimiter } from '../rate-limit.js'
+import { createRateLimiter } from '../poll/rate-limit.js'
 import { DEFAULT_BACKOFF } from '../retry.js'
 import { abortReasonFor, abortTargets, autoCommittedJobs, commitTargets } from './plan.js'
 import { checkRows } from './rows.js'

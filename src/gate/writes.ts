@@ -6,7 +6,7 @@
  */
 import { AbortedError, PermanentError, TransientError, errorMessage } from '../errors.js'
 import type { JobWrite, SendWrite, WriteCall, WriteEvent, WriteMark } from '../job.js'
-import type { RateLimiter } from '../rate-limit.js'
+import type { RateLimiter } from '../poll/rate-limit.js'
 import { type BackoffPolicy, backoffDelay } from '../retry.js'
 import type { Clock, Sleep } from '../time.js'
 

@@ -35,8 +35,12 @@ export function startLine(settings: Settings): string {
     settings.clientCert !== undefined && target.baseUrl.protocol === 'https:'
       ? ', with a client certificate'
       : ''
+  const what =
+    settings.collection === undefined
+      ? `${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})`
+      : `the unfinished import jobs of collection ${settings.collection.name}`
   return (
-    `Waiting for ${settings.jobIds.length} import ${jobs} (${settings.jobIds.join(', ')})${cluster}${database} ` +
+    `Waiting for ${what}${cluster}${database} ` +
     `via the ${describeApi(target)} at ${target.baseUrl.host}: timeout ${formatDuration(settings.timeoutMs)}, ` +
     `poll every ${formatDuration(settings.pollIntervalMs)}${certificate}.${gatePlan(settings)}`
   )

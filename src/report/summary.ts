@@ -26,6 +26,7 @@ import {
 import { rowWarnings } from './rows.js'
 import { byteLength, fitByRank } from './budget.js'
 import { progressChart } from './chart.js'
+import { foundHtml } from './found.js'
 import { type Server, explainError } from './explain.js'
 import type { PhaseNamer } from './phase.js'
 import { gateFailure, gateHeadline, gateNotes, visibilityOf } from './gate.js'
@@ -302,12 +303,20 @@ function gateSection(outcome: Outcome): string {
  * The summary when the action stopped before it could report an outcome:
  * refused inputs (nothing was asked of the API) or an unexpected error.
  */
-export function renderStoppedSummary(message: string, cause: 'inputs' | 'unexpected'): string {
-  const lead =
-    cause === 'inputs'
-      ? 'The inputs were refused, so nothing was asked of the API.'
-      : 'The action stopped on an unexpected error before it could report how the import went. ' +
-        'This is a bug in the action: please report it with this message.'
+/** Why the action stopped before it had jobs to report on. */
+export type StopCause = 'inputs' | 'unexpected' | 'list' | 'no-jobs'
+
+const STOP_LEADS: Record<StopCause, string> = {
+  inputs: 'The inputs were refused, so nothing was asked of the API.',
+  unexpected:
+    'The action stopped on an unexpected error before it could report how the import went. ' +
+    'This is a bug in the action: please report it with this message.',
+  list: 'The import jobs of the collection could not be listed, so nothing was waited for.',
+  'no-jobs': 'No import was running to wait for, and require-jobs is true.',
+}
+
+export function renderStoppedSummary(message: string, cause: StopCause): string {
+  const lead = STOP_LEADS[cause]
   return (
     `<h2>Zilliz import: ${STATE_LABEL.error}</h2>\n` +
     `<p>${lead}</p>\n` +
@@ -335,6 +344,7 @@ export function renderSummary(outcome: Outcome, options: SummaryOptions = {}): s
   let html =
     `<h2>${product} import: ${stateLabel(outcome)}</h2>\n` +
     `<p>${count} · ${progress} overall · waited ${formatDuration(outcome.elapsedMs)}</p>\n` +
+    (outcome.found === undefined ? '' : foundHtml(outcome.found)) +
     gateSection(outcome) +
     whatFailed(outcome, options.server) +
     (options.history === undefined ? '' : progressChart(outcome, options.history))

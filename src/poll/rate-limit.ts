@@ -3,7 +3,7 @@
  * at least `spacingMs` apart (200 ms = 5 requests/s). Reservations are taken
  * synchronously, so concurrent callers can never claim the same slot.
  */
-import type { Clock, Sleep } from './time.js'
+import type { Clock, Sleep } from '../time.js'
 
 export interface RateLimiter {
   /**

@@ -1,4 +1,4 @@
-import { forecastFinish } from '../src/forecast.js'
+import { forecastFinish } from '../../src/poll/forecast.js'
 
 const s = (atMs: number, progress: number) => ({ atMs, progress })
 

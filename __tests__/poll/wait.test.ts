@@ -1,7 +1,7 @@
-import { AbortedError, PermanentError, TransientError } from '../src/errors.js'
-import type { FetchJob, ImportJob, JobState, JobStatus, WaitEvent } from '../src/job.js'
-import { type WaitOptions, decideState, waitForJobs } from '../src/wait.js'
-import { VirtualTime } from './helpers/virtual-time.js'
+import { AbortedError, PermanentError, TransientError } from '../../src/errors.js'
+import type { FetchJob, ImportJob, JobState, JobStatus, WaitEvent } from '../../src/job.js'
+import { type WaitOptions, decideState, waitForJobs } from '../../src/poll/wait.js'
+import { VirtualTime } from '../helpers/virtual-time.js'
 
 function job(
   jobId: string,

@@ -6,7 +6,7 @@
  * injected, and what happens is reported through events.
  */
 import { setMaxListeners } from 'node:events'
-import { AbortedError, PermanentError, TransientError, errorMessage } from './errors.js'
+import { AbortedError, PermanentError, TransientError, errorMessage } from '../errors.js'
 import { forecastFinish, type Sample } from './forecast.js'
 import {
   type FetchJob,
@@ -17,10 +17,10 @@ import {
   type WaitEvent,
   isSettled,
   keepLastProgress,
-} from './job.js'
+} from '../job.js'
 import { createRateLimiter } from './rate-limit.js'
-import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './retry.js'
-import type { Clock, Sleep } from './time.js'
+import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from '../retry.js'
+import type { Clock, Sleep } from '../time.js'
 
 export interface WaitOptions {
   jobIds: readonly string[]
@@ -119,8 +119,7 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
         const answer = await fetchJob(status.jobId, { signal: stop, timeoutMs })
         if (stopped()) return // the answer raced a cancel; keep the state we reported
         failures = 0
-        delete status.lastError
-        delete status.lastAnswer
+        clearFault(status)
         const previous = status.job
         const job = keepLastProgress(previous, answer)
         status.job = job
@@ -153,15 +152,7 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
           return
         }
         failures += 1
-        status.lastError = error.message
-        const faults = (status.faults ??= { answered: 0, silent: 0 })
-        if (error.answered === undefined) {
-          faults.silent += 1
-          delete status.lastAnswer
-        } else {
-          faults.answered += 1
-          status.lastAnswer = error.answered
-        }
+        recordFault(status, error)
         const now = clock.now()
         if (now >= deadline) return // the poll at the deadline failed: nothing left to retry in
         const asked = error.retryAfterMs
@@ -207,6 +198,25 @@ export async function waitForJobs(options: WaitOptions): Promise<Outcome> {
     jobs: statuses,
     elapsedMs: elapsed(),
   }
+}
+
+/** A failed poll on the job's record: its latest fault, and the count by whether the host answered. */
+export function recordFault(status: JobStatus, error: TransientError): void {
+  status.lastError = error.message
+  const faults = (status.faults ??= { answered: 0, silent: 0 })
+  if (error.answered === undefined) {
+    faults.silent += 1
+    delete status.lastAnswer
+  } else {
+    faults.answered += 1
+    status.lastAnswer = error.answered
+  }
+}
+
+/** A poll that answered clears the record of the faults before it. */
+export function clearFault(status: JobStatus): void {
+  delete status.lastError
+  delete status.lastAnswer
 }
 
 /**

@@ -1,5 +1,5 @@
-import { createRateLimiter } from '../src/rate-limit.js'
-import { VirtualTime } from './helpers/virtual-time.js'
+import { createRateLimiter } from '../../src/poll/rate-limit.js'
+import { VirtualTime } from '../helpers/virtual-time.js'
 
 describe('createRateLimiter', () => {
   const open = () => new AbortController().signal
