@@ -470,3 +470,92 @@ describe('the commit gate: commit, abort-on, expected-rows (v2 only)', () => {
     expect(settings({ commit: 'false' }).gate.commit).toBe(false)
   })
 })
+
+describe('collection-name and require-jobs', () => {
+  const byCollection = { 'job-id': '', 'collection-name': 'books', 'api-version': 'v2' }
+
+  test('collection-name instead of job-id (v2): no job IDs, the collection to list', () => {
+    const s = settings(byCollection)
+    expect(s.jobIds).toEqual([])
+    expect(s.collection).toEqual({ name: 'books', requireJobs: false })
+    expect(settings({ ...byCollection, 'require-jobs': 'true' }).collection?.requireJobs).toBe(true)
+    expect(settings({ ...byCollection, 'collection-name': '  _b$-2 ' }).collection?.name).toBe(
+      '_b$-2',
+    )
+  })
+
+  test('with job-id there is no collection', () => {
+    expect(settings().collection).toBeUndefined()
+  })
+
+  test.each([
+    [
+      'both job-id and collection-name',
+      { ...byCollection, 'job-id': 'job-1' },
+      'Inputs "job-id" and "collection-name" were both set: give one (the job IDs, or the collection whose unfinished imports to wait for).',
+    ],
+    [
+      'neither',
+      { 'job-id': '' },
+      /^Input "job-id" is empty: .* To wait for every unfinished import into a collection instead, set "collection-name" \(api-version: v2\)\.$/,
+    ],
+    [
+      'collection-name with v1',
+      { ...byCollection, 'api-version': 'v1' },
+      'Input "collection-name" needs api-version: v2: the action lists the collection\'s jobs with the v2 jobs API.',
+    ],
+    [
+      'a name that cannot be a collection',
+      { ...byCollection, 'collection-name': 'my books' },
+      'Input "collection-name" must be a collection name (a letter or "_", then letters, digits or "_"); got "my books".',
+    ],
+    [
+      'a name starting with a digit',
+      { ...byCollection, 'collection-name': '1books' },
+      /got "1books"/,
+    ],
+    [
+      'a name of 256 characters',
+      { ...byCollection, 'collection-name': `b${'o'.repeat(255)}` },
+      /must be a collection name/,
+    ],
+    [
+      'require-jobs with job-id',
+      { 'require-jobs': 'true' },
+      'Input "require-jobs" only applies with "collection-name": with "job-id" every job given is waited for.',
+    ],
+    [
+      'require-jobs not a boolean',
+      { ...byCollection, 'require-jobs': 'yes' },
+      /Input "require-jobs" must be true or false; got "yes"/,
+    ],
+    [
+      'commit with collection-name',
+      { ...byCollection, commit: 'true' },
+      '"commit" and "abort-on" cannot be used with "collection-name": commits and aborts go only to jobs named in "job-id". List the jobs by ID to let the action write to them.',
+    ],
+    [
+      'abort-on with collection-name',
+      { ...byCollection, 'abort-on': 'timeout' },
+      /^"abort-on" cannot be used with "collection-name"/,
+    ],
+  ])('refuses %s', (_name, overrides, expected) => {
+    const message = inputError(overrides)
+    if (typeof expected === 'string') expect(message).toBe(expected)
+    else expect(message).toMatch(expected)
+  })
+
+  test('a name of 255 characters is one; expected-rows is allowed (it only reads)', () => {
+    expect(
+      settings({ ...byCollection, 'collection-name': `b${'o'.repeat(254)}` }).collection?.name,
+    ).toHaveLength(255)
+    expect(settings({ ...byCollection, 'expected-rows': '>=1' }).gate.expectedRows).toEqual({
+      count: 1,
+      atLeast: true,
+    })
+  })
+
+  test('require-jobs false with job-id is the default, not a mistake', () => {
+    expect(settings({ 'require-jobs': 'false' }).jobIds).toEqual(['job-0123456789abcdef'])
+  })
+})

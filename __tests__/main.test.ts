@@ -675,3 +675,163 @@ describe('run() with the commit gate: which levels fire', () => {
     expect(log().match(/output leaves out/g)).toHaveLength(1)
   })
 })
+
+describe('run() by collection-name', () => {
+  async function byCollection(
+    jobs: Record<string, JobSpec>,
+    extra: Record<string, string> = {},
+    options: Parameters<typeof startSimulator>[0] = {},
+  ): Promise<Simulator> {
+    sim = await startSimulator({ jobs, v2: 'milvus', ...options })
+    const inputs: Record<string, string> = {
+      'collection-name': 'books',
+      'api-key': sim.apiKey,
+      endpoint: sim.url,
+      'api-version': 'v2',
+      'poll-interval': '1s',
+      timeout: '10s',
+      ...extra,
+    }
+    for (const [name, value] of Object.entries(inputs))
+      process.env[`INPUT_${name.toUpperCase()}`] = value
+    return sim
+  }
+  const book = (script: JobSpec['script']): JobSpec => ({ collectionName: 'books', script })
+
+  test('finds the unfinished jobs, names them, waits for them in list rounds, and reports them', async () => {
+    const s = await byCollection({
+      '101': book([0.2, 0.5, 1]),
+      '102': book([0.3, 0.6, 0.9, 1]),
+      '90': book([1]),
+      '91': { collectionName: 'films', script: [0.1] },
+    })
+    await run(virtual())
+    const info = atLevel('info')
+    expect(info[0]).toBe(
+      `Waiting for the unfinished import jobs of collection books via the Milvus v2 API at ${new URL(s.url).host}: timeout 10s, poll every 1s.`,
+    )
+    expect(info[1]).toMatch(
+      /^Found 2 unfinished import jobs into collection books: 101, 102\. Already finished, not waited for: 1 completed \(90\)\.$/,
+    )
+    expect(info.at(-1)).toBe('2 import jobs completed after 2s.')
+    expect(atLevel('warning')).toEqual([])
+    expect(outputs().state).toBe('completed')
+    expect(
+      (JSON.parse(outputs().jobs ?? '[]') as { jobId: string }[]).map((j) => j.jobId).sort(),
+    ).toEqual(['101', '102'])
+    expect(summary()).toMatch(
+      /<p>Found 2 unfinished import jobs into collection books: .*Already finished, not waited for: 1 completed \(90\)\.<\/p>/,
+    )
+    // The discovery list is the first round; describes only when a job settles (and for the last one alone).
+    const paths = s.requests.map((r) => r.path.split('/').pop())
+    expect(paths.filter((p) => p === 'list')).toHaveLength(3)
+    expect(s.requests.filter((r) => r.path.endsWith('/describe')).map((r) => r.body.jobId)).toEqual(
+      ['101', '102'],
+    )
+  })
+
+  test('nothing running: the step passes and says so; the summary names what was found', async () => {
+    await byCollection({ '90': book([1]), '91': book([{ progress: 0.1, jobError: 'bad' }]) })
+    await run(virtual())
+    expect(atLevel('info').slice(1)).toEqual([
+      'No unfinished import job into collection books was found. Already finished, not waited for: 1 completed, 1 failed (90, 91); an earlier failure does not fail this step.',
+      'Nothing to wait for: no import into collection books was running. Set require-jobs: true to fail the step in this case.',
+    ])
+    expect(process.exitCode).toBeUndefined()
+    expect(outputs()).toMatchObject({ state: 'completed', jobs: '[]', 'error-message': '' })
+    expect(summary()).toContain('<p>No unfinished import job into collection books was found.')
+  })
+
+  test('nothing running with require-jobs: true fails the step with the reason', async () => {
+    await byCollection({ '90': book([1]) }, { 'require-jobs': 'true' })
+    await run(virtual())
+    const message =
+      'No unfinished import job into collection books was found, and require-jobs is true: an import was expected to be running. Check that the import was started, and "collection-name" and "db-name".'
+    expect(atLevel('error')).toEqual([message])
+    expect(process.exitCode).toBe(1)
+    expect(outputs()).toEqual(everyOutputOfAStop(message))
+    expect(summary()).toContain('No import was running to wait for, and require-jobs is true.')
+  })
+
+  test("an unknown collection stops the action with the server's words and what to check", async () => {
+    await byCollection({ '101': book([1]) }, { 'collection-name': 'nope' })
+    await run(virtual())
+    const message =
+      'Could not list the import jobs of collection nope: Milvus refused to list the import jobs: code 100, "collection not found[database=default][collection=nope]". The collection is unknown: check "collection-name" and "db-name" (Milvus looks in the default database unless "db-name" is set).'
+    expect(atLevel('error')).toEqual([message])
+    expect(outputs().state).toBe('error')
+    expect(summary()).toContain(
+      'The import jobs of the collection could not be listed, so nothing was waited for.',
+    )
+  })
+
+  test('a server without the list: by collection there is nothing else to ask, so it stops and says why', async () => {
+    await byCollection({ '101': book([1]) }, {}, { list: 'missing' })
+    await run(virtual())
+    expect(atLevel('error')).toEqual([
+      'Could not list the import jobs of collection books: /v2/vectordb/jobs/import/list answered HTTP 404: code 404, "no such API: POST /v2/vectordb/jobs/import/list"',
+    ])
+  })
+
+  test('list faults while finding the jobs are retried, each said at info', async () => {
+    await byCollection(
+      { '101': book([0.5, 1]) },
+      {},
+      { listScript: [{ status: 503, body: 'busy' }, 0] },
+    )
+    await run(virtual())
+    expect(atLevel('info')[1]).toMatch(/^Listing the import jobs: HTTP 503 .*; retry 1 in [\d.]+s$/)
+    expect(outputs().state).toBe('completed')
+  })
+})
+
+describe('run() with job IDs in list rounds (v2, several jobs)', () => {
+  test('a server without the list: said once in the log, then one describe per job', async () => {
+    sim = await startSimulator({
+      jobs: { 'job-a': job([0.5, 1]), 'job-b': job([1]) },
+      v2: 'milvus',
+      list: 'missing',
+    })
+    const inputs: Record<string, string> = {
+      'job-id': 'job-a,job-b',
+      'api-key': sim.apiKey,
+      endpoint: sim.url,
+      'api-version': 'v2',
+      'poll-interval': '1s',
+      timeout: '10s',
+    }
+    for (const [name, value] of Object.entries(inputs))
+      process.env[`INPUT_${name.toUpperCase()}`] = value
+    await run(virtual())
+    const said = atLevel('info').filter((line) => line.startsWith('The list call cannot be used'))
+    expect(said).toEqual([
+      'The list call cannot be used (/v2/vectordb/jobs/import/list answered HTTP 404: code 404, "no such API: POST /v2/vectordb/jobs/import/list"): each job is described on its own from here, one request per job and poll.',
+    ])
+    expect(outputs().state).toBe('completed')
+    expect(atLevel('warning')).toEqual([])
+  })
+
+  test('the list of every database (no collection name) tracks the jobs; the last one alone is described, said at debug', async () => {
+    sim = await startSimulator({
+      jobs: { 'job-a': job([0.5, 1]), 'job-b': job([0.2, 0.4, 0.6, 1]) },
+      v2: 'milvus',
+    })
+    const inputs: Record<string, string> = {
+      'job-id': 'job-a,job-b',
+      'api-key': sim.apiKey,
+      endpoint: sim.url,
+      'api-version': 'v2',
+      'poll-interval': '1s',
+      timeout: '10s',
+    }
+    for (const [name, value] of Object.entries(inputs))
+      process.env[`INPUT_${name.toUpperCase()}`] = value
+    process.env.RUNNER_DEBUG = '1'
+    await run(virtual())
+    expect(sim.listRequests()[0]?.body).toMatchObject({ collectionName: '' })
+    expect(atLevel('debug')).toContain(
+      'Each job is described on its own from here: the list takes 1 request a round for 1 open job, no fewer than describing each job.',
+    )
+    expect(outputs().state).toBe('completed')
+  })
+})

@@ -5324,7 +5324,8 @@ function parseJobIds(text) {
     const missing = ids.length === 0 ? 'empty' : ids.find((id) => /^(null|undefined|none)$/i.test(id));
     if (missing !== undefined) {
         throw new InputError(`Input "job-id" is ${missing === 'empty' ? 'empty' : quote(missing)}: the step that started the import ` +
-            'produced no job ID. Check its output (did the API answer with a code other than 0 or 200, and no data.jobId?).');
+            'produced no job ID. Check its output (did the API answer with a code other than 0 or 200, and no data.jobId?). ' +
+            'To wait for every unfinished import into a collection instead, set "collection-name" (api-version: v2).');
     }
     for (const id of ids) {
         if (!inputs_JOB_ID.test(id)) {
@@ -5521,9 +5522,7 @@ function parseJobSource(getInput, target) {
         if (requireJobs) {
             throw new InputError('Input "require-jobs" only applies with "collection-name": with "job-id" every job given is waited for.');
         }
-        if (jobIdText.trim() === '') {
-            throw new InputError('Input "job-id" or "collection-name" is required: give the import job IDs, or (api-version: v2) the collection whose imports to wait for.');
-        }
+        // Empty: most often the output of a step that failed; parseJobIds says so.
         return { jobIds: parseJobIds(jobIdText) };
     }
     if (jobIdText.trim() !== '') {
@@ -8189,8 +8188,12 @@ async function discoverJobs(options) {
         }
     }
 }
+/** Job IDs in order, numbers by value (Milvus's are int64s as text). */
+function byId(a, b) {
+    return a.localeCompare(b, 'en', { numeric: true });
+}
 /**
- * The collection's jobs, in the order listed: those not settled to wait for,
+ * The collection's jobs, in order of ID: those not settled to wait for,
  * the rest as found. Zilliz Cloud lists every collection's jobs; Milvus has
  * filtered already, and a record without a name is taken as the collection's.
  */
@@ -8205,6 +8208,9 @@ function splitFound(collectionName, snapshot) {
         else
             waited.push(job.jobId);
     }
+    // The list comes in any order (Milvus walks a map): IDs in order make every run read alike.
+    waited.sort(byId);
+    finished.sort((a, b) => byId(a.jobId, b.jobId));
     return { collectionName, waited, finished };
 }
 

@@ -266,7 +266,7 @@ export interface ListPage {
 /** A collection's import jobs as found when the wait started (collection-name). */
 export interface CollectionFind {
   collectionName: string
-  /** Not settled when the wait started: the jobs waited for, in the order listed. */
+  /** Not settled when the wait started: the jobs waited for, in order of ID. */
   waited: string[]
   /** Settled already (completed, failed, uncommitted): named, not waited for. */
   finished: ListedJob[]

@@ -29,15 +29,19 @@ const auto = (script: Step[], rows = 10_000): JobSpec => ({
   autoCommit: true,
 })
 
-/** Milvus over v2 with the gate inputs; the jobs in the order given. */
+/**
+ * Milvus over v2 with the gate inputs; the jobs in the order given. These
+ * tests count describes, so the server plays one without the list call (one
+ * describe per job, as before list rounds); `list: true` gives it the list.
+ */
 function gateRun(
   jobs: Record<string, JobSpec>,
   inputs: Record<string, string>,
-  more: Partial<Scenario> = {},
+  more: Partial<Scenario> & { list?: true } = {},
 ): Promise<Run> {
   return run({
     jobs,
-    simulator: { v2: 'milvus' },
+    simulator: { v2: 'milvus', ...(more.list ? {} : { list: 'missing' }) },
     inputs: { 'api-version': 'v2', 'cluster-id': '', ...inputs },
     ...more,
   })
@@ -51,6 +55,30 @@ const commitField = (r: Run): Record<string, string | undefined> =>
   Object.fromEntries(jobsOutput(r).map((j) => [j.jobId, j.commit]))
 
 describe('commit: true', () => {
+  test.concurrent(
+    'commit all over list rounds: held jobs seen in the list, described once, then committed',
+    async () => {
+      const r = await gateRun(
+        { 'job-1': held([0.4, 1]), 'job-2': held([1]), 'job-3': held([0.2, 0.6, 1]) },
+        { commit: 'true' },
+        { list: true },
+      )
+      expect(r.code).toBe(0)
+      expect(r.outputs.state).toBe('completed')
+      expect(calls(r, COMMIT)).toEqual(['job-1', 'job-2', 'job-3'])
+      const firstCommit = r.recorded.findIndex((q) => q.path === COMMIT)
+      const before = r.recorded.slice(0, firstCommit)
+      // Three lists saw the jobs held (job-3 on its third); each was described once, when held.
+      expect(before.filter((q) => q.path.endsWith('/list'))).toHaveLength(3)
+      expect(before.filter((q) => q.path === DESCRIBE).map((q) => q.body.jobId)).toEqual([
+        'job-2',
+        'job-1',
+        'job-3',
+      ])
+      expect(r.stdout).not.toContain('The list call cannot be used')
+    },
+  )
+
   test.concurrent(
     'commit all: every job held, then each committed once, polled through Committing to Completed',
     async () => {
@@ -68,6 +96,7 @@ describe('commit: true', () => {
         .map((q, i) => ({ q, i }))
         .filter(({ q }) => q.path === DESCRIBE && q.body.jobId === 'job-3')
       expect(job3Describes.filter(({ i }) => i < firstCommit)).toHaveLength(3)
+      expect(r.stdout).toContain('The list call cannot be used')
       expect(commitField(r)).toEqual({
         'job-1': 'committed',
         'job-2': 'committed',

@@ -73,8 +73,13 @@ export async function discoverJobs(options: DiscoverOptions): Promise<Discovery>
   }
 }
 
+/** Job IDs in order, numbers by value (Milvus's are int64s as text). */
+function byId(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true })
+}
+
 /**
- * The collection's jobs, in the order listed: those not settled to wait for,
+ * The collection's jobs, in order of ID: those not settled to wait for,
  * the rest as found. Zilliz Cloud lists every collection's jobs; Milvus has
  * filtered already, and a record without a name is taken as the collection's.
  */
@@ -86,5 +91,8 @@ export function splitFound(collectionName: string, snapshot: ListSnapshot): Coll
     if (isSettled(job.state)) finished.push(job)
     else waited.push(job.jobId)
   }
+  // The list comes in any order (Milvus walks a map): IDs in order make every run read alike.
+  waited.sort(byId)
+  finished.sort((a, b) => byId(a.jobId, b.jobId))
   return { collectionName, waited, finished }
 }

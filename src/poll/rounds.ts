@@ -19,13 +19,7 @@
  * nothing of HTTP or the runner; time, sleep and the calls are injected.
  */
 import { setMaxListeners } from 'node:events'
-import {
-  AbortedError,
-  ListUnsupportedError,
-  PermanentError,
-  TransientError,
-  errorMessage,
-} from '../errors.js'
+import { AbortedError, PermanentError, TransientError, errorMessage } from '../errors.js'
 import {
   type ImportJob,
   type JobState,
@@ -110,6 +104,13 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
     Math.min(requestTimeoutMs, Math.max(deadline - clock.now(), minRequestTimeoutMs))
   /** What one describe per open job costs a round: the rate cap's share of an interval. */
   const roundBudget = Math.max(1, Math.floor(options.pollIntervalMs / spacingMs))
+  /**
+   * Requests a describe per open job would have made so far, less those
+   * made: what progress describes may spend. Never all of it: a round where
+   * every open job settles at once (its pages and a describe each) is held
+   * back, so the whole wait never takes more requests than describing each job.
+   */
+  let credit = 0
   /** Jobs the list showed settled, not yet described: their list view and when it was seen. */
   const seenSettled = new Map<string, { job: ImportJob; atMs: number }>()
   /** Where the progress describes (lists without progress) go on next round. */
@@ -146,6 +147,7 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
   /** One describe; false when the wait is over (cancel, fail fast, deadline). */
   async function describe(status: JobStatus): Promise<boolean> {
     if (!(await acquire())) return false
+    credit -= 1
     try {
       take(status, await options.fetchJob(status.jobId, { signal: stop, timeoutMs: timeoutMs() }))
     } catch (error) {
@@ -205,8 +207,11 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
       const previous = status.job
       clearFault(status)
       status.job = job
-      // A first sight without progress (Zilliz Cloud) would log "0%": the describe tells.
-      if (previous !== undefined || listed.progress !== undefined) {
+      // Without progress (Zilliz Cloud) only a new state is news: a first sight would log "0%".
+      if (
+        listed.progress !== undefined ||
+        (previous !== undefined && previous.state !== job.state)
+      ) {
         emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() })
       }
     }
@@ -214,9 +219,9 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
   }
 
   /** Open jobs to describe for progress this round, in turn, within what is left of the budget. */
-  function progressTurns(spent: number): JobStatus[] {
+  function progressTurns(pages: number): JobStatus[] {
     const open = statuses.filter((status) => isOpen(status) && !seenSettled.has(status.jobId))
-    const turns = Math.min(open.length, roundBudget) - spent
+    const turns = Math.min(open.length, credit - (pages + open.length))
     const chosen: JobStatus[] = []
     for (let i = 0; i < turns; i += 1) {
       const status = open[(progressCursor + i) % open.length]
@@ -229,6 +234,8 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
   /** Hands the open jobs to one describe per job until the deadline, and merges what they learn. */
   async function perJob(why: 'unsupported' | 'cheaper', reason: string): Promise<void> {
     emit({ kind: 'fallback', why, reason, elapsedMs: elapsed() })
+    // The describes' own rate limiter starts afresh: keep their first one a slot after the last request here.
+    if (!(await acquire())) return
     const open = statuses.filter(isOpen)
     const rest = await waitForJobs({
       ...options,
@@ -278,6 +285,7 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
     }
     if (snapshot === undefined || stopped()) break
     listFailures = 0
+    credit += Math.min(statuses.filter(isOpen).length, roundBudget) - snapshot.pages
     const { toDescribe, progress } = applyList(snapshot)
     let going = true
     for (const status of toDescribe) {
@@ -285,7 +293,7 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
       if (!going) break
     }
     if (going && !progress) {
-      for (const status of progressTurns(snapshot.pages + toDescribe.length)) {
+      for (const status of progressTurns(snapshot.pages)) {
         going = await describe(status)
         if (!going) break
       }

@@ -1,0 +1,126 @@
+import { AbortedError, ListUnsupportedError, TransientError } from '../../src/errors.js'
+import type { ListJobs, ListedJob } from '../../src/job.js'
+import { type DiscoverOptions, discoverJobs, splitFound } from '../../src/poll/discover.js'
+import { VirtualTime } from '../helpers/virtual-time.js'
+import { failure } from '../helpers/api.js'
+
+const record = (jobId: string, state: ListedJob['state'], collectionName?: string): ListedJob =>
+  collectionName === undefined ? { jobId, state } : { jobId, state, collectionName }
+
+function options(
+  vt: VirtualTime,
+  listJobs: ListJobs,
+  overrides: Partial<DiscoverOptions> = {},
+): DiscoverOptions {
+  return {
+    collectionName: 'books',
+    listJobs,
+    clock: vt.clock,
+    sleep: vt.sleep,
+    random: () => 0,
+    signal: new AbortController().signal,
+    timeoutMs: 60_000,
+    ...overrides,
+  }
+}
+
+describe('splitFound', () => {
+  test('jobs not settled are waited for; settled ones are named; other collections left out', () => {
+    const jobs = new Map(
+      [
+        record('1', 'importing', 'books'),
+        record('2', 'completed', 'books'),
+        record('3', 'pending', 'films'),
+        record('4', 'pending'),
+        record('5', 'uncommitted', 'books'),
+        record('6', 'committing', 'books'),
+        record('7', 'failed', 'books'),
+      ].map((j) => [j.jobId, j]),
+    )
+    const found = splitFound('books', { jobs, pages: 1 })
+    expect(found.waited).toEqual(['1', '4', '6'])
+    expect(found.finished.map((j) => j.jobId)).toEqual(['2', '5', '7'])
+  })
+
+  test('in order of ID, numbers by value, whatever order the list came in', () => {
+    const jobs = new Map(
+      [
+        record('10', 'importing'),
+        record('9', 'completed'),
+        record('b', 'pending'),
+        record('2', 'importing'),
+        record('a', 'failed'),
+        record('1', 'failed'),
+      ].map((j) => [j.jobId, j]),
+    )
+    const found = splitFound('books', { jobs, pages: 1 })
+    expect(found.waited).toEqual(['2', '10', 'b'])
+    expect(found.finished.map((j) => j.jobId)).toEqual(['1', '9', 'a'])
+    expect(found.collectionName).toBe('books')
+  })
+})
+
+describe('discoverJobs', () => {
+  test('every page, then the split, and the snapshot for the first round', async () => {
+    const vt = new VirtualTime()
+    const pages: [number, number][] = []
+    const listJobs: ListJobs = (page) => {
+      pages.push([page, vt.elapsed])
+      return Promise.resolve({ jobs: [record(`j${page}`, 'importing', 'books')], more: page < 2 })
+    }
+    const { find, snapshot } = await discoverJobs(options(vt, listJobs))
+    expect(find.waited).toEqual(['j1', 'j2'])
+    expect(snapshot.pages).toBe(2)
+    // Pages are requests under the 5/s cap.
+    expect(pages).toEqual([
+      [1, 0],
+      [2, 200],
+    ])
+  })
+
+  test('transient faults are retried with backoff until the list answers', async () => {
+    const vt = new VirtualTime()
+    let calls = 0
+    const listJobs: ListJobs = () =>
+      ++calls < 3
+        ? Promise.reject(new TransientError('HTTP 503'))
+        : Promise.resolve({ jobs: [record('1', 'importing')], more: false })
+    const retries: { attempt: number; delayMs: number }[] = []
+    const { find } = await discoverJobs(options(vt, listJobs, { onRetry: (e) => retries.push(e) }))
+    expect(find.waited).toEqual(['1'])
+    expect(retries.map((r) => r.attempt)).toEqual([1, 2])
+    expect(retries.every((r) => r.delayMs > 0)).toBe(true)
+  })
+
+  test('faults until the deadline: the last one is thrown, at the deadline', async () => {
+    const vt = new VirtualTime()
+    const listJobs: ListJobs = () => Promise.reject(new TransientError('HTTP 503'))
+    const error = await failure(discoverJobs(options(vt, listJobs, { timeoutMs: 10_000 })))
+    expect(error).toBeInstanceOf(TransientError)
+    expect(vt.elapsed).toBe(10_000)
+  })
+
+  test('a list that cannot be used is thrown at once', async () => {
+    const vt = new VirtualTime()
+    const listJobs: ListJobs = () => Promise.reject(new ListUnsupportedError('HTTP 404'))
+    const error = await failure(discoverJobs(options(vt, listJobs)))
+    expect(error).toBeInstanceOf(ListUnsupportedError)
+    expect(vt.elapsed).toBe(0)
+  })
+
+  test('a cancel is AbortedError, whether during a request or before the first', async () => {
+    const vt = new VirtualTime()
+    const cancel = new AbortController()
+    const listJobs: ListJobs = () => {
+      cancel.abort()
+      return Promise.reject(new TransientError('socket closed'))
+    }
+    expect(
+      await failure(discoverJobs(options(vt, listJobs, { signal: cancel.signal }))),
+    ).toBeInstanceOf(AbortedError)
+    const never: ListJobs = () => Promise.reject(new Error('not called'))
+    expect(
+      await failure(discoverJobs(options(vt, never, { signal: cancel.signal }))),
+    ).toBeInstanceOf(AbortedError)
+  })
+})
