@@ -7924,6 +7924,13 @@ async function waitInRounds(options) {
     const timeoutMs = () => Math.min(requestTimeoutMs, Math.max(deadline - clock.now(), minRequestTimeoutMs));
     /** What one describe per open job costs a round: the rate cap's share of an interval. */
     const roundBudget = Math.max(1, Math.floor(options.pollIntervalMs / spacingMs));
+    /**
+     * Requests a describe per open job would have made so far, less those
+     * made: what progress describes may spend. Never all of it: a round where
+     * every open job settles at once (its pages and a describe each) is held
+     * back, so the whole wait never takes more requests than describing each job.
+     */
+    let credit = 0;
     /** Jobs the list showed settled, not yet described: their list view and when it was seen. */
     const seenSettled = new Map();
     /** Where the progress describes (lists without progress) go on next round. */
@@ -7958,6 +7965,7 @@ async function waitInRounds(options) {
     async function describe(status) {
         if (!(await acquire()))
             return false;
+        credit -= 1;
         try {
             take(status, await options.fetchJob(status.jobId, { signal: stop, timeoutMs: timeoutMs() }));
         }
@@ -8023,17 +8031,18 @@ async function waitInRounds(options) {
             const previous = status.job;
             clearFault(status);
             status.job = job;
-            // A first sight without progress (Zilliz Cloud) would log "0%": the describe tells.
-            if (previous !== undefined || listed.progress !== undefined) {
+            // Without progress (Zilliz Cloud) only a new state is news: a first sight would log "0%".
+            if (listed.progress !== undefined ||
+                (previous !== undefined && previous.state !== job.state)) {
                 emit({ kind: 'update', jobId: status.jobId, job, previous, elapsedMs: elapsed() });
             }
         }
         return { toDescribe: [...failed, ...settled, ...unseen], progress };
     }
     /** Open jobs to describe for progress this round, in turn, within what is left of the budget. */
-    function progressTurns(spent) {
+    function progressTurns(pages) {
         const open = statuses.filter((status) => isOpen(status) && !seenSettled.has(status.jobId));
-        const turns = Math.min(open.length, roundBudget) - spent;
+        const turns = Math.min(open.length, credit - (pages + open.length));
         const chosen = [];
         for (let i = 0; i < turns; i += 1) {
             const status = open[(progressCursor + i) % open.length];
@@ -8046,6 +8055,9 @@ async function waitInRounds(options) {
     /** Hands the open jobs to one describe per job until the deadline, and merges what they learn. */
     async function perJob(why, reason) {
         emit({ kind: 'fallback', why, reason, elapsedMs: elapsed() });
+        // The describes' own rate limiter starts afresh: keep their first one a slot after the last request here.
+        if (!(await acquire()))
+            return;
         const open = statuses.filter(isOpen);
         const rest = await waitForJobs({
             ...options,
@@ -8097,6 +8109,7 @@ async function waitInRounds(options) {
         if (snapshot === undefined || stopped())
             break;
         listFailures = 0;
+        credit += Math.min(statuses.filter(isOpen).length, roundBudget) - snapshot.pages;
         const { toDescribe, progress } = applyList(snapshot);
         let going = true;
         for (const status of toDescribe) {
@@ -8105,7 +8118,7 @@ async function waitInRounds(options) {
                 break;
         }
         if (going && !progress) {
-            for (const status of progressTurns(snapshot.pages + toDescribe.length)) {
+            for (const status of progressTurns(snapshot.pages)) {
                 going = await describe(status);
                 if (!going)
                     break;
