@@ -3938,6 +3938,25 @@ function withOptional(target, fields) {
     }
     return target;
 }
+/** Times seen recently, each kept once: see sharedTime. */
+const recentTimes = new Map();
+const RECENT_TIMES_MAX = 1_024;
+/**
+ * One string per distinct completion time: the files of a job (and the jobs
+ * of a run) mostly share a few, and a run of 200 jobs x 1,000 files would
+ * otherwise hold 200,000 copies of them. Bounded: forgotten 1,024 at a time.
+ */
+function sharedTime(time) {
+    if (time === undefined)
+        return undefined;
+    const known = recentTimes.get(time);
+    if (known !== undefined)
+        return known;
+    if (recentTimes.size >= RECENT_TIMES_MAX)
+        recentTimes.clear();
+    recentTimes.set(time, time);
+    return time;
+}
 
 ;// CONCATENATED MODULE: ./src/api/client.ts
 
@@ -4949,7 +4968,7 @@ function mapV1Job(jobId, data, fail) {
     const files = readDetails(data.details, fail).map((entry, index) => {
         const field = `details[${index}].`;
         const fraction = readFraction(entry.readyPercentage, `${field}readyPercentage`, fail);
-        const completeTime = readString(entry.completeTime, `${field}completeTime`, fail);
+        const completeTime = sharedTime(readString(entry.completeTime, `${field}completeTime`, fail));
         const done = v1State(fraction, completeTime, false) === 'completed';
         return withOptional({
             fileName: readString(entry.fileName, `${field}fileName`, fail) ?? `(file ${index + 1})`,
@@ -5211,7 +5230,7 @@ function readProgress(entry, field, fail, onUnknown) {
         state,
         unknownState,
         progress: state === 'completed' ? 100 : unfinishedPercent(percent),
-        completeTime: readString(entry.completeTime, `${field}completeTime`, fail),
+        completeTime: sharedTime(readString(entry.completeTime, `${field}completeTime`, fail)),
         errorMessage: state === 'failed' ? (reason ?? NO_REASON) : undefined,
         retrying: state === 'failed' || state === 'completed' ? undefined : reason,
     };

@@ -149,3 +149,21 @@ export function withOptional<T extends object>(target: T, fields: Partial<T>): T
   }
   return target
 }
+
+/** Times seen recently, each kept once: see sharedTime. */
+const recentTimes = new Map<string, string>()
+const RECENT_TIMES_MAX = 1_024
+
+/**
+ * One string per distinct completion time: the files of a job (and the jobs
+ * of a run) mostly share a few, and a run of 200 jobs x 1,000 files would
+ * otherwise hold 200,000 copies of them. Bounded: forgotten 1,024 at a time.
+ */
+export function sharedTime(time: string | undefined): string | undefined {
+  if (time === undefined) return undefined
+  const known = recentTimes.get(time)
+  if (known !== undefined) return known
+  if (recentTimes.size >= RECENT_TIMES_MAX) recentTimes.clear()
+  recentTimes.set(time, time)
+  return time
+}

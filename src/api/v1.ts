@@ -14,6 +14,7 @@ import {
   readExact,
   readInRange,
   readString,
+  sharedTime,
   withOptional,
 } from './read.js'
 import { apiUrl } from './url.js'
@@ -72,7 +73,7 @@ export function mapV1Job(
   const files = readDetails(data.details, fail).map((entry, index): FileProgress => {
     const field = `details[${index}].`
     const fraction = readFraction(entry.readyPercentage, `${field}readyPercentage`, fail)
-    const completeTime = readString(entry.completeTime, `${field}completeTime`, fail)
+    const completeTime = sharedTime(readString(entry.completeTime, `${field}completeTime`, fail))
     const done = v1State(fraction, completeTime, false) === 'completed'
     return withOptional<FileProgress>(
       {

@@ -15,6 +15,7 @@ import {
   readExact,
   readInRange,
   readString,
+  sharedTime,
   withOptional,
 } from './read.js'
 import { apiUrl } from './url.js'
@@ -201,7 +202,7 @@ function readProgress(
     state,
     unknownState,
     progress: state === 'completed' ? 100 : unfinishedPercent(percent),
-    completeTime: readString(entry.completeTime, `${field}completeTime`, fail),
+    completeTime: sharedTime(readString(entry.completeTime, `${field}completeTime`, fail)),
     errorMessage: state === 'failed' ? (reason ?? NO_REASON) : undefined,
     retrying: state === 'failed' || state === 'completed' ? undefined : reason,
   }
