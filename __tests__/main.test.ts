@@ -773,6 +773,18 @@ describe('run() by collection-name', () => {
     ])
   })
 
+  test('time spent finding the jobs comes out of the timeout', async () => {
+    const busy = { status: 503, body: 'busy' }
+    await byCollection(
+      { '101': book([0.5]), '102': book([0.5]) },
+      {},
+      { listScript: [busy, busy, busy, 0] },
+    )
+    await run(virtual())
+    expect(outputs().state).toBe('timed-out')
+    expect(outputs()['elapsed-seconds']).toBe('10')
+  })
+
   test('list faults while finding the jobs are retried, each said at info', async () => {
     await byCollection(
       { '101': book([0.5, 1]) },

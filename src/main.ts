@@ -268,15 +268,11 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
     }
     // The list sees every job in a request or two a round; one job is cheaper described.
     const rounds = settings.target.api === 'v2' && (found !== undefined || jobIds.length > 1)
+    // Finding the jobs came out of the same timeout.
+    const timeLeft = startedAt + settings.timeoutMs - runtime.clock.now()
     let outcome = rounds
-      ? await waitInRounds({
-          ...common,
-          jobIds,
-          listJobs,
-          firstList,
-          timeoutMs: settings.timeoutMs,
-        })
-      : await wait(jobIds, settings.timeoutMs)
+      ? await waitInRounds({ ...common, jobIds, listJobs, firstList, timeoutMs: timeLeft })
+      : await wait(jobIds, timeLeft)
     if (found !== undefined) outcome = { ...outcome, found }
     if (gateActive(settings.gate)) {
       if (settings.gate.commit) {
