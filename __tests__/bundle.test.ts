@@ -13,6 +13,24 @@ describe('dist/index.js', () => {
     expect(source).toContain('bundles no undici')
   })
 
+  test('leaves out @actions/exec and child_process (a build-time stub stands in for it)', () => {
+    expect(source).not.toContain('("child_process")')
+    expect(source).toContain('bundles no @actions/exec')
+  })
+
+  test('loads node:zlib only on the first compressed answer, not at start-up', () => {
+    const zlibModule =
+      /\/\*\*\*\/ (\d+):\s*\/\*\*\*\/ \(\(module\) => \{\s*module\.exports = [^;]*\("node:zlib"\)/.exec(
+        source,
+      )
+    expect(zlibModule).not.toBeNull()
+    // Required lazily (an import() that webpack turns into __nccwpck_require__.t), never eagerly.
+    expect(source).toContain(
+      `__nccwpck_require__.t.bind(__nccwpck_require__, ${zlibModule?.[1] ?? '?'}, 23)`,
+    )
+    expect(source).not.toContain(`= __nccwpck_require__(${zlibModule?.[1] ?? '?'})`)
+  })
+
   test('stays small: it is loaded on every CI run', () => {
     expect(statSync(BUNDLE).size).toBeLessThan(400 * 1024)
   })

@@ -16,7 +16,7 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import { promisify } from 'node:util'
-import * as zlib from 'node:zlib'
+import type * as Zlib from 'node:zlib'
 import { AbortedError, PermanentError, TransientError, errorMessage } from '../errors.js'
 import { clip } from '../text.js'
 import { MAX_HEADER_BYTES, errorCode, networkFault } from './faults.js'
@@ -272,19 +272,33 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   })
 }
 
-async function readBody(message: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  let size = 0
-  // Async iteration rejects when the connection dies before the body ends.
-  for await (const chunk of message as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > maxBytes) {
-      message.destroy()
-      throw tooLarge(maxBytes)
-    }
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks)
+/**
+ * The body, up to maxBytes. Events rather than async iteration: the same
+ * outcome (a connection that dies before the end is an 'error', ECONNRESET
+ * "aborted"), without compiling the stream iterator machinery on every start.
+ */
+function readBody(message: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    message.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > maxBytes) {
+        message.destroy()
+        reject(tooLarge(maxBytes))
+        return
+      }
+      chunks.push(chunk)
+    })
+    message.on('end', () => {
+      resolve(Buffer.concat(chunks))
+    })
+    message.on('error', reject)
+    // Closed without 'end' or 'error' (destroyed from elsewhere): the body is cut off.
+    message.on('close', () => {
+      if (!message.complete) reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))
+    })
+  })
 }
 
 function tooLarge(maxBytes: number): PermanentError {
@@ -293,11 +307,24 @@ function tooLarge(maxBytes: number): PermanentError {
   )
 }
 
-type Decoder = (data: Buffer, options: zlib.ZlibOptions | zlib.BrotliOptions) => Promise<Buffer>
-const gunzip = promisify(zlib.gunzip) as Decoder
-const inflate = promisify(zlib.inflate) as Decoder
-const inflateRaw = promisify(zlib.inflateRaw) as Decoder
-const brotli = promisify(zlib.brotliDecompress) as Decoder
+type Decoder = (data: Buffer, options: Zlib.ZlibOptions | Zlib.BrotliOptions) => Promise<Buffer>
+
+/**
+ * node:zlib is loaded on the first compressed answer, not at start-up: most
+ * runs never see one, and the action is loaded on every CI run.
+ */
+let zlibLoaded: Promise<typeof Zlib> | undefined
+function zlibDecoder(name: 'gunzip' | 'inflate' | 'inflateRaw' | 'brotliDecompress'): Decoder {
+  return async (data, options) => {
+    const zlib = await (zlibLoaded ??= import('node:zlib'))
+    return (promisify(zlib[name]) as Decoder)(data, options)
+  }
+}
+
+const gunzip = zlibDecoder('gunzip')
+const inflate = zlibDecoder('inflate')
+const inflateRaw = zlibDecoder('inflateRaw')
+const brotli = zlibDecoder('brotliDecompress')
 
 /**
  * "deflate" is meant to be zlib-wrapped, but some servers send it raw: the
