@@ -158,7 +158,7 @@ describe('job IDs in list rounds', () => {
     async () => {
       const jobs: Record<string, JobSpec> = {}
       for (let i = 1; i <= 6; i++)
-        jobs[`${100 + i}`] = into('books', [0.2, 0.5, ...Array(i).fill(0.8), 1])
+        jobs[`${100 + i}`] = into('books', [0.2, 0.5, ...Array<number>(i).fill(0.8), 1])
       const r = await run({
         jobs,
         simulator: { v2: 'milvus' },
