@@ -304,9 +304,7 @@ async function manyJobs(
     pollIntervalMs: INTERVAL_MS,
   }
   const outcome: Outcome =
-    mode === 'describes'
-      ? await waitForJobs(common)
-      : await waitInRounds({ ...common, listJobs })
+    mode === 'describes' ? await waitForJobs(common) : await waitInRounds({ ...common, listJobs })
   if (outcome.state !== 'completed') throw new Error(`many jobs (${mode}): ${outcome.state}`)
   const late = outcome.jobs.map((s, i) => (s.settledAfterMs ?? Infinity) - (ends[i] ?? 0))
   return { requests, medianLateMs: median(late), maxLateMs: Math.max(...late) }
