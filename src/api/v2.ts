@@ -217,20 +217,17 @@ export function mapV2Job(
   const files = readDetails(data.details, fail).map((entry, index): FileProgress => {
     const field = `details[${index}].`
     const reading = readProgress(entry, field, fail, onUnknownState)
-    return withOptional<FileProgress>(
-      {
-        fileName: readString(entry.fileName, `${field}fileName`, fail) ?? `(file ${index + 1})`,
-        progress: reading.progress,
-      },
-      {
-        fileSize: readCount(entry.fileSize, `${field}fileSize`, fail),
-        completeTime: reading.completeTime,
-        errorMessage: reading.errorMessage,
-        retrying: reading.retrying,
-        importedRows: readCount(entry.importedRows, `${field}importedRows`, fail),
-        totalRows: readCount(entry.totalRows, `${field}totalRows`, fail),
-      },
-    )
+    // One literal of every field (absent ones undefined): see mapV1Job.
+    return {
+      fileName: readString(entry.fileName, `${field}fileName`, fail) ?? `(file ${index + 1})`,
+      progress: reading.progress,
+      fileSize: readCount(entry.fileSize, `${field}fileSize`, fail),
+      completeTime: reading.completeTime,
+      errorMessage: reading.errorMessage,
+      retrying: reading.retrying,
+      importedRows: readCount(entry.importedRows, `${field}importedRows`, fail),
+      totalRows: readCount(entry.totalRows, `${field}totalRows`, fail),
+    }
   })
   const job = readProgress(data, '', fail, onUnknownState)
   const fileFailed = files.some((file) => file.errorMessage !== undefined)

@@ -139,15 +139,28 @@ function jobEntry(status: JobStatus, withDetails = true): JobEntry {
 /** A value's size as the JSON text the output holds. */
 const jsonBytes = (value: unknown): number => byteLength(JSON.stringify(value))
 
-/** Files with errors are kept first when details must be cut. */
-function keepDetails(details: FileEntry[], budget: number): FileEntry[] {
+/**
+ * Files with errors are kept first when details must be cut. An entry is
+ * made only for a file that is measured (in rank order, up to the first that
+ * does not fit): 1,000 files with room for 20 make about 21 entries, not 1,000.
+ */
+function keepDetails(files: readonly FileProgress[], budget: number): FileEntry[] {
+  const made = new Map<number, FileEntry>()
+  const entryAt = (file: FileProgress, i: number): FileEntry => {
+    let entry = made.get(i)
+    if (entry === undefined) {
+      entry = fileEntry(file)
+      made.set(i, entry)
+    }
+    return entry
+  }
   const kept = fitByRank(
-    details,
-    (d) => (d.errorMessage === null ? 1 : 0),
-    (d) => jsonBytes(d) + 1,
+    files,
+    (file) => (file.errorMessage === undefined ? 1 : 0),
+    (file, i) => jsonBytes(entryAt(file, i)) + 1,
     budget,
   )
-  return details.filter((_, i) => kept.has(i))
+  return [...kept].sort((a, b) => a - b).map((i) => entryAt(files[i] as FileProgress, i))
 }
 
 /**
@@ -184,11 +197,12 @@ export function boundedJobs(statuses: readonly JobStatus[], maxBytes = JOBS_OUTP
   const jobsOmitted = statuses.length - kept
   let budget = maxBytes - jsonBytes(bare.slice(0, kept))
   const result: JobEntry[] = statuses.slice(0, kept).map((status, i) => {
-    const entry = jobEntry(status)
+    const entry = jobEntry(status, false)
+    const files = status.job?.files ?? []
     const share = Math.floor(budget / (kept - i))
-    const details = keepDetails(entry.details, share)
+    const details = keepDetails(files, share)
     budget -= jsonBytes(details) - 2 // "[]" was already counted in the bare header
-    const omitted = entry.details.length - details.length
+    const omitted = files.length - details.length
     detailsOmitted += omitted
     return omitted > 0 ? { ...entry, details, detailsOmitted: omitted } : { ...entry, details }
   })
