@@ -6,7 +6,7 @@
  * chart is drawn by the mermaid package (as GitHub draws it), and headless
  * Chromium takes the picture. A chart mermaid cannot draw stops the script.
  * Writes docs/summary-{completed,failed,large,error,gate-committed,
- * gate-aborted,chart,chart-overall}.png.
+ * gate-aborted,collection,chart,chart-overall}.png.
  *
  *   npm run summary:screenshots [-- name ...]   (needs Debian's chromium: apt-get install chromium)
  *
@@ -165,6 +165,36 @@ const SHOTS = {
         ]),
       ]),
     ),
+  },
+  // collection-name on Milvus: two imports running into the collection (waited for), two
+  // finished earlier (named, not waited for), one into another collection (left out).
+  collection: {
+    height: 900,
+    chart: true,
+    v2: 'milvus',
+    inputs: {
+      'job-id': '',
+      'collection-name': 'articles',
+      'api-version': 'v2',
+      'cluster-id': '',
+      timeout: '20s',
+    },
+    jobs: {
+      '448761313698322011': staged(
+        'articles/part-0001.parquet',
+        300_000,
+        [0.2, 0.5, 0.75, 0.85, 1],
+      ),
+      '448761313698322012': staged('articles/part-0002.parquet', 250_000, [0.1, 0.4, 0.7, 1]),
+      '448761313698321990': staged('articles/part-0000.parquet', 100_000, [1]),
+      '448761313698321991': staged('articles/bad.parquet', 100_000, [
+        { progress: 0.3, jobError: 'the file has 3 columns, expected 4: importing data failed' },
+      ]),
+      '448761313698322020': {
+        ...staged('images/part-0001.parquet', 100_000, [0.3]),
+        collectionName: 'images',
+      },
+    },
   },
   // Three Milvus jobs: one sits at 85 % while indexes build, one completes, one fails.
   chart: {
