@@ -484,8 +484,12 @@ describe('collection-name and require-jobs', () => {
     )
   })
 
-  test('with job-id there is no collection', () => {
-    expect(settings().collection).toBeUndefined()
+  test('with job-id there is no collection (not even an undefined one)', () => {
+    expect(Object.keys(settings())).not.toContain('collection')
+  })
+
+  test('a job-id of blanks next to collection-name is no job-id', () => {
+    expect(settings({ ...byCollection, 'job-id': ' \n ' }).collection?.name).toBe('books')
   })
 
   test.each([

@@ -738,7 +738,12 @@ describe('run() by collection-name', () => {
       'Nothing to wait for: no import into collection books was running. Set require-jobs: true to fail the step in this case.',
     ])
     expect(process.exitCode).toBeUndefined()
-    expect(outputs()).toMatchObject({ state: 'completed', jobs: '[]', 'error-message': '' })
+    expect(outputs()).toMatchObject({
+      state: 'completed',
+      jobs: '[]',
+      'error-message': '',
+      'elapsed-seconds': '0',
+    })
     expect(summary()).toContain('<p>No unfinished import job into collection books was found.')
   })
 
@@ -773,6 +778,21 @@ describe('run() by collection-name', () => {
     ])
   })
 
+  test('a cancel while the jobs are being found: cancelled, not a listing failure', async () => {
+    const s = await byCollection(
+      { '101': book([0.5]) },
+      { timeout: '5m' },
+      { listScript: [{ hang: true }] },
+    )
+    // Real time here: the list must be hanging when the signal comes.
+    const running = run()
+    while (s.listRequests().length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    process.emit('SIGINT', 'SIGINT')
+    await running
+    expect(outputs().state).toBe('cancelled')
+    expect(atLevel('error').some((line) => line.includes('Could not list'))).toBe(false)
+  })
+
   test('time spent finding the jobs comes out of the timeout', async () => {
     const busy = { status: 503, body: 'busy' }
     await byCollection(
@@ -798,6 +818,14 @@ describe('run() by collection-name', () => {
 })
 
 describe('run() with job IDs in list rounds (v2, several jobs)', () => {
+  test('v1 has no list: several jobs are described one by one, and nothing is said of a list', async () => {
+    const s = await start({ 'job-a': job([0.5, 1]), 'job-b': job([1]) })
+    await run(virtual())
+    expect(outputs().state).toBe('completed')
+    expect(s.listRequests()).toEqual([])
+    expect(log()).not.toContain('list call')
+  })
+
   test('a server without the list: said once in the log, then one describe per job', async () => {
     sim = await startSimulator({
       jobs: { 'job-a': job([0.5, 1]), 'job-b': job([1]) },

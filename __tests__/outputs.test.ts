@@ -227,6 +227,12 @@ describe('boundedJobs', () => {
     expect(Buffer.byteLength(json)).toBeLessThanOrEqual(50_000)
     const [entry] = JSON.parse(json) as JobEntry[]
     expect(entry?.details.some((d) => d.errorMessage === 'the reason')).toBe(true)
+    // Kept in the files' own order: the error file, last of them, comes last.
+    expect(entry?.details.at(-1)?.errorMessage).toBe('the reason')
+    const names = entry?.details.map((d) => d.fileName) ?? []
+    expect(names.slice(0, -1)).toEqual(
+      [...names.slice(0, -1)].sort((x, y) => x.localeCompare(y, 'en', { numeric: true })),
+    )
     expect(entry?.detailsOmitted).toBe(5_000 - (entry?.details.length ?? 0))
     expect(detailsOmitted).toBe(entry?.detailsOmitted)
     expect(jobsOmitted).toBe(0)

@@ -3581,8 +3581,7 @@ function untilAborted(work, signal) {
 }
 /**
  * The body, up to maxBytes. Events rather than async iteration: the same
- * outcome (a connection that dies before the end is an 'error', ECONNRESET
- * "aborted"), without compiling the stream iterator machinery on every start.
+ * outcome, without compiling the stream iterator machinery on every start.
  */
 function readBody(message, maxBytes) {
     return new Promise((resolve, reject) => {
@@ -3600,12 +3599,8 @@ function readBody(message, maxBytes) {
         message.on('end', () => {
             resolve(Buffer.concat(chunks));
         });
+        // A connection that dies before the end is an 'error' (ECONNRESET, "aborted").
         message.on('error', reject);
-        // Closed without 'end' or 'error' (destroyed from elsewhere): the body is cut off.
-        message.on('close', () => {
-            if (!message.complete)
-                reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
-        });
     });
 }
 function tooLarge(maxBytes) {
@@ -3954,7 +3949,7 @@ function readListPage(data, query, fail, readState) {
  */
 function morePages(data, page, got) {
     const pageSize = positiveWhole(data.pageSize) ?? LIST_PAGE_SIZE;
-    if (got === 0 || got < pageSize || page >= MAX_LIST_PAGES)
+    if (got < pageSize || page >= MAX_LIST_PAGES)
         return false;
     const count = positiveWhole(data.count);
     return count === undefined || page * pageSize < count;
@@ -3965,7 +3960,9 @@ function positiveWhole(value) {
 /** What the job-id input takes: an ID from the list is described and shown like one. */
 const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 function readJobId(value, field, fail) {
-    const text = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+    const text = 
+    // A negative number reads "-1", which the pattern refuses.
+    typeof value === 'number' && Number.isSafeInteger(value)
         ? String(value)
         : typeof value === 'string'
             ? value
@@ -4078,7 +4075,7 @@ class V2Dialect {
                 unknown = spelled;
                 this.noteUnknownState(spelled);
             });
-            return unknown === undefined ? { state } : { state, unknown };
+            return { state, unknown };
         }),
     };
     noteUnknownState(state) {
@@ -6844,8 +6841,7 @@ async function listAllPages(listJobs, request) {
 async function waitInRounds(options) {
     const { clock, sleep } = options;
     const emit = options.onEvent ?? (() => undefined);
-    const holds = options.uncommittedSettles !== false;
-    const done = (state) => isSettled(state) && (holds || state !== 'uncommitted');
+    const done = isSettled;
     const startedAt = options.startedAt ?? clock.now();
     const deadline = clock.now() + options.timeoutMs;
     const requestTimeoutMs = options.requestTimeoutMs ?? POLL_DEFAULTS.requestTimeoutMs;
@@ -7066,7 +7062,10 @@ async function waitInRounds(options) {
         if (!going || stopped())
             break;
         const open = statuses.filter(isOpen).length;
-        if (open > 0 && snapshot.pages >= open && seenSettled.size === 0) {
+        // Every job settled in this round: done now, not an interval later.
+        if (open === 0)
+            break;
+        if (snapshot.pages >= open && seenSettled.size === 0) {
             await perJob('cheaper', `the list takes ${snapshot.pages} request${snapshot.pages === 1 ? '' : 's'} a round for ${open} open job${open === 1 ? '' : 's'}`);
             break;
         }

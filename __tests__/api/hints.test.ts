@@ -23,6 +23,14 @@ describe('refusalKind: what a refusal points at', () => {
     [1, 'cluster in03-x is stopped', 'cluster'],
     [1, 'database not found: analytics', 'database'],
     [1, 'internal error', 'other'],
+    [100, 'collection not found[database=default][collection=books]', 'collection'],
+    [100, 'anything', 'collection'],
+    [1, 'collection books not found', 'collection'],
+    [1, 'collection books does not exist', 'collection'],
+    [1, "collection books doesn't exist", 'collection'],
+    [1, 'collection books doesnt exist', 'collection'],
+    [1, 'collection books dont exist', 'other'],
+    [1, 'collection books is loading', 'other'],
   ])('code %d, %j: %s', (code, message, kind) => {
     expect(refusalKind(code, message)).toBe(kind)
   })

@@ -21,24 +21,24 @@ import {
 } from '../../scripts/simulator.mjs'
 
 const fail = (expected: string): Error => new ListUnsupportedError(`expected ${expected}`)
-const known = (text: string): { state: JobState; unknown?: string } =>
+const known = (text: string): { state: JobState; unknown: string | undefined } =>
   text === 'Completed'
-    ? { state: 'completed' }
+    ? { state: 'completed', unknown: undefined }
     : text === 'Failed'
-      ? { state: 'failed' }
+      ? { state: 'failed', unknown: undefined }
       : text === 'Sorting'
         ? { state: 'importing', unknown: 'Sorting' }
-        : { state: 'importing' }
+        : { state: 'importing', unknown: undefined }
 const page1: ListQuery = { collectionName: 'c', page: 1 }
 
 describe('listBody', () => {
   test('one body for both servers: the name always (empty lists every job), the paging, and what the target has', () => {
-    expect(listBody({ page: 2 }, {})).toEqual({
+    expect(listBody({ page: 2 }, {})).toStrictEqual({
       collectionName: '',
       pageSize: LIST_PAGE_SIZE,
       currentPage: 2,
     })
-    expect(listBody(page1, { clusterId: 'in03-1', dbName: 'db' })).toEqual({
+    expect(listBody(page1, { clusterId: 'in03-1', dbName: 'db' })).toStrictEqual({
       collectionName: 'c',
       dbName: 'db',
       clusterId: 'in03-1',
@@ -49,6 +49,11 @@ describe('listBody', () => {
 })
 
 describe('readListPage', () => {
+  test('a record carries only the fields it was sent (no undefined ones)', () => {
+    const page = readListPage({ records: [{ jobId: '1', state: 'Pending' }] }, page1, fail, known)
+    expect(page).toStrictEqual({ jobs: [{ jobId: '1', state: 'importing' }], more: false })
+  })
+
   test('Milvus records: string IDs, state, progress, a reason only when failed', () => {
     const page = readListPage(
       {
@@ -135,6 +140,8 @@ describe('readListPage', () => {
       1,
       false,
     ],
+    ['a page size of 0 (the asked one holds)', { pageSize: 0, records: full(99) }, 1, false],
+    ['a count of 0 (as if none)', { count: 0, pageSize: 100, records: full(100) }, 1, true],
     [
       'the last page allowed',
       { count: 10 ** 6, pageSize: 100, records: full(100) },
@@ -153,6 +160,13 @@ describe('readListPage', () => {
 
   test('absent records are none', () => {
     expect(readListPage({}, page1, fail, known)).toEqual({ jobs: [], more: false })
+  })
+
+  test('job ID 0 is one', () => {
+    expect(
+      readListPage({ records: [{ jobId: 0, state: 'Pending' }] }, page1, fail, known).jobs[0]
+        ?.jobId,
+    ).toBe('0')
   })
 
   test('a whole-number job ID is read as text; one past 2^53 could not be read exactly', () => {
@@ -216,6 +230,37 @@ describe('readListPage', () => {
     expect(() =>
       readListPage({ records: [{ jobId: ' 1', state: 'Pending' }] }, page1, fail, known),
     ).toThrow()
+  })
+})
+
+describe('V2Dialect.list', () => {
+  test('reads states as describes do, and tells of an unknown one once', () => {
+    const told: string[] = []
+    const dialect = new V2Dialect({
+      product: 'Milvus',
+      baseUrl: new URL('https://milvus.example.com'),
+      onUnknownState: (state) => told.push(state),
+    })
+    const list = dialect.list
+    const data = {
+      records: [
+        { jobId: '1', state: 'Sorting' },
+        { jobId: '2', state: 'Sorting' },
+        { jobId: '3', state: 'Completed' },
+      ],
+    }
+    expect(list.mapPage(data, page1, fail).jobs).toStrictEqual([
+      { jobId: '1', state: 'importing', unknownState: 'Sorting' },
+      { jobId: '2', state: 'importing', unknownState: 'Sorting' },
+      { jobId: '3', state: 'completed' },
+    ])
+    expect(told).toEqual(['Sorting'])
+    const request = list.request({ collectionName: 'books', page: 1 })
+    expect([request.method, request.url.href, request.headers]).toEqual([
+      'POST',
+      'https://milvus.example.com/v2/vectordb/jobs/import/list',
+      { 'content-type': 'application/json' },
+    ])
   })
 })
 
@@ -394,6 +439,42 @@ describe('the list client against the simulator', () => {
     const error = await failure(list(page1))
     expect(error).toBeInstanceOf(kind)
     expect(error.message).toMatch(message)
+  })
+
+  test.each([
+    [
+      'a success code with only a message (an error envelope)',
+      '{"code":0,"message":"The token is illegal."}',
+    ],
+    ['data null next to a message', '{"code":0,"data":null,"message":"no such cluster"}'],
+  ])('%s is a refusal, not an unknown shape', async (_name, body) => {
+    const { list } = await listClient({ v2: 'milvus', listScript: [{ status: 200, body }] })
+    const error = await failure(list(page1))
+    expect(error).toBeInstanceOf(PermanentError)
+    expect(error.message).toMatch(/^Milvus refused to list the import jobs: code 0, /)
+  })
+
+  test('data null without a message is a shape it does not know', async () => {
+    const { list } = await listClient({
+      v2: 'milvus',
+      listScript: [{ status: 200, body: '{"code":0,"data":null}' }],
+    })
+    const error = await failure(list(page1))
+    expect(error).toBeInstanceOf(ListUnsupportedError)
+  })
+
+  test('a rate limit and a body that is not JSON say what the host answered; Retry-After is kept', async () => {
+    const { list } = await listClient({
+      v2: 'milvus',
+      listScript: [
+        { code: 1807, message: 'rate limit exceeded', headers: { 'retry-after': '3' } },
+        { status: 200, body: '<html>' },
+      ],
+    })
+    const limited = (await failure(list(page1))) as TransientError
+    expect([limited.answered, limited.retryAfterMs]).toEqual(['code 1807', 3_000])
+    const garbled = (await failure(list(page1))) as TransientError
+    expect(garbled.answered).toBe('answers that were not JSON')
   })
 
   test('the key is never quoted from a list answer', async () => {

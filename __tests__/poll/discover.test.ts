@@ -124,3 +124,35 @@ describe('discoverJobs', () => {
     ).toBeInstanceOf(AbortedError)
   })
 })
+
+describe('discoverJobs: time', () => {
+  test('each list gets the time left, within 30 s and at least 2 s; a retry waits the delay it names', async () => {
+    const vt = new VirtualTime()
+    const calls: [number, number][] = []
+    const listJobs: ListJobs = (_page, request) => {
+      calls.push([vt.elapsed, request.timeoutMs])
+      return calls.length < 3
+        ? Promise.reject(new TransientError('HTTP 503'))
+        : Promise.resolve({ jobs: [], more: false })
+    }
+    const delays: number[] = []
+    await discoverJobs(
+      options(vt, listJobs, { timeoutMs: 40_000, onRetry: (e) => delays.push(e.delayMs) }),
+    )
+    expect(calls[0]).toEqual([0, 30_000])
+    expect(calls[1]?.[0]).toBe(delays[0])
+    expect(calls[2]?.[0]).toBe((delays[0] ?? 0) + (delays[1] ?? 0))
+    expect(calls[1]?.[1]).toBe(Math.min(30_000, 40_000 - (calls[1]?.[0] ?? 0)))
+  })
+
+  test('near the deadline a list still gets 2 s', async () => {
+    const vt = new VirtualTime()
+    const calls: number[] = []
+    const listJobs: ListJobs = (_page, request) => {
+      calls.push(request.timeoutMs)
+      return Promise.reject(new TransientError('HTTP 503'))
+    }
+    await failure(discoverJobs(options(vt, listJobs, { timeoutMs: 3_000 })))
+    expect(calls.at(-1)).toBe(2_000)
+  })
+})

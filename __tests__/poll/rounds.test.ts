@@ -499,3 +499,208 @@ describe('listAllPages', () => {
     expect(snapshot).toBeUndefined()
   })
 })
+
+describe('waitInRounds: the details', () => {
+  test('each request gets the time left, within 30 s and at least 2 s', async () => {
+    const vt = new VirtualTime()
+    const w = world(vt, { 'job-a': { endsAt: 200_000 }, 'job-b': { endsAt: 200_000 } })
+    const timeouts: [string, number, number][] = []
+    const listJobs: ListJobs = (page, request) => {
+      timeouts.push(['list', vt.elapsed, request.timeoutMs])
+      return w.listJobs(page, request)
+    }
+    await waitInRounds(options(vt, { ...w, listJobs }, { timeoutMs: 40_000 }))
+    expect(timeouts[0]).toEqual(['list', 0, 30_000])
+    expect(timeouts.find(([, at]) => at === 15_000)).toEqual(['list', 15_000, 25_000])
+    expect(timeouts.at(-1)).toEqual(['list', 40_000, 2_000])
+  })
+
+  test('the list view keeps the collection, an unknown state, and a failed job’s reason', async () => {
+    const vt = new VirtualTime()
+    const listJobs: ListJobs = () =>
+      Promise.resolve({
+        jobs: [
+          {
+            jobId: 'job-a',
+            state: 'importing',
+            unknownState: 'Sorting',
+            progress: 40,
+            collectionName: 'books',
+          },
+          { jobId: 'job-b', state: 'completed', collectionName: 'books' },
+        ],
+        more: false,
+      })
+    // Describes never answer: what the list showed is all that is known.
+    const fetchJob: FetchJob = () => Promise.reject(new TransientError('HTTP 503'))
+    const outcome = await waitInRounds(options(vt, { listJobs, fetchJob }, { timeoutMs: 3_000 }))
+    expect(outcome.state).toBe('timed-out')
+    expect(outcome.jobs[0]?.job).toMatchObject({
+      collectionName: 'books',
+      unknownState: 'Sorting',
+      progress: 40,
+    })
+    // A completed record without progress (Zilliz Cloud) is 100%.
+    expect(outcome.jobs[1]?.job).toMatchObject({
+      state: 'completed',
+      progress: 100,
+      collectionName: 'books',
+    })
+    expect(outcome.jobs[1]?.job?.errorMessage).toBeUndefined()
+    // A job still running at the end never settled.
+    expect(outcome.jobs[0]?.settledAfterMs).toBeUndefined()
+    expect(outcome.jobs[0]?.lastError).toBeUndefined()
+  })
+
+  test('a state the action knows again clears the unknown one', async () => {
+    const vt = new VirtualTime()
+    let call = 0
+    const listJobs: ListJobs = () => {
+      call += 1
+      return Promise.resolve({
+        jobs: [
+          call === 1
+            ? { jobId: 'job-a', state: 'importing', unknownState: 'Sorting', progress: 40 }
+            : { jobId: 'job-a', state: 'importing', progress: 50 },
+          { jobId: 'job-b', state: 'importing', progress: 1 },
+        ],
+        more: false,
+      })
+    }
+    const fetchJob: FetchJob = () => Promise.reject(new Error('not called'))
+    const outcome = await waitInRounds(options(vt, { listJobs, fetchJob }, { timeoutMs: 6_000 }))
+    expect(outcome.jobs[0]?.job?.unknownState).toBeUndefined()
+    expect(outcome.jobs[0]?.job?.progress).toBe(50)
+  })
+
+  test('a describe that fails for a while is tried again next round, and the wait goes on', async () => {
+    const vt = new VirtualTime()
+    const w = world(vt, {
+      'job-a': { endsAt: 3_000 },
+      'job-b': { endsAt: 60_000 },
+      'job-c': { endsAt: 60_000 },
+    })
+    let fails = 1
+    const fetchJob: FetchJob = (jobId, request) =>
+      jobId === 'job-a' && fails-- > 0
+        ? Promise.reject(new TransientError('HTTP 503'))
+        : w.fetchJob(jobId, request)
+    const outcome = await waitInRounds(
+      options(vt, { ...w, fetchJob }, { jobIds: ['job-a', 'job-b', 'job-c'] }),
+    )
+    expect(outcome.state).toBe('completed')
+    expect(
+      describes(w.requests)
+        .filter((r) => r.jobId === 'job-a')
+        .map((r) => r.at),
+    ).toEqual([10_200])
+    // Seen settled at the first list that showed it, not at the late describe.
+    expect(outcome.jobs[0]?.settledAfterMs).toBe(5_000)
+    expect(outcome.jobs[0]?.lastError).toBeUndefined()
+  })
+
+  test('a cancel during a describe ends the wait cancelled, with no problem made of it', async () => {
+    const vt = new VirtualTime()
+    const cancel = new AbortController()
+    const w = world(vt, { 'job-a': { endsAt: 0 }, 'job-b': { endsAt: 60_000 } })
+    const fetchJob: FetchJob = (_jobId, request) =>
+      new Promise((_resolve, reject) => {
+        request.signal.addEventListener('abort', () => {
+          reject(new AbortedError('aborted'))
+        })
+        cancel.abort()
+      })
+    const events: WaitEvent[] = []
+    const outcome = await waitInRounds(
+      options(vt, { ...w, fetchJob }, { signal: cancel.signal, onEvent: (e) => events.push(e) }),
+    )
+    expect(outcome.state).toBe('cancelled')
+    expect(outcome.jobs.map((s) => s.problem)).toEqual([undefined, undefined])
+    expect(events.some((e) => e.kind === 'fallback')).toBe(false)
+  })
+
+  test('fail fast marks the others stopped, never the failed job or one already done', async () => {
+    const vt = new VirtualTime()
+    const w = world(vt, {
+      'job-a': { endsAt: 2_000 },
+      'job-b': { endsAt: 60_000 },
+      'job-c': { endsAt: 8_000, fails: 'bad schema' },
+    })
+    const outcome = await waitInRounds(options(vt, w, { jobIds: ['job-a', 'job-b', 'job-c'] }))
+    expect(outcome.jobs.map((s) => s.stoppedBy)).toEqual([undefined, 'job-c', undefined])
+  })
+
+  test('the fallback to describes keeps the deadline', async () => {
+    const vt = new VirtualTime()
+    const w = world(vt, { 'job-a': { endsAt: 600_000 }, 'job-b': { endsAt: 600_000 } })
+    const listJobs: ListJobs = () => Promise.reject(new ListUnsupportedError('HTTP 404'))
+    const outcome = await waitInRounds(options(vt, { ...w, listJobs }, { timeoutMs: 20_000 }))
+    expect(outcome.state).toBe('timed-out')
+    expect(outcome.elapsedMs).toBe(20_000)
+  })
+
+  test('jobs that all settle in one round end the wait there, with no fallback', async () => {
+    const vt = new VirtualTime()
+    const w = world(vt, { 'job-a': { endsAt: 6_000 }, 'job-b': { endsAt: 7_000 } })
+    const events: WaitEvent[] = []
+    const outcome = await waitInRounds(options(vt, w, { onEvent: (e) => events.push(e) }))
+    expect(outcome.state).toBe('completed')
+    expect(events.some((e) => e.kind === 'fallback')).toBe(false)
+    expect(outcome.elapsedMs).toBe(10_400)
+  })
+
+  test('the fallback says how many requests a paged list takes for how many open jobs', async () => {
+    const vt = new VirtualTime()
+    const w = world(
+      vt,
+      { a: { endsAt: 3_000 }, b: { endsAt: 30_000 }, c: { endsAt: 30_000 } },
+      { progress: true, pageSize: 1 },
+    )
+    const events: WaitEvent[] = []
+    await waitInRounds(options(vt, w, { jobIds: ['a', 'b', 'c'], onEvent: (e) => events.push(e) }))
+    expect(events.find((e) => e.kind === 'fallback')).toMatchObject({
+      why: 'cheaper',
+      reason: 'the list takes 3 requests a round for 3 open jobs',
+    })
+  })
+
+  test('a list that fails at the deadline is not retried past it', async () => {
+    const vt = new VirtualTime()
+    const w = world(vt, { 'job-a': { endsAt: 60_000 }, 'job-b': { endsAt: 60_000 } })
+    let call = 0
+    const listJobs: ListJobs = (page, request) =>
+      call++ === 0 ? w.listJobs(page, request) : Promise.reject(new TransientError('HTTP 503'))
+    const events: WaitEvent[] = []
+    await waitInRounds(
+      options(vt, { ...w, listJobs }, { timeoutMs: 20_000, onEvent: (e) => events.push(e) }),
+    )
+    const retries = events.filter((e): e is ListRetryEvent => e.kind === 'list-retry')
+    expect(retries.length).toBeGreaterThan(0)
+    expect(retries.every((e) => e.delayMs > 0)).toBe(true)
+  })
+
+  test('progress describes are paid for by rounds of open jobs only (jobs that end early add nothing)', async () => {
+    const vt = new VirtualTime()
+    const jobs: Record<string, WorldJob> = {
+      a: { endsAt: 1_000 },
+      b: { endsAt: 1_000 },
+      c: { endsAt: 1_000 },
+      d: { endsAt: 40_000 },
+    }
+    const w = world(vt, jobs, { progress: false, pageSize: 10 })
+    await waitInRounds(
+      options(vt, w, { jobIds: Object.keys(jobs), pollIntervalMs: 1_000, timeoutMs: 60_000 }),
+    )
+    const today = new VirtualTime()
+    const perJob = world(today, jobs, { progress: false })
+    await waitForJobs({
+      ...options(today, perJob, {
+        jobIds: Object.keys(jobs),
+        pollIntervalMs: 1_000,
+        timeoutMs: 60_000,
+      }),
+      forecast: false,
+    })
+    expect(w.requests.length).toBeLessThanOrEqual(perJob.requests.length)
+  })
+})

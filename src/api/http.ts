@@ -274,8 +274,7 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /**
  * The body, up to maxBytes. Events rather than async iteration: the same
- * outcome (a connection that dies before the end is an 'error', ECONNRESET
- * "aborted"), without compiling the stream iterator machinery on every start.
+ * outcome, without compiling the stream iterator machinery on every start.
  */
 function readBody(message: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -293,11 +292,8 @@ function readBody(message: http.IncomingMessage, maxBytes: number): Promise<Buff
     message.on('end', () => {
       resolve(Buffer.concat(chunks))
     })
+    // A connection that dies before the end is an 'error' (ECONNRESET, "aborted").
     message.on('error', reject)
-    // Closed without 'end' or 'error' (destroyed from elsewhere): the body is cut off.
-    message.on('close', () => {
-      if (!message.complete) reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))
-    })
   })
 }
 

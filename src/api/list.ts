@@ -55,7 +55,7 @@ export function readListPage(
   data: Record<string, unknown>,
   query: ListQuery,
   fail: ShapeError,
-  readState: (text: string) => { state: JobState; unknown?: string },
+  readState: (text: string) => { state: JobState; unknown: string | undefined },
 ): ListPage {
   const records = data.records ?? []
   if (!Array.isArray(records)) throw fail('"records" to be an array')
@@ -87,7 +87,7 @@ export function readListPage(
  */
 function morePages(data: Record<string, unknown>, page: number, got: number): boolean {
   const pageSize = positiveWhole(data.pageSize) ?? LIST_PAGE_SIZE
-  if (got === 0 || got < pageSize || page >= MAX_LIST_PAGES) return false
+  if (got < pageSize || page >= MAX_LIST_PAGES) return false
   const count = positiveWhole(data.count)
   return count === undefined || page * pageSize < count
 }
@@ -101,7 +101,8 @@ const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/
 
 function readJobId(value: unknown, field: string, fail: ShapeError): string {
   const text =
-    typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+    // A negative number reads "-1", which the pattern refuses.
+    typeof value === 'number' && Number.isSafeInteger(value)
       ? String(value)
       : typeof value === 'string'
         ? value

@@ -134,7 +134,7 @@ export class V2Dialect implements Dialect {
           unknown = spelled
           this.noteUnknownState(spelled)
         })
-        return unknown === undefined ? { state } : { state, unknown }
+        return { state, unknown }
       }),
   }
 

@@ -22,7 +22,6 @@ import { setMaxListeners } from 'node:events'
 import { AbortedError, PermanentError, TransientError, errorMessage } from '../errors.js'
 import {
   type ImportJob,
-  type JobState,
   type JobStatus,
   type ListJobs,
   type ListPage,
@@ -48,7 +47,8 @@ export interface ListSnapshot {
   pages: number
 }
 
-export interface RoundsOptions extends Omit<WaitOptions, 'forecast'> {
+/** Rounds wait for jobs to settle, Uncommitted included (the gate's wait for commits uses wait.ts). */
+export interface RoundsOptions extends Omit<WaitOptions, 'forecast' | 'uncommittedSettles'> {
   listJobs: ListJobs
   /** A list taken just before (finding a collection's jobs): the first round uses it. */
   firstList?: ListSnapshot
@@ -84,8 +84,7 @@ export async function listAllPages(
 export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
   const { clock, sleep } = options
   const emit = options.onEvent ?? (() => undefined)
-  const holds = options.uncommittedSettles !== false
-  const done = (state: JobState): boolean => isSettled(state) && (holds || state !== 'uncommitted')
+  const done = isSettled
   const startedAt = options.startedAt ?? clock.now()
   const deadline = clock.now() + options.timeoutMs
   const requestTimeoutMs = options.requestTimeoutMs ?? POLL_DEFAULTS.requestTimeoutMs
@@ -300,7 +299,9 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
     }
     if (!going || stopped()) break
     const open = statuses.filter(isOpen).length
-    if (open > 0 && snapshot.pages >= open && seenSettled.size === 0) {
+    // Every job settled in this round: done now, not an interval later.
+    if (open === 0) break
+    if (snapshot.pages >= open && seenSettled.size === 0) {
       await perJob(
         'cheaper',
         `the list takes ${snapshot.pages} request${snapshot.pages === 1 ? '' : 's'} a round for ${open} open job${open === 1 ? '' : 's'}`,
