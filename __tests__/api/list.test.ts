@@ -471,9 +471,11 @@ describe('the list client against the simulator', () => {
         { status: 200, body: '<html>' },
       ],
     })
-    const limited = (await failure(list(page1))) as TransientError
+    const limited = await failure(list(page1))
+    if (!(limited instanceof TransientError)) throw new Error('expected a TransientError')
     expect([limited.answered, limited.retryAfterMs]).toEqual(['code 1807', 3_000])
-    const garbled = (await failure(list(page1))) as TransientError
+    const garbled = await failure(list(page1))
+    if (!(garbled instanceof TransientError)) throw new Error('expected a TransientError')
     expect(garbled.answered).toBe('answers that were not JSON')
   })
 
