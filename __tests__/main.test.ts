@@ -817,6 +817,20 @@ describe('run() by collection-name', () => {
   })
 })
 
+/** The inputs of a v2 run against a self-hosted Milvus simulator, by job ID. */
+function setV2Inputs(simulator: Simulator, jobIds: string): void {
+  const inputs: Record<string, string> = {
+    'job-id': jobIds,
+    'api-key': simulator.apiKey,
+    endpoint: simulator.url,
+    'api-version': 'v2',
+    'poll-interval': '1s',
+    timeout: '10s',
+  }
+  for (const [name, value] of Object.entries(inputs))
+    process.env[`INPUT_${name.toUpperCase()}`] = value
+}
+
 describe('run() with job IDs in list rounds (v2, several jobs)', () => {
   test('v1 has no list: several jobs are described one by one, and nothing is said of a list', async () => {
     const s = await start({ 'job-a': job([0.5, 1]), 'job-b': job([1]) })
@@ -832,16 +846,7 @@ describe('run() with job IDs in list rounds (v2, several jobs)', () => {
       v2: 'milvus',
       list: 'missing',
     })
-    const inputs: Record<string, string> = {
-      'job-id': 'job-a,job-b',
-      'api-key': sim.apiKey,
-      endpoint: sim.url,
-      'api-version': 'v2',
-      'poll-interval': '1s',
-      timeout: '10s',
-    }
-    for (const [name, value] of Object.entries(inputs))
-      process.env[`INPUT_${name.toUpperCase()}`] = value
+    setV2Inputs(sim, 'job-a,job-b')
     await run(virtual())
     const said = atLevel('info').filter((line) => line.startsWith('The list call cannot be used'))
     expect(said).toEqual([
@@ -856,16 +861,7 @@ describe('run() with job IDs in list rounds (v2, several jobs)', () => {
       jobs: { 'job-a': job([0.5, 1]), 'job-b': job([0.2, 0.4, 0.6, 1]) },
       v2: 'milvus',
     })
-    const inputs: Record<string, string> = {
-      'job-id': 'job-a,job-b',
-      'api-key': sim.apiKey,
-      endpoint: sim.url,
-      'api-version': 'v2',
-      'poll-interval': '1s',
-      timeout: '10s',
-    }
-    for (const [name, value] of Object.entries(inputs))
-      process.env[`INPUT_${name.toUpperCase()}`] = value
+    setV2Inputs(sim, 'job-a,job-b')
     process.env.RUNNER_DEBUG = '1'
     await run(virtual())
     expect(sim.listRequests()[0]?.body).toMatchObject({ collectionName: '' })
