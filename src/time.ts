@@ -16,14 +16,28 @@ export const realSleep: Sleep = (ms, signal) =>
       resolve()
       return
     }
+    // Timers run on a monotonic clock and Date.now() floors another, so a timer
+    // can fire up to 1 ms before Date.now() has moved on by `ms`. The loop reads
+    // the time with Date.now() (systemClock), so a wake that early sleeps again:
+    // a sleep to the deadline must not end before the deadline.
+    const wakeAt = Date.now() + ms
+    let timer: ReturnType<typeof setTimeout>
     const onAbort = (): void => {
       clearTimeout(timer)
       resolve()
     }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
+    const arm = (delayMs: number): void => {
+      timer = setTimeout(() => {
+        const left = wakeAt - Date.now()
+        if (left > 0) {
+          arm(left)
+          return
+        }
+        signal.removeEventListener('abort', onAbort)
+        resolve()
+      }, delayMs)
+    }
+    arm(ms)
     // An AbortSignal fires 'abort' at most once.
     signal.addEventListener('abort', onAbort)
   })
