@@ -51,7 +51,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', '*.js'],
+    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'build/**/*.mjs', '*.js'],
     rules: {
       // Plain JS (checked by tsc through JSDoc) gives typed rules too little to work with.
       '@typescript-eslint/no-unsafe-assignment': 'off',

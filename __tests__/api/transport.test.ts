@@ -347,6 +347,17 @@ describe('through a CONNECT proxy', () => {
     )
   })
 
+  test('an http:// URL goes direct even when a proxy is named: a tunnel ends in TLS', async () => {
+    // proxyFromEnv names none for http://; the transport keeps to that even when told otherwise.
+    const p = await proxy({ kind: 'silent' })
+    const plain = createHttpServer((_req, res) => res.end('{"code":0}'))
+    const { port } = await listen(plain)
+    const answer = await send(transportVia(p.url), new URL(`http://127.0.0.1:${port}/x`))
+    expect(answer.status).toBe(200)
+    expect(answer.body).toBe('{"code":0}')
+    expect(p.connects).toEqual([])
+  })
+
   test('a refused connection to the proxy is transient and names it', async () => {
     const port = await freePort()
     const error = await failure(send(transportVia(`http://127.0.0.1:${port}`)))

@@ -13,7 +13,7 @@
  * Every failure becomes a TransientError or a PermanentError.
  */
 import * as http from 'node:http'
-import * as https from 'node:https'
+import type * as Https from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import { promisify } from 'node:util'
 import type * as Zlib from 'node:zlib'
@@ -21,6 +21,7 @@ import { AbortedError, PermanentError, TransientError, errorMessage } from '../e
 import { clip } from '../text.js'
 import { MAX_HEADER_BYTES, errorCode, networkFault } from './faults.js'
 import { type Destroyable, type Stage, proxyFromEnv, tunnelTo } from './proxy.js'
+import { loadTlsModules } from './tls-modules.js'
 import { socketHost } from './url.js'
 
 export interface HttpRequest {
@@ -61,7 +62,9 @@ const READING = 'reading the answer'
 class StaleConnection extends Error {}
 
 export class HttpTransport implements Transport {
-  private readonly agents: { http: http.Agent; https: https.Agent }
+  private readonly httpAgent = new http.Agent({ keepAlive: true })
+  /** Made with the first https:// request (node:https is loaded then: tls-modules.ts). */
+  private httpsAgent: Https.Agent | undefined
 
   constructor(
     private readonly userAgent: string,
@@ -70,12 +73,7 @@ export class HttpTransport implements Transport {
     private readonly proxyFor: (url: URL) => URL | undefined = proxyFromEnv,
     /** Offered to every https:// API host that asks for one (never to a proxy). */
     private readonly clientCert?: ClientCertificate,
-  ) {
-    this.agents = {
-      http: new http.Agent({ keepAlive: true }),
-      https: new https.Agent({ keepAlive: true, ...clientCert }),
-    }
-  }
+  ) {}
 
   async send(request: HttpRequest): Promise<HttpResponse> {
     const timeout = AbortSignal.timeout(request.timeoutMs)
@@ -119,8 +117,8 @@ export class HttpTransport implements Transport {
 
   /** Closes kept-alive sockets so the process can exit. */
   dispose(): void {
-    this.agents.http.destroy()
-    this.agents.https.destroy()
+    this.httpAgent.destroy()
+    this.httpsAgent?.destroy()
   }
 
   /** One attempt: (tunnel,) request, answer, body. Whatever it opened is destroyed if it does not finish. */
@@ -133,15 +131,20 @@ export class HttpTransport implements Transport {
   ): Promise<HttpResponse> {
     // Nothing is opened for a request given up before it starts (a cancel, or a deadline spent on the first try).
     signal.throwIfAborted()
+    // Loaded before anything is opened: every await after this one waits on
+    // something in `held`, so a cancel at any point destroys all that is open.
+    const tlsModules = request.url.protocol === 'https:' ? await loadTlsModules() : undefined
+    signal.throwIfAborted()
     const held = new Set<Destroyable>()
     const work = (async (): Promise<HttpResponse> => {
       stage.peer = request.url.host
       stage.doing = 'connecting'
+      // Only https:// goes through a proxy (proxyFromEnv): the tunnel ends in a TLS session.
       const tunnel =
-        proxy === undefined
+        proxy === undefined || tlsModules === undefined
           ? undefined
-          : await tunnelTo(request.url, proxy, held, stage, this.clientCert)
-      const message = await this.answer(request, tunnel, fresh, held, stage)
+          : await tunnelTo(request.url, proxy, held, stage, tlsModules.tls, this.clientCert)
+      const message = await this.answer(request, tlsModules?.https, tunnel, fresh, held, stage)
       stage.doing = READING
       const raw = await readBody(message, this.maxBodyBytes)
       const body = await decodeBody(raw, message.headers['content-encoding'], this.maxBodyBytes)
@@ -165,6 +168,8 @@ export class HttpTransport implements Transport {
   /** Sends the request and resolves with the answer's head. */
   private answer(
     request: HttpRequest,
+    /** Given for an https:// URL, and only then. */
+    https: typeof Https | undefined,
     tunnel: TLSSocket | undefined,
     fresh: boolean,
     held: Set<Destroyable>,
@@ -178,7 +183,7 @@ export class HttpTransport implements Transport {
       'accept-encoding': ACCEPT_ENCODING,
     }
     if (body !== undefined) headers['content-length'] = Buffer.byteLength(body)
-    const options: https.RequestOptions = {
+    const options: Https.RequestOptions = {
       method: request.method,
       protocol: url.protocol,
       hostname: socketHost(url),
@@ -193,10 +198,12 @@ export class HttpTransport implements Transport {
     if (tunnel !== undefined) options.createConnection = () => tunnel
     // agent: false is a fresh connection, used once (it then needs the certificate itself).
     else if (fresh) Object.assign(options, { agent: false }, secure ? this.clientCert : undefined)
-    else options.agent = secure ? this.agents.https : this.agents.http
+    else if (https === undefined) options.agent = this.httpAgent
+    else
+      options.agent = this.httpsAgent ??= new https.Agent({ keepAlive: true, ...this.clientCert })
 
     return new Promise((resolve, reject) => {
-      const req = (secure ? https : http).request(options)
+      const req = (https ?? http).request(options)
       held.add(req)
       req.on('socket', (socket) => {
         if (tunnel !== undefined || !socket.connecting) {

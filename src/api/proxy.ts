@@ -7,9 +7,8 @@
  */
 import { once } from 'node:events'
 import * as net from 'node:net'
-import * as tls from 'node:tls'
-import { getProxyUrl } from '@actions/http-client'
-import { checkBypass } from '@actions/http-client/lib/proxy'
+import type * as Tls from 'node:tls'
+import { checkBypass, getProxyUrl } from '@actions/http-client/lib/proxy'
 import { PermanentError, TransientError } from '../errors.js'
 import { clip } from '../text.js'
 import { certificateRefused, describeSystemError, errorCode, proxyConnectFault } from './faults.js'
@@ -48,7 +47,9 @@ export function proxyFromEnv(url: URL): URL | undefined {
   )
   let text: string
   try {
-    text = getProxyUrl(url.href)
+    // What the index's getProxyUrl(href) gives, from the proxy module itself:
+    // the index would bundle HttpClient and tunnel (build/README.md).
+    text = getProxyUrl(url)?.href ?? ''
   } catch {
     // A value without a scheme that is not a URL even with http:// in front ("user%:pw@host").
     throw invalid
@@ -88,8 +89,10 @@ export async function tunnelTo(
   proxy: URL,
   held: Set<Destroyable>,
   stage: Stage,
+  /** node:tls, loaded by the caller before anything is opened (tls-modules.ts). */
+  tls: typeof Tls,
   clientCert?: ClientCertificate,
-): Promise<tls.TLSSocket> {
+): Promise<Tls.TLSSocket> {
   const name = proxyName(proxy)
   const hostname = socketHost(target)
   const address = `${target.hostname}:${target.port || '443'}`
