@@ -37,6 +37,13 @@ export default defineConfig(
           selector: "MemberExpression[object.name='process'][property.name=/^(stdout|stderr)$/]",
           message: 'Write to the runner through the sink (src/sink.ts).',
         },
+        {
+          // One call through ICU loads its locale data for the rest of the run (7 MiB for
+          // a number format, 3 MiB for collation): docs/benchmarks.md, "Scale".
+          selector:
+            "MemberExpression[property.name=/^(toLocaleString|toLocaleDateString|toLocaleTimeString|localeCompare)$/], Identifier[name='Intl']",
+          message: 'No Intl in src/: use thousands() (src/text.ts) or a plain comparison.',
+        },
       ],
     },
   },

@@ -1,4 +1,4 @@
-import { clip, clipMiddle, clipNoted, stripControls } from '../src/text.js'
+import { clip, clipMiddle, clipNoted, printable, stripControls, thousands } from '../src/text.js'
 
 describe('stripControls', () => {
   test.each([
@@ -78,5 +78,34 @@ describe('clipMiddle', () => {
   test('a long own name is cut in its middle', () => {
     const cut = clipMiddle(`${'a'.repeat(50)}${'z'.repeat(50)}`, 21)
     expect(cut).toBe(`${'a'.repeat(10)}…${'z'.repeat(10)}`)
+  })
+})
+
+describe('thousands', () => {
+  test.each([
+    [0, '0'],
+    [7, '7'],
+    [999, '999'],
+    [1000, '1,000'],
+    [12345, '12,345'],
+    [100000, '100,000'],
+    [1234567, '1,234,567'],
+    [-1234567, '-1,234,567'],
+    [1234.5, '1,234.5'],
+    [0.125, '0.125'],
+  ])('%d -> %s, as toLocaleString("en-US") writes a count', (n, expected) => {
+    expect(thousands(n)).toBe(expected)
+  })
+
+  test('every count up to a million reads as toLocaleString("en-US") does', () => {
+    const differ: number[] = []
+    for (let n = 0; n <= 1_000_000; n += 997) {
+      if (thousands(n) !== n.toLocaleString('en-US')) differ.push(n)
+    }
+    expect(differ).toEqual([])
+  })
+
+  test('counts in printable text are grouped too', () => {
+    expect(printable('\x00'.repeat(1234))).toBe('(1,234 unprintable characters)')
   })
 })

@@ -1,6 +1,6 @@
 import { AbortedError, ListUnsupportedError, TransientError } from '../../src/errors.js'
 import type { ListJobs, ListedJob } from '../../src/job.js'
-import { type DiscoverOptions, discoverJobs, splitFound } from '../../src/poll/discover.js'
+import { type DiscoverOptions, byId, discoverJobs, splitFound } from '../../src/poll/discover.js'
 import { VirtualTime } from '../helpers/virtual-time.js'
 import { failure } from '../helpers/api.js'
 
@@ -57,6 +57,40 @@ describe('splitFound', () => {
     expect(found.waited).toEqual(['2', '10', 'b'])
     expect(found.finished.map((j) => j.jobId)).toEqual(['1', '9', 'a'])
     expect(found.collectionName).toBe('books')
+  })
+})
+
+describe('byId', () => {
+  const sorted = (ids: string[]): string[] => [...ids].sort(byId)
+
+  test('Milvus IDs (int64s as text) by value', () => {
+    expect(sorted(['463013498384548227', '10', '9', '463013498384548226', '100'])).toEqual([
+      '9',
+      '10',
+      '100',
+      '463013498384548226',
+      '463013498384548227',
+    ])
+  })
+
+  test('runs of digits inside an ID by value, the rest by character', () => {
+    expect(sorted(['job-10', 'job-2', 'job-1b', 'job-1a', 'job-', 'jab-3'])).toEqual([
+      'jab-3',
+      'job-',
+      'job-1a',
+      'job-1b',
+      'job-2',
+      'job-10',
+    ])
+  })
+
+  test('leading zeros: equal numbers tie by value, then the padded one first', () => {
+    expect(sorted(['7', '08', '007', '10'])).toEqual(['007', '7', '08', '10'])
+    expect(byId('5', '5')).toBe(0)
+  })
+
+  test('digits before letters, and a shorter ID that is a prefix first', () => {
+    expect(sorted(['b', 'a1', '9', 'a'])).toEqual(['9', 'a', 'a1', 'b'])
   })
 })
 

@@ -19,7 +19,7 @@ import {
   lastKnownJob,
   overallProgress,
 } from '../job.js'
-import { escapeHtml } from '../text.js'
+import { escapeHtml, thousands } from '../text.js'
 import { formatDuration } from './format.js'
 
 /** One line per job up to this many jobs ("a handful"); one overall line beyond. */
@@ -133,11 +133,11 @@ function seriesOf(
       {
         values: overall,
         ...LINE_COLOURS[0],
-        label: `overall progress of the ${statuses.length.toLocaleString('en-US')} jobs`,
+        label: `overall progress of the ${thousands(statuses.length)} jobs`,
       },
       ...shown.map((status) => failedSeries(status, history, times)),
     ],
-    notes: more > 0 ? [`${more.toLocaleString('en-US')} more jobs failed (not drawn)`] : [],
+    notes: more > 0 ? [`${thousands(more)} more jobs failed (not drawn)`] : [],
   }
 }
 

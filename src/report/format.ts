@@ -1,4 +1,5 @@
 /** Small, pure formatters shared by the log, summary and output renderers. */
+import { thousands } from '../text.js'
 
 const BINARY_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const
 
@@ -43,14 +44,13 @@ export function formatRowCounts(
   done: boolean,
 ): string {
   if (imported === undefined && total !== undefined) {
-    return `${total.toLocaleString('en-US')} rows${done ? ' imported' : ''}`
+    return `${thousands(total)} rows${done ? ' imported' : ''}`
   }
   return formatRows(imported, total)
 }
 
 /** Imported / total rows, "-" for an unknown side: 12345, 100000 -> "12,345 / 100,000". */
 export function formatRows(imported: number | undefined, total: number | undefined): string {
-  const show = (n: number | undefined): string =>
-    n === undefined ? '-' : n.toLocaleString('en-US')
+  const show = (n: number | undefined): string => (n === undefined ? '-' : thousands(n))
   return `${show(imported)} / ${show(total)}`
 }

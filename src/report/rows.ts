@@ -3,8 +3,9 @@
  * not be ones (0 rows, or fewer imported than read). Pure.
  */
 import type { ImportJob, RowCheck, RowExpectation } from '../job.js'
+import { thousands } from '../text.js'
 
-const rows = (count: number): string => `${count.toLocaleString('en-US')} rows`
+const rows = (count: number): string => `${thousands(count)} rows`
 
 /** "exactly 1,000 rows" or "at least 1 row", as expected-rows asked. */
 export function expectedText(expected: RowExpectation): string {

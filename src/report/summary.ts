@@ -30,7 +30,7 @@ import { foundHtml } from './found.js'
 import { type Server, explainError } from './explain.js'
 import type { PhaseNamer } from './phase.js'
 import { gateFailure, gateHeadline, gateNotes, visibilityOf } from './gate.js'
-import { clip, clipMiddle, escapeHtml } from '../text.js'
+import { clip, clipMiddle, escapeHtml, thousands } from '../text.js'
 import { formatBytes, formatDuration, formatPercent, formatRowCounts } from './format.js'
 
 /** Under GitHub's 1 MiB (1,048,576 B) per-step limit, with room to spare. */
@@ -210,7 +210,7 @@ function rowRank(file: FileProgress): number {
 function cutNote(hidden: number, what: 'files' | 'jobs'): string {
   // Rows are cut by rank, errors kept first; jobs are cut from the end of the list.
   const kept = what === 'files' ? ' Files with errors are shown first.' : ''
-  return `<p><em>${hidden.toLocaleString('en-US')} more ${what} not shown: the summary is kept under 1 MiB.${kept}</em></p>\n`
+  return `<p><em>${thousands(hidden)} more ${what} not shown: the summary is kept under 1 MiB.${kept}</em></p>\n`
 }
 
 /**
@@ -273,7 +273,7 @@ function whatFailed(outcome: Outcome, server: Server | undefined): string {
   const shown = entries.slice(0, WHAT_FAILED_MAX).map((entry) => `<li>${entry}</li>\n`)
   const more =
     entries.length > WHAT_FAILED_MAX
-      ? `<li>and ${(entries.length - WHAT_FAILED_MAX).toLocaleString('en-US')} more (in the tables below)</li>\n`
+      ? `<li>and ${thousands(entries.length - WHAT_FAILED_MAX)} more (in the tables below)</li>\n`
       : ''
   return `<h3>What failed</h3>\n<ul>\n${shown.join('')}${more}</ul>\n`
 }
