@@ -58,7 +58,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'build/**/*.mjs', '*.js'],
+    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'build/**/*.mjs', '__tests__/**/*.mjs', '*.js'],
     rules: {
       // Plain JS (checked by tsc through JSDoc) gives typed rules too little to work with.
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -44,8 +44,8 @@ describe('dist/index.js', () => {
     )
   })
 
-  test('loads node:https and node:tls on the first https:// request, not at start-up', () => {
-    for (const name of ['node:https', 'node:tls']) {
+  test('loads node:https and node:tls (first https:// request) and node:v8 (a large run) only when needed', () => {
+    for (const name of ['node:https', 'node:tls', 'node:v8']) {
       const found = new RegExp(
         `/\\*\\*\\*/ (\\d+):\\s*/\\*\\*\\*/ \\(function \\(module\\) \\{\\s*module\\.exports = [^;]*\\("${name}"\\)`,
       ).exec(source)

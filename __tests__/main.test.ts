@@ -137,6 +137,35 @@ describe('run(): what the runner is told, and at which level', () => {
     expect(process.exitCode).toBeUndefined()
   })
 
+  const recordFlags =
+    (flags: string[]) =>
+    (value: string): Promise<void> => {
+      flags.push(value)
+      return Promise.resolve()
+    }
+  const manyFiles = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({ fileName: `f-${i}.parquet` }))
+
+  test("a large run keeps V8's young generation small once 1,000 file records arrived", async () => {
+    await start({
+      'job-a': { collectionName: 'c', files: manyFiles(600), script: [0.5, 1] },
+      'job-b': { collectionName: 'c', files: manyFiles(10), script: [1] },
+    })
+    const flags: string[] = []
+    await run({ ...virtual(), setV8Flags: recordFlags(flags) })
+    // 600 + 10 after the first round, 1,210 after job-a's second answer.
+    expect(flags).toEqual(['--semi-space-growth-factor=1'])
+    expect(outputs().state).toBe('completed')
+  })
+
+  test('a small run never touches V8 flags', async () => {
+    await start({ 'job-a': { collectionName: 'c', files: manyFiles(400), script: [0.5, 1] } })
+    const flags: string[] = []
+    await run({ ...virtual(), setV8Flags: recordFlags(flags) })
+    expect(flags).toEqual([])
+    expect(outputs().state).toBe('completed')
+  })
+
   test('a bad input: state error, the message as output and summary, one error line, no request', async () => {
     const s = await start({ 'job-a': job([1]) })
     process.env.INPUT_REGION = 'evil.com/x'

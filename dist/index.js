@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ (function (module, __unused_webpack___webpack_exports__, __nccwpck_require__) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(180);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(687);
 // The action's entry point (bundled to dist/index.js). All logic lives in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 180:
+/***/ 687:
 /***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 
@@ -4938,6 +4938,46 @@ function thin(points) {
     return kept;
 }
 
+;// CONCATENATED MODULE: ./src/memory.ts
+/**
+ * Keeps V8's young generation at its starting size once a run turns out large.
+ *
+ * A large run (200 jobs of 1,000 files) keeps every job's file records until
+ * the summary is written. While objects keep surviving, V8 grows its young
+ * generation, two semi-spaces, up to 16 MiB each, and those 32 MiB stay
+ * resident to the end: a quarter of the peak RSS (docs/benchmarks.md, "Scale").
+ * A growth factor of 1 keeps each semi-space at its first size (1 MiB); the
+ * cost is smaller, more frequent scavenges, which a poller waiting on a 5
+ * requests/s cap does not notice. An action cannot pass --max-semi-space-size
+ * (Node reads it only at start), but V8 reads the growth factor each time it
+ * would grow, and Node supports setting flags at run time (v8.setFlagsFromString).
+ *
+ * Loading node:v8 costs about 1 ms, so a small run never loads it: the switch is
+ * made once the answers have carried LARGE_RUN_FILES file records.
+ */
+/** File records seen (over every answer) that make a run large. */
+const LARGE_RUN_FILES = 1_000;
+const KEEP_YOUNG_GENERATION_SMALL = '--semi-space-growth-factor=1';
+const setV8Flags = async (flags) => {
+    const v8 = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 877, 23));
+    v8.setFlagsFromString(flags);
+};
+/**
+ * A counter to call with the number of file records in each answer: the first
+ * call that brings the total to LARGE_RUN_FILES sets the flag, once.
+ */
+function youngGenerationGuard(setFlags = setV8Flags) {
+    let seen = 0;
+    return (files) => {
+        const before = seen;
+        seen += files;
+        if (before < LARGE_RUN_FILES && seen >= LARGE_RUN_FILES) {
+            // Memory tuning is never worth failing a run for: a Node that refuses the flag only uses more memory.
+            setFlags(KEEP_YOUNG_GENERATION_SMALL).catch(() => undefined);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/phase.ts
 /**
  * The progress each phase may show, [lowest, highest]: Milvus 2.5 and later
@@ -6279,6 +6319,7 @@ function splitFound(collectionName, snapshot) {
 
 
 
+
 const SYSTEM_RUNTIME = { clock: systemClock, sleep: realSleep, random: Math.random };
 /** Secrets the runner should mask: the key, and each line of a client certificate and its key. */
 function maskSecrets(apiKey) {
@@ -6392,9 +6433,12 @@ async function waitAndReport(settings, exits, runtime) {
     };
     const plateau = createPlateauWatcher(undefined, seen.phase);
     const warn = createWarnings(sink);
+    const countFiles = youngGenerationGuard(runtime.setV8Flags);
     const onEvent = (event) => {
-        if (event.kind === 'update')
+        if (event.kind === 'update') {
             seen.history.record(event);
+            countFiles(event.job.files.length);
+        }
         logEvent(event, sink, plateau, warn, settings.gate.commit, seen.phase);
     };
     // Milvus lists every job of every database for an empty name: fine for job IDs, which are unique.
@@ -6615,6 +6659,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https")
 /***/ (function (module) {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 877:
+/***/ (function (module) {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 
 /***/ }),
 

@@ -45,6 +45,7 @@ import {
 import { autoCommitNote, gateNotes, writeEventLine } from './report/gate.js'
 import { outputValues, stoppedOutputValues } from './report/outputs.js'
 import { type HistoryRecorder, createHistory } from './report/history.js'
+import { type SetV8Flags, youngGenerationGuard } from './memory.js'
 import { type PhaseNamer, milvusPhase } from './report/phase.js'
 import type { Server } from './report/explain.js'
 import { createPlateauWatcher } from './report/plateau.js'
@@ -70,6 +71,8 @@ export interface Runtime {
   sleep: Sleep
   /** A number in [0, 1), for backoff jitter. */
   random: () => number
+  /** V8 flags for this process (memory.ts); the real setter when not given. */
+  setV8Flags?: SetV8Flags
 }
 
 const SYSTEM_RUNTIME: Runtime = { clock: systemClock, sleep: realSleep, random: Math.random }
@@ -212,8 +215,12 @@ async function waitAndReport(settings: Settings, exits: Exits, runtime: Runtime)
   }
   const plateau = createPlateauWatcher(undefined, seen.phase)
   const warn = createWarnings(sink)
+  const countFiles = youngGenerationGuard(runtime.setV8Flags)
   const onEvent = (event: WaitEvent): void => {
-    if (event.kind === 'update') seen.history.record(event)
+    if (event.kind === 'update') {
+      seen.history.record(event)
+      countFiles(event.job.files.length)
+    }
     logEvent(event, sink, plateau, warn, settings.gate.commit, seen.phase)
   }
   // Milvus lists every job of every database for an empty name: fine for job IDs, which are unique.

@@ -6,6 +6,7 @@
  */
 import { jest } from '@jest/globals'
 import { createServer } from 'node:net'
+import path from 'node:path'
 import {
   DEFAULT_API_KEY,
   DEFAULT_CLUSTER_ID,
@@ -13,7 +14,7 @@ import {
   type Step,
   startSimulator,
 } from '../../scripts/simulator.mjs'
-import { runAction } from '../../scripts/run-action.mjs'
+import { ROOT, runAction } from '../../scripts/run-action.mjs'
 import {
   type Run,
   commands,
@@ -374,6 +375,26 @@ describe('scale through the bundle', () => {
       expect(r.summary).toMatch(/[\d,]+ more files not shown/)
       expect(Buffer.byteLength(r.outputs.jobs ?? '')).toBeLessThanOrEqual(100_000)
       expect(r.stdout).toMatch(/The "jobs" output leaves out 0 jobs and [\d]+ file entries/)
+      expectClean(r)
+    },
+  )
+
+  test.concurrent(
+    '10 jobs of 1,000 files: the young generation stays at 4 MiB (it grew to 16-32 MiB before)',
+    async () => {
+      const files = Array.from({ length: 1_000 }, (_, i) => file(`folder/part-${i}.parquet`))
+      const jobs = Object.fromEntries(
+        Array.from({ length: 10 }, (_, i) => [`job-${i}`, job([0.5, 1], files)]),
+      )
+      const r = await run({
+        jobs,
+        nodeArgs: ['--import', path.join(ROOT, '__tests__', 'fixtures', 'young-generation.mjs')],
+      })
+      expect(r.code).toBe(0)
+      const young = Number(/young_generation_bytes=(\d+)/.exec(r.stderr)?.[1])
+      // src/memory.ts: the first answer of 1,000 files stops its growth (both semi-spaces).
+      expect(young).toBeGreaterThan(0)
+      expect(young).toBeLessThanOrEqual(4 * 1024 * 1024)
       expectClean(r)
     },
   )

@@ -24,6 +24,8 @@ export interface Scenario {
   env?: Record<string, string>
   apiKey?: string
   signal?: SignalPlan
+  /** Node options before the bundle (a measuring --import). */
+  nodeArgs?: string[]
 }
 
 export interface Run extends RunResult {
@@ -52,6 +54,7 @@ export async function run(scenario: Scenario): Promise<Run> {
       },
       ...(scenario.signal ? { sendSignal: scenario.signal } : {}),
       ...(scenario.env ? { env: scenario.env } : {}),
+      ...(scenario.nodeArgs ? { nodeArgs: scenario.nodeArgs } : {}),
     })
     return {
       ...result,
