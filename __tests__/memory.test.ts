@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
+import { randomUUID } from 'node:crypto'
 import { runInNewContext } from 'node:vm'
 import {
   KEEP_YOUNG_GENERATION_SMALL,
@@ -67,9 +68,8 @@ describe('youngGenerationGuard', () => {
 describe('setV8Flags', () => {
   test('sets a flag in this process (seen through one that changes what parses)', async () => {
     // V8 parses %-calls only with --allow-natives-syntax.
-    // A new source each time: V8 caches what it compiled.
-    let n = 0
-    const natives = (): unknown => runInNewContext(`%IsSmi(${String((n += 1))})`)
+    // A source never compiled before: V8 caches what it compiled, in this process and a run before.
+    const natives = (): unknown => runInNewContext(`%IsSmi(1) // ${randomUUID()}`)
     expect(natives).toThrow(/Unexpected token '%'/)
     await setV8Flags('--allow-natives-syntax')
     try {

@@ -1,4 +1,4 @@
-import { realSleep } from '../src/time.js'
+import { type Timers, createSleep, realSleep } from '../src/time.js'
 
 describe('realSleep', () => {
   test('resolves after the time', async () => {
@@ -38,5 +38,78 @@ describe('realSleep', () => {
     cancel.abort()
     await expect(realSleep(60_000, cancel.signal)).resolves.toBeUndefined()
     await expect(realSleep(0, new AbortController().signal)).resolves.toBeUndefined()
+  })
+})
+
+/** Timers on a hand-driven clock: `fire(at)` sets the time and runs the pending timer. */
+function handTimers(): Timers & {
+  time: number
+  armed: { delayMs: number; handle: number }[]
+  cleared: unknown[]
+  fire: (at: number) => void
+} {
+  let pending: (() => void) | undefined
+  let next = 0
+  const timers = {
+    time: 1_000,
+    armed: [] as { delayMs: number; handle: number }[],
+    cleared: [] as unknown[],
+    now: () => timers.time,
+    setTimeout: (fire: () => void, delayMs: number) => {
+      next += 1
+      pending = fire
+      timers.armed.push({ delayMs, handle: next })
+      return next
+    },
+    clearTimeout: (handle: unknown) => {
+      timers.cleared.push(handle)
+    },
+    fire: (at: number) => {
+      timers.time = at
+      const run = pending
+      pending = undefined
+      run?.()
+    },
+  }
+  return timers
+}
+
+describe('createSleep', () => {
+  test('a timer that fires before the clock has moved on sleeps again for the rest', async () => {
+    const timers = handTimers()
+    let woke = false
+    const sleeping = createSleep(timers)(50, new AbortController().signal).then(() => {
+      woke = true
+    })
+    timers.fire(1_049)
+    await Promise.resolve()
+    expect(woke).toBe(false)
+    expect(timers.armed.map((a) => a.delayMs)).toEqual([50, 1])
+    timers.fire(1_050)
+    await sleeping
+    expect(woke).toBe(true)
+  })
+
+  test('a timer that fires on time ends the sleep, with no second timer', async () => {
+    const timers = handTimers()
+    const cancel = new AbortController()
+    const sleeping = createSleep(timers)(50, cancel.signal)
+    timers.fire(1_050)
+    await sleeping
+    expect(timers.armed.map((a) => a.delayMs)).toEqual([50])
+    // The sleep let go of the signal when it ended: a later cancel has nothing to clear.
+    cancel.abort()
+    expect(timers.cleared).toEqual([])
+  })
+
+  test('a cancel clears the timer armed last', async () => {
+    const timers = handTimers()
+    const cancel = new AbortController()
+    const sleeping = createSleep(timers)(50, cancel.signal)
+    timers.fire(1_010)
+    cancel.abort()
+    await sleeping
+    expect(timers.armed.map((a) => a.handle)).toEqual([1, 2])
+    expect(timers.cleared).toEqual([2])
   })
 })

@@ -5615,36 +5615,47 @@ function createSink(runner, guard) {
 ;// CONCATENATED MODULE: ./src/time.ts
 /** Time as the poll loop sees it: injected, so tests run on a virtual clock. */
 const systemClock = { now: () => Date.now() };
-const realSleep = (ms, signal) => new Promise((resolve) => {
-    // No time (or less) still waits for the next turn of the event loop: setTimeout takes it as 1 ms.
-    if (signal.aborted) {
-        resolve();
-        return;
-    }
-    // Timers run on a monotonic clock and Date.now() floors another, so a timer
-    // can fire up to 1 ms before Date.now() has moved on by `ms`. The loop reads
-    // the time with Date.now() (systemClock), so a wake that early sleeps again:
-    // a sleep to the deadline must not end before the deadline.
-    const wakeAt = Date.now() + ms;
-    let timer;
-    const onAbort = () => {
-        clearTimeout(timer);
-        resolve();
-    };
-    const arm = (delayMs) => {
-        timer = setTimeout(() => {
-            const left = wakeAt - Date.now();
-            if (left > 0) {
-                arm(left);
-                return;
-            }
-            signal.removeEventListener('abort', onAbort);
+/**
+ * A Sleep on `timers`. Node's timers run on a monotonic clock and Date.now()
+ * floors another, so a timer can fire up to 1 ms before Date.now() has moved
+ * on by `ms`. The loop reads the time with Date.now() (systemClock), so a wake
+ * that early sleeps again: a sleep to the deadline must not end before it.
+ */
+function createSleep(timers) {
+    return (ms, signal) => new Promise((resolve) => {
+        if (signal.aborted) {
             resolve();
-        }, delayMs);
-    };
-    arm(ms);
-    // An AbortSignal fires 'abort' at most once.
-    signal.addEventListener('abort', onAbort);
+            return;
+        }
+        const wakeAt = timers.now() + ms;
+        let timer;
+        const onAbort = () => {
+            timers.clearTimeout(timer);
+            resolve();
+        };
+        const arm = (delayMs) => {
+            timer = timers.setTimeout(() => {
+                const left = wakeAt - timers.now();
+                if (left > 0) {
+                    arm(left);
+                    return;
+                }
+                signal.removeEventListener('abort', onAbort);
+                resolve();
+            }, delayMs);
+        };
+        // No time (or less) still waits for the next turn of the event loop: setTimeout takes it as 1 ms.
+        arm(ms);
+        // An AbortSignal fires 'abort' at most once.
+        signal.addEventListener('abort', onAbort);
+    });
+}
+const realSleep = createSleep({
+    now: () => Date.now(),
+    setTimeout: (fire, ms) => setTimeout(fire, ms),
+    clearTimeout: (timer) => {
+        clearTimeout(timer);
+    },
 });
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -5997,19 +6008,22 @@ async function waitInRounds(options) {
             take(status, await options.fetchJob(status.jobId, { signal: stop, timeoutMs: timeoutMs() }));
         }
         catch (error) {
-            if (stopped() || error instanceof AbortedError)
-                return false;
-            if (error instanceof TransientError) {
-                // The next round lists again and describes again: no retry of its own.
-                recordFault(status, error);
-                return true;
-            }
-            status.problem =
-                error instanceof PermanentError ? error.message : `Unexpected error: ${errorMessage(error)}`;
-            stopOthers(status.jobId);
-            return false;
+            // After a cancel or fail fast, what the describe met is moot (an AbortedError, most often).
+            if (!stopped())
+                noteFailure(status, error);
         }
         return !stopped();
+    }
+    /** A describe that failed: a fault to note, or a refusal that stops every job. */
+    function noteFailure(status, error) {
+        if (error instanceof TransientError) {
+            // The next round lists again and describes again: no retry of its own.
+            recordFault(status, error);
+            return;
+        }
+        status.problem =
+            error instanceof PermanentError ? error.message : `Unexpected error: ${errorMessage(error)}`;
+        stopOthers(status.jobId);
     }
     /** The list's view of a job, on top of what is known of it. */
     function listView(previous, listed) {
@@ -6231,34 +6245,18 @@ async function discoverJobs(options) {
         }
     }
 }
-/** A run of digits, or a run of anything else. */
-const RUNS = /\d+|\D+/g;
-const DIGITS = /^\d/;
 /**
- * Job IDs in order: runs of digits by value (Milvus's IDs are int64s as text,
- * and "job-2" comes before "job-10"), anything else by character. Written out
- * rather than localeCompare(..., { numeric: true }), which loads ICU's
- * collation data: about 3 MiB of memory for one sort.
+ * Job IDs in order: the numbers in them by value (Milvus's IDs are int64s as
+ * text, and "job-2" comes before "job-10"), the rest by character; "007"
+ * before "7", which it equals. Written out rather than localeCompare(...,
+ * { numeric: true }), which loads ICU's collation data: about 3 MiB of memory
+ * for one sort.
  */
 function byId(a, b) {
-    const left = a.match(RUNS) ?? [];
-    const right = b.match(RUNS) ?? [];
-    for (let i = 0; i < left.length && i < right.length; i += 1) {
-        const order = compareRuns(left[i], right[i]);
-        if (order !== 0)
-            return order;
-    }
-    return left.length - right.length;
+    return byCharacter(sortKey(a), sortKey(b)) || byCharacter(a, b);
 }
-function compareRuns(a, b) {
-    if (DIGITS.test(a) && DIGITS.test(b)) {
-        // By value: fewer digits (leading zeros aside) is smaller; "07" and "7" tie as numbers, then 07 first.
-        const x = a.replace(/^0+/, '');
-        const y = b.replace(/^0+/, '');
-        return x.length - y.length || byCharacter(x, y) || byCharacter(a, b);
-    }
-    return byCharacter(a, b);
-}
+/** Every number at one width (a job ID has at most 128 characters), so that character order is number order. */
+const sortKey = (id) => id.replace(/\d+/g, (digits) => digits.padStart(128, '0'));
 const byCharacter = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * The collection's jobs, in order of ID: those not settled to wait for,

@@ -73,8 +73,10 @@ describe('byId', () => {
     ])
   })
 
-  test('runs of digits inside an ID by value, the rest by character', () => {
-    expect(sorted(['job-10', 'job-2', 'job-1b', 'job-1a', 'job-', 'jab-3'])).toEqual([
+  test('numbers inside an ID by value, the rest by character', () => {
+    expect(sorted(['job-10', 'job-2', 'job-1b', 'job-1a', 'job-', 'jab-3', 'a1', 'a-1'])).toEqual([
+      'a-1',
+      'a1',
       'jab-3',
       'job-',
       'job-1a',
@@ -84,13 +86,16 @@ describe('byId', () => {
     ])
   })
 
-  test('leading zeros: equal numbers tie by value, then the padded one first', () => {
+  test('leading zeros: equal numbers, so the one written with zeros comes first', () => {
     expect(sorted(['7', '08', '007', '10'])).toEqual(['007', '7', '08', '10'])
+    expect(sorted(['x-7', 'x-07'])).toEqual(['x-07', 'x-7'])
     expect(byId('5', '5')).toBe(0)
+    expect(byId('5', '6')).toBe(-1)
+    expect(byId('6', '5')).toBe(1)
   })
 
-  test('digits before letters, and a shorter ID that is a prefix first', () => {
-    expect(sorted(['b', 'a1', '9', 'a'])).toEqual(['9', 'a', 'a1', 'b'])
+  test('digits before letters, a prefix before what extends it, an empty ID first', () => {
+    expect(sorted(['b', 'a1', '9', 'a', ''])).toEqual(['', '9', 'a', 'a1', 'b'])
   })
 })
 
@@ -140,6 +145,26 @@ describe('discoverJobs', () => {
     const error = await failure(discoverJobs(options(vt, listJobs)))
     expect(error).toBeInstanceOf(ListUnsupportedError)
     expect(vt.elapsed).toBe(0)
+  })
+
+  test('a fault that comes after the cancel is not retried, nor reported as a retry', async () => {
+    const vt = new VirtualTime()
+    const cancel = new AbortController()
+    let calls = 0
+    const retries: unknown[] = []
+    const listJobs: ListJobs = () => {
+      calls += 1
+      cancel.abort()
+      return Promise.reject(new TransientError('socket closed'))
+    }
+    const error = await failure(
+      discoverJobs(
+        options(vt, listJobs, { signal: cancel.signal, onRetry: (e) => retries.push(e) }),
+      ),
+    )
+    expect(error).toBeInstanceOf(AbortedError)
+    expect(retries).toEqual([])
+    expect(calls).toBe(1)
   })
 
   test('a cancel is AbortedError, whether during a request or before the first', async () => {

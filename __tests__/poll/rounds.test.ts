@@ -193,6 +193,21 @@ describe('waitInRounds with lists that carry progress (Milvus)', () => {
     expect(outcome.elapsedMs).toBe(10_200)
   })
 
+  test('after fail fast nothing more happens: no fallback for the one job left', async () => {
+    const vt = new VirtualTime()
+    const w = world(vt, {
+      'job-a': { endsAt: 60_000 },
+      'job-c': { endsAt: 8_000, fails: 'bad schema' },
+    })
+    const events: WaitEvent[] = []
+    const outcome = await waitInRounds(
+      options(vt, w, { jobIds: ['job-a', 'job-c'], onEvent: (e) => events.push(e) }),
+    )
+    expect(outcome.state).toBe('failed')
+    expect(events.some((e) => e.kind === 'fallback')).toBe(false)
+    expect(w.requests).toHaveLength(4)
+  })
+
   test('a job missing from the list is described every round until it settles', async () => {
     const vt = new VirtualTime()
     const w = world(vt, { 'job-a': { endsAt: 30_000 }, 'job-b': { endsAt: 7_000, hidden: true } })
@@ -462,10 +477,31 @@ describe('waitInRounds when the list fails', () => {
         cancel.abort()
       })
     const fetchJob: FetchJob = () => Promise.reject(new Error('not called'))
+    const events: WaitEvent[] = []
     const outcome = await waitInRounds(
-      options(vt, { listJobs, fetchJob }, { signal: cancel.signal }),
+      options(
+        vt,
+        { listJobs, fetchJob },
+        { signal: cancel.signal, onEvent: (e) => events.push(e) },
+      ),
     )
     expect(outcome.state).toBe('cancelled')
+    // The cancelled list is not a list that does not work: no fallback to describes.
+    expect(events).toEqual([])
+  })
+
+  test('a describe fault that comes after the cancel is not noted as a fault', async () => {
+    const vt = new VirtualTime()
+    const cancel = new AbortController()
+    const w = world(vt, { 'job-a': { endsAt: 0 }, 'job-b': { endsAt: 60_000 } })
+    const fetchJob: FetchJob = () => {
+      cancel.abort()
+      return Promise.reject(new TransientError('socket closed'))
+    }
+    const outcome = await waitInRounds(options(vt, { ...w, fetchJob }, { signal: cancel.signal }))
+    expect(outcome.state).toBe('cancelled')
+    expect(outcome.jobs.map((s) => s.lastError)).toEqual([undefined, undefined])
+    expect(outcome.jobs.map((s) => s.faults)).toEqual([undefined, undefined])
   })
 })
 
@@ -686,6 +722,8 @@ describe('waitInRounds: the details', () => {
       b: { endsAt: 1_000 },
       c: { endsAt: 1_000 },
       d: { endsAt: 40_000 },
+      e: { endsAt: 40_000 },
+      f: { endsAt: 40_000 },
     }
     const w = world(vt, jobs, { progress: false, pageSize: 10 })
     await waitInRounds(
@@ -702,5 +740,135 @@ describe('waitInRounds: the details', () => {
       forecast: false,
     })
     expect(w.requests.length).toBeLessThanOrEqual(perJob.requests.length)
+    // A job described settled is never described again, for progress or anything else.
+    for (const id of ['a', 'b', 'c']) {
+      expect(describes(w.requests).filter((r) => r.jobId === id)).toHaveLength(1)
+    }
+  })
+
+  test('more open jobs than a round has room for: a round still takes one interval, a list each', async () => {
+    const vt = new VirtualTime()
+    const jobs: Record<string, WorldJob> = {}
+    for (let i = 0; i < 10; i += 1) jobs[`j${String(i)}`] = { endsAt: 30_000 }
+    const w = world(vt, jobs, { progress: false })
+    const outcome = await waitInRounds(
+      options(vt, w, { jobIds: Object.keys(jobs), pollIntervalMs: 1_000, timeoutMs: 60_000 }),
+    )
+    expect(outcome.state).toBe('completed')
+    // 1 s at 5 requests/s is 5 requests a round: the list and at most 4 describes for progress.
+    const early = w.requests.filter((r) => r.at < 20_000)
+    expect(lists(early).map((r) => r.at)).toEqual(Array.from({ length: 20 }, (_, i) => i * 1_000))
+    expect(describes(early).length).toBeLessThanOrEqual(20 * 4)
+    expect(describes(early).length).toBeGreaterThan(40)
+  })
+
+  test('a job seen settled whose describe failed is listed again, not handed to the fallback', async () => {
+    const vt = new VirtualTime()
+    const jobs: Record<string, WorldJob> = {
+      'job-a': { endsAt: 3_000 },
+      'job-b': { endsAt: 60_000 },
+      'job-c': { endsAt: 1_000 },
+    }
+    // Two pages a round: once job-c is done, the list costs as much as the two open jobs.
+    const w = world(vt, jobs, { progress: true, pageSize: 2 })
+    let failedOnce = false
+    const fetchJob: FetchJob = (jobId, request) => {
+      if (jobId === 'job-a' && !failedOnce) {
+        failedOnce = true
+        return Promise.reject(new TransientError('socket closed'))
+      }
+      return w.fetchJob(jobId, request)
+    }
+    const events: WaitEvent[] = []
+    const outcome = await waitInRounds(
+      options(
+        vt,
+        { ...w, fetchJob },
+        { jobIds: Object.keys(jobs), onEvent: (e) => events.push(e) },
+      ),
+    )
+    expect(outcome.state).toBe('completed')
+    // job-a, seen settled at 5 s, is described by the round at 10 s; only then the fallback.
+    expect(events.filter((e) => e.kind === 'fallback').map((e) => e.elapsedMs)).toEqual([10_400])
+    expect(outcome.jobs[0]?.settledAfterMs).toBe(5_200)
+  })
+
+  test('a job described for progress that never settles has no settled time', async () => {
+    const vt = new VirtualTime()
+    const jobs: Record<string, WorldJob> = { a: { endsAt: 90_000 }, b: { endsAt: 90_000 } }
+    const w = world(vt, jobs, { progress: false })
+    const outcome = await waitInRounds(
+      options(vt, w, { jobIds: ['a', 'b'], pollIntervalMs: 1_000, timeoutMs: 20_000 }),
+    )
+    expect(outcome.state).toBe('timed-out')
+    expect(describes(w.requests).length).toBeGreaterThan(0)
+    expect(outcome.jobs.map((s) => s.settledAfterMs)).toEqual([undefined, undefined])
+    expect(outcome.jobs.map((s) => s.job?.state)).toEqual(['importing', 'importing'])
+  })
+
+  test('a job the list shows settled but whose describe is refused keeps no list view of it', async () => {
+    const vt = new VirtualTime()
+    const w = world(vt, { 'job-a': { endsAt: 0 }, 'job-b': { endsAt: 60_000 } })
+    const fetchJob: FetchJob = (jobId) =>
+      Promise.reject(new PermanentError(`job ${jobId}: permission denied`))
+    const events: WaitEvent[] = []
+    const outcome = await waitInRounds(
+      options(vt, { ...w, fetchJob }, { onEvent: (e) => events.push(e) }),
+    )
+    expect(outcome.state).toBe('error')
+    expect(outcome.jobs[0]?.problem).toBe('job job-a: permission denied')
+    // No update for job-a: its settled view was never confirmed.
+    expect(events.filter((e) => e.kind === 'update' && e.jobId === 'job-a')).toEqual([])
+  })
+
+  test('a list record without a collection or unknown state leaves what the describe said', async () => {
+    const vt = new VirtualTime()
+    const described: ImportJob = {
+      jobId: 'job-a',
+      state: 'importing',
+      progress: 10,
+      collectionName: 'books',
+      files: [],
+    }
+    const fetchJob: FetchJob = (jobId) =>
+      Promise.resolve(jobId === 'job-a' ? described : { ...described, jobId, collectionName: 'c' })
+    // Round 0 does not show job-a (so it is described); later rounds show it without a name.
+    const listJobs: ListJobs = () =>
+      Promise.resolve({
+        jobs: [
+          { jobId: 'job-b', state: 'importing', progress: 5, collectionName: 'c' },
+          ...(vt.elapsed === 0
+            ? []
+            : [{ jobId: 'job-a', state: 'importing' as const, progress: 20 }]),
+        ],
+        more: false,
+      })
+    const outcome = await waitInRounds(options(vt, { fetchJob, listJobs }, { timeoutMs: 12_000 }))
+    expect(outcome.state).toBe('timed-out')
+    const job = outcome.jobs[0]?.job
+    expect(job?.progress).toBe(20)
+    expect(job?.collectionName).toBe('books')
+    expect(job !== undefined && 'unknownState' in job).toBe(false)
+  })
+
+  test('a state-only list reports a change of state as an update, the first sight not', async () => {
+    const vt = new VirtualTime()
+    const stateAt = (t: number): 'pending' | 'importing' => (t < 5_000 ? 'pending' : 'importing')
+    const listJobs: ListJobs = () =>
+      Promise.resolve({
+        jobs: ['job-a', 'job-b'].map((jobId) => ({ jobId, state: stateAt(vt.elapsed) })),
+        more: false,
+      })
+    const fetchJob: FetchJob = () => Promise.reject(new Error('not called'))
+    const events: WaitEvent[] = []
+    await waitInRounds(
+      options(vt, { fetchJob, listJobs }, { timeoutMs: 12_000, onEvent: (e) => events.push(e) }),
+    )
+    expect(
+      events.flatMap((e) => (e.kind === 'update' ? [[e.jobId, e.job.state, e.elapsedMs]] : [])),
+    ).toEqual([
+      ['job-a', 'importing', 5_000],
+      ['job-b', 'importing', 5_000],
+    ])
   })
 })

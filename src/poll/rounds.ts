@@ -150,18 +150,22 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
     try {
       take(status, await options.fetchJob(status.jobId, { signal: stop, timeoutMs: timeoutMs() }))
     } catch (error) {
-      if (stopped() || error instanceof AbortedError) return false
-      if (error instanceof TransientError) {
-        // The next round lists again and describes again: no retry of its own.
-        recordFault(status, error)
-        return true
-      }
-      status.problem =
-        error instanceof PermanentError ? error.message : `Unexpected error: ${errorMessage(error)}`
-      stopOthers(status.jobId)
-      return false
+      // After a cancel or fail fast, what the describe met is moot (an AbortedError, most often).
+      if (!stopped()) noteFailure(status, error)
     }
     return !stopped()
+  }
+
+  /** A describe that failed: a fault to note, or a refusal that stops every job. */
+  function noteFailure(status: JobStatus, error: unknown): void {
+    if (error instanceof TransientError) {
+      // The next round lists again and describes again: no retry of its own.
+      recordFault(status, error)
+      return
+    }
+    status.problem =
+      error instanceof PermanentError ? error.message : `Unexpected error: ${errorMessage(error)}`
+    stopOthers(status.jobId)
   }
 
   /** The list's view of a job, on top of what is known of it. */
