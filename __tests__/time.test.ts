@@ -33,6 +33,18 @@ describe('realSleep', () => {
     await realSleep(60_000, cancel.signal)
     expect(Date.now() - started).toBeLessThan(10_000)
   })
+  test('a cancelled sleep leaves no timer behind (it would keep the process alive)', async () => {
+    const timers = (): number =>
+      process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length
+    const before = timers()
+    const cancel = new AbortController()
+    const sleeping = realSleep(60_000, cancel.signal)
+    expect(timers()).toBe(before + 1)
+    cancel.abort()
+    await sleeping
+    expect(timers()).toBe(before)
+  })
+
   test('resolves at once when already aborted or for no time', async () => {
     const cancel = new AbortController()
     cancel.abort()

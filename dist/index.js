@@ -5977,10 +5977,10 @@ async function waitInRounds(options) {
     let firstList = options.firstList;
     const isOpen = (status) => status.problem === undefined && (status.job === undefined || !done(status.job.state));
     function stopOthers(jobId) {
-        for (const other of statuses) {
-            if (other.jobId !== jobId && isOpen(other))
+        // The job that stops the others is not open any more: it failed, or has a problem.
+        for (const other of statuses)
+            if (isOpen(other))
                 other.stoppedBy = jobId;
-        }
         failFast.abort();
     }
     /** The answer of a describe, as wait.ts takes one. */
@@ -6115,9 +6115,9 @@ async function waitInRounds(options) {
             statuses[index] = fresh;
         }
     }
+    // Every job is open at the start; a round that ends the wait breaks out itself, and a
+    // cancel is seen by the list's rate-cap slot (no list is sent) and the check after it.
     for (;;) {
-        if (stopped() || !statuses.some(isOpen))
-            break;
         const roundAt = clock.now();
         let snapshot;
         try {
@@ -6126,7 +6126,8 @@ async function waitInRounds(options) {
             firstList = undefined;
         }
         catch (error) {
-            if (stopped() || error instanceof AbortedError)
+            // An AbortedError comes only with `stop`: the cancel or fail fast, not a list that does not work.
+            if (stopped())
                 break;
             if (!(error instanceof TransientError)) {
                 await perJob('unsupported', errorMessage(error));

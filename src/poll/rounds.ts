@@ -19,7 +19,7 @@
  * nothing of HTTP or the runner; time, sleep and the calls are injected.
  */
 import { setMaxListeners } from 'node:events'
-import { AbortedError, PermanentError, TransientError, errorMessage } from '../errors.js'
+import { PermanentError, TransientError, errorMessage } from '../errors.js'
 import {
   type ImportJob,
   type JobStatus,
@@ -121,9 +121,8 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
     status.problem === undefined && (status.job === undefined || !done(status.job.state))
 
   function stopOthers(jobId: string): void {
-    for (const other of statuses) {
-      if (other.jobId !== jobId && isOpen(other)) other.stoppedBy = jobId
-    }
+    // The job that stops the others is not open any more: it failed, or has a problem.
+    for (const other of statuses) if (isOpen(other)) other.stoppedBy = jobId
     failFast.abort()
   }
 
@@ -255,8 +254,9 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
     }
   }
 
+  // Every job is open at the start; a round that ends the wait breaks out itself, and a
+  // cancel is seen by the list's rate-cap slot (no list is sent) and the check after it.
   for (;;) {
-    if (stopped() || !statuses.some(isOpen)) break
     const roundAt = clock.now()
     let snapshot: ListSnapshot | undefined
     try {
@@ -264,7 +264,8 @@ export async function waitInRounds(options: RoundsOptions): Promise<Outcome> {
         firstList ?? (await listAllPages(options.listJobs, { acquire, signal: stop, timeoutMs }))
       firstList = undefined
     } catch (error) {
-      if (stopped() || error instanceof AbortedError) break
+      // An AbortedError comes only with `stop`: the cancel or fail fast, not a list that does not work.
+      if (stopped()) break
       if (!(error instanceof TransientError)) {
         await perJob('unsupported', errorMessage(error))
         break
