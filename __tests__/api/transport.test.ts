@@ -467,8 +467,14 @@ describe('answers no HTTP library sends', () => {
     expect((await authorized()).status).toBe(200)
     const second = await authorized()
     expect(JSON.parse(second.body)).toMatchObject({ data: { readyPercentage: 0.5 } })
-    // Three requests reached the server: the dropped one was sent again.
+    // Three requests reached the server: the dropped one was sent again, on a
+    // connection of its own (agent: false), not the pool's (which sends keep-alive).
     expect(sim.requests).toHaveLength(3)
+    expect(sim.requests.map((r) => r.headers.connection)).toEqual([
+      'keep-alive',
+      'keep-alive',
+      'close',
+    ])
     // The last entry cuts a fresh connection mid-body: that is a real fault, not re-sent.
     expect(await failure(authorized())).toBeInstanceOf(TransientError)
   })
