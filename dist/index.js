@@ -5651,7 +5651,8 @@ function createSleep(timers) {
     });
 }
 const realSleep = createSleep({
-    now: () => Date.now(),
+    // The clock the loop reads: a sleep to the deadline ends when that clock says so.
+    now: () => systemClock.now(),
     setTimeout: (fire, ms) => setTimeout(fire, ms),
     clearTimeout: (timer) => {
         clearTimeout(timer);

@@ -54,7 +54,8 @@ export function createSleep(timers: Timers): Sleep {
 }
 
 export const realSleep: Sleep = createSleep({
-  now: () => Date.now(),
+  // The clock the loop reads: a sleep to the deadline ends when that clock says so.
+  now: () => systemClock.now(),
   setTimeout: (fire, ms) => setTimeout(fire, ms),
   clearTimeout: (timer) => {
     clearTimeout(timer as ReturnType<typeof setTimeout>)
